@@ -1,0 +1,353 @@
+//! The study file (TOML): cores, roles, time bands, the field mapping of the units layer and the
+//! network parameters. The default study ships as `data/study.toml`.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Location, Result};
+use crate::model::Mode;
+
+/// A study: what to measure and how to read the units layer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Study {
+    /// The study's name (for reports).
+    pub name: String,
+    /// Time bands in minutes (default 60, 120, 180).
+    #[serde(default = "default_bands")]
+    pub bands_min: Vec<f64>,
+    /// The study area `[lon_min, lat_min, lon_max, lat_max]` (WGS84 degrees); used to detect
+    /// swapped coordinates. Optional.
+    #[serde(default)]
+    pub bbox: Option<[f64; 4]>,
+    /// Which properties of the units layer hold what.
+    #[serde(default)]
+    pub fields: FieldMap,
+    /// The cores (one or more), each a set of unit codes searched together.
+    #[serde(default)]
+    pub cores: Vec<CoreDef>,
+    /// Unit codes per role other than `core`.
+    #[serde(default)]
+    pub roles: RoleDefs,
+    /// Network-building parameters.
+    #[serde(default)]
+    pub network: NetworkParams,
+}
+
+fn default_bands() -> Vec<f64> {
+    vec![60.0, 120.0, 180.0]
+}
+
+/// A core of the study: several units searched as one multi-source origin.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoreDef {
+    /// Short name, used in output field names (`t_chengdu_min`): lower-case ASCII recommended.
+    pub name: String,
+    /// Chinese name.
+    #[serde(default)]
+    pub name_zh: Option<String>,
+    /// Unit codes; a code also covers units whose parent is that code.
+    pub codes: Vec<String>,
+}
+
+/// Unit codes for the roles below `core` (a code also covers its child units).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleDefs {
+    /// Metropolitan area of a core.
+    #[serde(default)]
+    pub metro_area: Vec<String>,
+    /// Provincial sub-centres.
+    #[serde(default)]
+    pub sub_centre: Vec<String>,
+    /// Regional centres.
+    #[serde(default)]
+    pub regional_centre: Vec<String>,
+}
+
+/// How population is counted in the units layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum PopulationUnit {
+    /// Persons (converted to 10⁴ people on load).
+    #[default]
+    Persons,
+    /// Already in 10⁴ people.
+    #[serde(rename = "10k")]
+    #[value(name = "10k")]
+    TenThousand,
+}
+
+/// Property names of the units layer. Optional fields may be absent from the file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FieldMap {
+    /// Unique id (required).
+    pub id: String,
+    /// Name (required; falls back to the id when the property is absent).
+    pub name: String,
+    /// Chinese name.
+    pub name_zh: String,
+    /// Population (required).
+    pub population: String,
+    /// Whether population is in persons or 10⁴ people.
+    pub population_unit: PopulationUnit,
+    /// GDP in 10⁸ yuan (optional, `null` allowed).
+    pub gdp: String,
+    /// Year of the GDP figure.
+    pub gdp_year: String,
+    /// Planning region.
+    pub region: String,
+    /// Planning region in Chinese.
+    pub region_zh: String,
+    /// Province.
+    pub province: String,
+    /// Unit type.
+    pub unit_type: String,
+    /// Parent unit code.
+    pub parent: String,
+    /// Codes covered by the feature (`;`-separated).
+    pub codes_covered: String,
+    /// Area in km² (computed from the polygon when absent).
+    pub area: String,
+    /// Seat longitude.
+    pub seat_lon: String,
+    /// Seat latitude.
+    pub seat_lat: String,
+}
+
+impl Default for FieldMap {
+    fn default() -> Self {
+        FieldMap {
+            id: "code".into(),
+            name: "name_en".into(),
+            name_zh: "name_zh".into(),
+            population: "pop_2020_census".into(),
+            population_unit: PopulationUnit::Persons,
+            gdp: "gdp_100m_cny".into(),
+            gdp_year: "gdp_year".into(),
+            region: "region_en".into(),
+            region_zh: "region_zh".into(),
+            province: "province".into(),
+            unit_type: "unit_type".into(),
+            parent: "prefecture_code".into(),
+            codes_covered: "codes_covered".into(),
+            area: "area_km2".into(),
+            seat_lon: "seat_lon".into(),
+            seat_lat: "seat_lat".into(),
+        }
+    }
+}
+
+/// Per-mode parameters of the network.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ModeParams {
+    /// Average speed used when a link has a length but no time, km/h.
+    pub speed_kmh: f64,
+    /// Minutes from the unit's seat to boarding (travel to the station, security, waiting);
+    /// only for modes that use stations.
+    pub access_min: f64,
+    /// Minutes from alighting to the unit's seat; only for modes that use stations.
+    pub egress_min: f64,
+}
+
+impl ModeParams {
+    const fn new(speed_kmh: f64, access_min: f64, egress_min: f64) -> Self {
+        ModeParams {
+            speed_kmh,
+            access_min,
+            egress_min,
+        }
+    }
+}
+
+impl Default for ModeParams {
+    fn default() -> Self {
+        ModeParams::new(50.0, 0.0, 0.0)
+    }
+}
+
+/// Network parameters (`[network]` in the study file).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NetworkParams {
+    /// HSR parameters.
+    pub hsr: ModeParams,
+    /// Conventional rail parameters.
+    pub rail: ModeParams,
+    /// Expressway parameters.
+    pub expressway: ModeParams,
+    /// Ordinary road parameters (also the speed of generated road links).
+    pub road: ModeParams,
+    /// Generate road links between units whose polygons share a border.
+    pub contiguity: bool,
+    /// Minimum shared border, km, for two units to count as neighbours.
+    pub contiguity_min_border_km: f64,
+    /// Distance within which two borders count as shared, metres.
+    pub contiguity_tolerance_m: f64,
+    /// Also join each unit to its k nearest seats by generated road (0 = off).
+    pub nearest_k: usize,
+    /// Road distance / great-circle distance for generated road links.
+    pub circuity: f64,
+}
+
+impl Default for NetworkParams {
+    fn default() -> Self {
+        NetworkParams {
+            hsr: ModeParams::new(230.0, 25.0, 15.0),
+            rail: ModeParams::new(100.0, 20.0, 15.0),
+            expressway: ModeParams::new(80.0, 0.0, 0.0),
+            road: ModeParams::new(50.0, 0.0, 0.0),
+            contiguity: true,
+            contiguity_min_border_km: 0.5,
+            contiguity_tolerance_m: 50.0,
+            nearest_k: 0,
+            circuity: 1.3,
+        }
+    }
+}
+
+impl NetworkParams {
+    /// The parameters of one mode.
+    pub fn mode(&self, m: Mode) -> &ModeParams {
+        match m {
+            Mode::Hsr => &self.hsr,
+            Mode::Rail => &self.rail,
+            Mode::Expressway => &self.expressway,
+            Mode::Road => &self.road,
+        }
+    }
+}
+
+impl Study {
+    /// Parse and check a study file. `file` names it in messages.
+    pub fn from_toml(text: &str, file: &str) -> Result<Study> {
+        let study: Study = toml::from_str(text).map_err(|e| {
+            let location = match e.span() {
+                Some(span) => {
+                    let (line, column) = line_col(text, span.start);
+                    Location::Line {
+                        line,
+                        column: Some(column),
+                    }
+                }
+                None => Location::File,
+            };
+            Error::input(file, location, e.message().trim().replace('\n', " "))
+        })?;
+        study.check(file)?;
+        Ok(study)
+    }
+
+    fn check(&self, file: &str) -> Result<()> {
+        let bad = |key: &str, msg: String| Err(Error::input(file, Location::Key(key.into()), msg));
+        if self.bands_min.is_empty() {
+            return bad("bands_min", "is empty, expected at least one band in minutes".into());
+        }
+        for (i, b) in self.bands_min.iter().enumerate() {
+            if !(b.is_finite() && *b > 0.0) {
+                return bad("bands_min", format!("band #{i} is {b}, expected a positive number of minutes"));
+            }
+            if i > 0 && *b <= self.bands_min[i - 1] {
+                return bad("bands_min", format!("bands must increase, but {b} follows {}", self.bands_min[i - 1]));
+            }
+        }
+        if let Some([x0, y0, x1, y1]) = self.bbox {
+            if !(x0 < x1 && y0 < y1 && (-180.0..=180.0).contains(&x0) && (-180.0..=180.0).contains(&x1)
+                && (-90.0..=90.0).contains(&y0) && (-90.0..=90.0).contains(&y1))
+            {
+                return bad("bbox", format!("is [{x0}, {y0}, {x1}, {y1}], expected [lon_min, lat_min, lon_max, lat_max] in degrees"));
+            }
+        }
+        let mut names = BTreeMap::new();
+        for (i, c) in self.cores.iter().enumerate() {
+            let key = format!("cores[{i}]");
+            if c.name.trim().is_empty() {
+                return bad(&key, "name is empty".into());
+            }
+            if c.codes.is_empty() {
+                return bad(&key, format!("core \"{}\" has no codes", c.name));
+            }
+            if names.insert(c.name.to_lowercase(), i).is_some() {
+                return bad(&key, format!("core name \"{}\" is used twice", c.name));
+            }
+        }
+        for m in Mode::ALL {
+            let p = self.network.mode(m);
+            let key = format!("network.{m}");
+            if !(p.speed_kmh.is_finite() && p.speed_kmh > 0.0) {
+                return bad(&key, format!("speed_kmh is {}, expected a positive number", p.speed_kmh));
+            }
+            for (n, v) in [("access_min", p.access_min), ("egress_min", p.egress_min)] {
+                if !(v.is_finite() && v >= 0.0) {
+                    return bad(&key, format!("{n} is {v}, expected minutes ≥ 0"));
+                }
+            }
+        }
+        let n = &self.network;
+        if !(n.circuity.is_finite() && n.circuity >= 1.0) {
+            return bad("network.circuity", format!("is {}, expected a factor ≥ 1", n.circuity));
+        }
+        if !(n.contiguity_min_border_km.is_finite() && n.contiguity_min_border_km >= 0.0) {
+            return bad("network.contiguity_min_border_km", format!("is {}, expected km ≥ 0", n.contiguity_min_border_km));
+        }
+        if !(n.contiguity_tolerance_m.is_finite() && n.contiguity_tolerance_m >= 0.0) {
+            return bad("network.contiguity_tolerance_m", format!("is {}, expected metres ≥ 0", n.contiguity_tolerance_m));
+        }
+        Ok(())
+    }
+
+    /// The name of the core field suffix: lower-case ASCII letters, digits and `_`.
+    pub fn core_key(core: &CoreDef) -> String {
+        let s: String = core
+            .name
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        s.trim_matches('_').to_string()
+    }
+}
+
+/// 1-based line and column of a byte offset.
+pub(crate) fn line_col(text: &str, offset: usize) -> (u64, u64) {
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    let col_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[col_start..]).chars().count() as u64 + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_is_rejected_with_its_line() {
+        let e = Study::from_toml("name = \"x\"\nbandz = [1]\n", "s.toml").unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.starts_with("s.toml: line 2, column 1: unknown field `bandz`"), "{msg}");
+    }
+
+    #[test]
+    fn bands_must_increase() {
+        let e = Study::from_toml("name = \"x\"\nbands_min = [60, 30]\n", "s.toml").unwrap_err();
+        assert_eq!(e.to_string(), "s.toml: bands_min: bands must increase, but 30 follows 60");
+    }
+
+    #[test]
+    fn defaults_are_filled_in() {
+        let s = Study::from_toml("name = \"x\"\n", "s.toml").unwrap();
+        assert_eq!(s.bands_min, vec![60.0, 120.0, 180.0]);
+        assert_eq!(s.fields.id, "code");
+        assert_eq!(s.network.hsr.access_min, 25.0);
+    }
+
+    #[test]
+    fn line_col_counts_chars() {
+        assert_eq!(line_col("ab\ncdé f", 8), (2, 5));
+    }
+}

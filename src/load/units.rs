@@ -1,0 +1,495 @@
+//! Reading a units layer: a GeoJSON FeatureCollection of Polygon, MultiPolygon or Point
+//! features, validated feature by feature.
+//!
+//! Every rejection names the file, the feature (index and id), the field and the value. The
+//! rules are listed on [`load_units`].
+
+use std::collections::HashMap;
+
+use geo::{
+    BoundingRect, Coord, GeodesicArea, InteriorPoint, LineString, MultiPolygon, Point, Polygon,
+    Rect, Validation,
+};
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Location, Result};
+use crate::load::study::{PopulationUnit, Study, line_col};
+use crate::model::{Region, Role, SeatSource, Unit, UnitId};
+
+/// Options of [`load_units`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Treat self-intersecting polygons as errors instead of warnings.
+    pub strict: bool,
+}
+
+/// CRS names accepted in a (legacy) `crs` member: WGS84 longitude/latitude.
+const WGS84_NAMES: [&str; 6] = [
+    "urn:ogc:def:crs:OGC:1.3:CRS84",
+    "urn:ogc:def:crs:OGC::CRS84",
+    "urn:ogc:def:crs:EPSG::4326",
+    "EPSG:4326",
+    "OGC:CRS84",
+    "CRS84",
+];
+
+/// Parse and validate a units layer and assign the study's roles.
+///
+/// `file` names the source in messages; `bytes` is its content.
+///
+/// # Rules (each is an error, exit code 1)
+/// - the file is not UTF-8, not JSON (line and column given), not a FeatureCollection, or has
+///   no features;
+/// - a `crs` member other than WGS84 / CRS84;
+/// - a feature without the id property, or a duplicate id;
+/// - population missing, not a number (for example a string), negative or not finite;
+///   GDP (when present and not `null`) not a number, negative or not finite;
+/// - a null or empty geometry, or a type other than Polygon, MultiPolygon or Point;
+/// - a coordinate outside lon \[-180, 180\] / lat \[-90, 90\];
+/// - a coordinate outside the study's bounding box that falls inside it with lon and lat swapped;
+/// - a polygon ring with fewer than 4 positions or whose last position differs from the first;
+/// - a self-intersecting (invalid) polygon: a warning naming the unit, an error with
+///   [`LoadOptions::strict`].
+pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) -> Result<Region> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let off = e.valid_up_to();
+        let (line, column) = line_col(std::str::from_utf8(&bytes[..off]).unwrap_or(""), off);
+        Error::input(
+            file,
+            Location::Line {
+                line,
+                column: Some(column),
+            },
+            format!("not UTF-8: invalid byte 0x{:02x} at byte offset {off}", bytes[off]),
+        )
+    })?;
+    let root: Value = serde_json::from_str(text).map_err(|e| {
+        Error::input(
+            file,
+            Location::Line {
+                line: e.line() as u64,
+                column: Some(e.column() as u64),
+            },
+            format!("not valid JSON: {}", strip_position(&e.to_string())),
+        )
+    })?;
+    let whole = |msg: String| Error::input(file, Location::File, msg);
+    let obj = root
+        .as_object()
+        .ok_or_else(|| whole(format!("expected a GeoJSON FeatureCollection object, found {}", json_kind(&root))))?;
+    match obj.get("type").and_then(Value::as_str) {
+        Some("FeatureCollection") => {}
+        Some(t) => return Err(whole(format!("\"type\" is \"{t}\", expected \"FeatureCollection\""))),
+        None => return Err(whole("no \"type\" member, expected \"type\": \"FeatureCollection\"".into())),
+    }
+    if let Some(crs) = obj.get("crs") {
+        check_crs(crs).map_err(whole)?;
+    }
+    let features = obj
+        .get("features")
+        .and_then(Value::as_array)
+        .ok_or_else(|| whole("\"features\" is missing or not an array".into()))?;
+    if features.is_empty() {
+        return Err(whole("the FeatureCollection has no features".into()));
+    }
+
+    let fields = &study.fields;
+    let mut units = Vec::with_capacity(features.len());
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut warnings = Vec::new();
+    let mut bbox: Option<Rect<f64>> = None;
+    for (index, f) in features.iter().enumerate() {
+        let loc = |id: Option<&str>| Location::Feature {
+            index,
+            id: id.map(|s| format!("{} {s}", fields.id)),
+        };
+        let feat_err = |id: Option<&str>, msg: String| Error::input(file, loc(id), msg);
+        let fobj = f
+            .as_object()
+            .ok_or_else(|| feat_err(None, format!("expected a Feature object, found {}", json_kind(f))))?;
+        if fobj.get("type").and_then(Value::as_str) != Some("Feature") {
+            return Err(feat_err(None, "\"type\" is not \"Feature\"".into()));
+        }
+        let empty = Map::new();
+        let props = match fobj.get("properties") {
+            Some(Value::Object(m)) => m,
+            None | Some(Value::Null) => &empty,
+            Some(v) => return Err(feat_err(None, format!("\"properties\" is {}, expected an object", json_kind(v)))),
+        };
+        // id
+        let code = match props.get(&fields.id) {
+            Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+            Some(Value::Number(n)) if n.is_i64() || n.is_u64() => n.to_string(),
+            None | Some(Value::Null) => {
+                return Err(feat_err(None, format!("property \"{}\" (the unit id) is missing", fields.id)));
+            }
+            Some(v) => {
+                return Err(feat_err(None, format!("property \"{}\" (the unit id) is {}, expected a string or an integer", fields.id, show(v))));
+            }
+        };
+        let id = Some(code.as_str());
+        if let Some(first) = seen.insert(code.clone(), index) {
+            return Err(feat_err(id, format!("property \"{}\" is \"{code}\", which feature #{first} already uses (ids must be unique)", fields.id)));
+        }
+        let perr = |field: &str, msg: String| feat_err(id, format!("property \"{field}\" {msg}"));
+
+        let population = match props.get(&fields.population) {
+            None | Some(Value::Null) => return Err(perr(&fields.population, "(population) is missing".into())),
+            Some(v) => number(v).map_err(|m| perr(&fields.population, m))?,
+        };
+        let population_10k = match fields.population_unit {
+            PopulationUnit::Persons => population / 1e4,
+            PopulationUnit::TenThousand => population,
+        };
+        let gdp = match props.get(&fields.gdp) {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(number(v).map_err(|m| perr(&fields.gdp, m))?),
+        };
+        let gdp_year = match props.get(&fields.gdp_year) {
+            None | Some(Value::Null) => None,
+            Some(v) => match v.as_i64().and_then(|y| i32::try_from(y).ok()) {
+                Some(y) => Some(y),
+                None => return Err(perr(&fields.gdp_year, format!("is {}, expected a year", show(v)))),
+            },
+        };
+
+        // geometry
+        let geom = fobj.get("geometry").unwrap_or(&Value::Null);
+        let check = CoordCheck { bbox: study.bbox };
+        let geometry = parse_geometry(geom, &check).map_err(|m| feat_err(id, m))?;
+        let (multi, point) = match geometry {
+            Geometry::Polygons(mp) => (Some(mp), None),
+            Geometry::Point(p) => (None, Some(p)),
+        };
+        if let Some(mp) = &multi {
+            if !mp.is_valid() {
+                let why = mp
+                    .validation_errors()
+                    .first()
+                    .map(|e| e.to_string())
+                    .unwrap_or_else(|| "invalid".into());
+                let msg = format!("geometry is not a valid polygon (self-intersecting?): {why}");
+                if opts.strict {
+                    return Err(feat_err(id, msg));
+                }
+                warnings.push(format!("{file}: {}: {msg}", loc(id)));
+            }
+        }
+
+        // seat
+        let seat_lon = props.get(&fields.seat_lon).filter(|v| !v.is_null());
+        let seat_lat = props.get(&fields.seat_lat).filter(|v| !v.is_null());
+        let (seat, seat_source) = match (seat_lon, seat_lat) {
+            (Some(x), Some(y)) => {
+                let x = number_any(x).map_err(|m| perr(&fields.seat_lon, m))?;
+                let y = number_any(y).map_err(|m| perr(&fields.seat_lat, m))?;
+                check.position(x, y).map_err(|m| perr(&format!("{}/{}", fields.seat_lon, fields.seat_lat), m))?;
+                (Point::new(x, y), SeatSource::Data)
+            }
+            (Some(_), None) => return Err(perr(&fields.seat_lat, format!("is missing while \"{}\" is given", fields.seat_lon))),
+            (None, Some(_)) => return Err(perr(&fields.seat_lon, format!("is missing while \"{}\" is given", fields.seat_lat))),
+            (None, None) => match (&multi, point) {
+                (_, Some(p)) => (p, SeatSource::Data),
+                (Some(mp), None) => {
+                    let p = mp
+                        .interior_point()
+                        .ok_or_else(|| feat_err(id, "geometry has no interior point".into()))?;
+                    (p, SeatSource::InteriorPoint)
+                }
+                (None, None) => unreachable!("a geometry is either polygons or a point"),
+            },
+        };
+
+        let area_km2 = match props.get(&fields.area) {
+            None | Some(Value::Null) => multi.as_ref().map_or(0.0, |mp| mp.geodesic_area_unsigned() / 1e6),
+            Some(v) => number(v).map_err(|m| perr(&fields.area, m))?,
+        };
+
+        let r = match &multi {
+            Some(mp) => mp.bounding_rect(),
+            None => Some(Rect::new(seat.0, seat.0)),
+        };
+        if let Some(r) = r {
+            bbox = Some(match bbox {
+                None => r,
+                Some(b) => union_rect(b, r),
+            });
+        }
+        let codes_covered = match text_prop(props, &fields.codes_covered) {
+            Some(s) => s.split(';').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect(),
+            None => vec![code.clone()],
+        };
+        units.push(Unit {
+            id: UnitId(index as u32),
+            name: text_prop(props, &fields.name).unwrap_or_else(|| code.clone()),
+            name_zh: text_prop(props, &fields.name_zh),
+            province: text_prop(props, &fields.province),
+            region: text_prop(props, &fields.region),
+            region_zh: text_prop(props, &fields.region_zh),
+            unit_type: text_prop(props, &fields.unit_type),
+            parent_code: text_prop(props, &fields.parent),
+            codes_covered,
+            population_10k,
+            gdp_100m_cny: gdp,
+            gdp_year,
+            area_km2,
+            seat,
+            seat_source,
+            geometry: multi,
+            role: Role::Other,
+            code,
+        });
+    }
+    let bbox = bbox.expect("at least one feature, each with a bounding box");
+    let mut region = Region::new(file.to_string(), units, bbox, warnings);
+    assign_roles(&mut region, study)?;
+    Ok(region)
+}
+
+/// Give every unit its role: a unit whose code (or parent code) is listed by a core is `core`,
+/// then `metro_area`, `sub_centre`, `regional_centre`; otherwise `other`. A study code that
+/// matches no unit is an error (a typo would silently drop a core).
+pub fn assign_roles(region: &mut Region, study: &Study) -> Result<()> {
+    let lists: [(Role, Vec<&String>); 4] = [
+        (Role::Core, study.cores.iter().flat_map(|c| &c.codes).collect()),
+        (Role::MetroArea, study.roles.metro_area.iter().collect()),
+        (Role::SubCentre, study.roles.sub_centre.iter().collect()),
+        (Role::RegionalCentre, study.roles.regional_centre.iter().collect()),
+    ];
+    for (role, codes) in &lists {
+        for code in codes {
+            let members = members_of(region, code);
+            if members.is_empty() {
+                return Err(Error::Usage(format!(
+                    "the study lists {} code {code}, which matches no unit (nor any unit's parent) in {}; pass a --study written for this units layer",
+                    role.as_str(),
+                    region.source
+                )));
+            }
+        }
+    }
+    for u in region.units.iter_mut() {
+        u.role = Role::Other;
+    }
+    // Later roles never override earlier (stronger) ones.
+    for (role, codes) in lists.iter().rev() {
+        for code in codes {
+            for id in members_of(region, code) {
+                region.units[id.index()].role = *role;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The units a study code stands for: the unit with that code (or covering it), else the units
+/// whose parent is that code.
+pub fn members_of(region: &Region, code: &str) -> Vec<UnitId> {
+    if let Some(u) = region.by_code(code) {
+        return vec![u.id];
+    }
+    region
+        .units
+        .iter()
+        .filter(|u| u.parent_code.as_deref() == Some(code))
+        .map(|u| u.id)
+        .collect()
+}
+
+fn union_rect(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
+    Rect::new(
+        Coord {
+            x: a.min().x.min(b.min().x),
+            y: a.min().y.min(b.min().y),
+        },
+        Coord {
+            x: a.max().x.max(b.max().x),
+            y: a.max().y.max(b.max().y),
+        },
+    )
+}
+
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(p) => msg[..p].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+fn check_crs(crs: &Value) -> std::result::Result<(), String> {
+    let name = crs
+        .pointer("/properties/name")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .unwrap_or_else(|| crs.to_string());
+    if WGS84_NAMES.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
+        Ok(())
+    } else {
+        Err(format!(
+            "\"crs\" is \"{name}\", expected WGS84 longitude/latitude (RFC 7946 has no crs member; reproject to EPSG:4326, for example with ogr2ogr -t_srs EPSG:4326)"
+        ))
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A short rendering of a JSON value for messages.
+fn show(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    } else {
+        s
+    }
+}
+
+fn text_prop(props: &Map<String, Value>, key: &str) -> Option<String> {
+    match props.get(key)? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A non-negative finite JSON number.
+fn number(v: &Value) -> std::result::Result<f64, String> {
+    let x = number_any(v)?;
+    if x < 0.0 {
+        return Err(format!("is {}, expected a number ≥ 0", show(v)));
+    }
+    Ok(x)
+}
+
+/// Any finite JSON number.
+fn number_any(v: &Value) -> std::result::Result<f64, String> {
+    match v {
+        Value::Number(n) => match n.as_f64() {
+            Some(x) if x.is_finite() => Ok(x),
+            _ => Err(format!("is {n}, expected a finite number")),
+        },
+        Value::String(_) => Err(format!("is {}, a string, expected a number", show(v))),
+        other => Err(format!("is {}, expected a number", show(other))),
+    }
+}
+
+enum Geometry {
+    Polygons(MultiPolygon<f64>),
+    Point(Point<f64>),
+}
+
+struct CoordCheck {
+    bbox: Option<[f64; 4]>,
+}
+
+impl CoordCheck {
+    fn position(&self, x: f64, y: f64) -> std::result::Result<(), String> {
+        if let Some([x0, y0, x1, y1]) = self.bbox {
+            let inside = |x: f64, y: f64| (x0..=x1).contains(&x) && (y0..=y1).contains(&y);
+            if !inside(x, y) && inside(y, x) {
+                return Err(format!(
+                    "position [{x}, {y}] looks like lat/lon swapped: it lies outside the study area [{x0}, {y0}, {x1}, {y1}] but inside it as [{y}, {x}]; GeoJSON order is [lon, lat]"
+                ));
+            }
+        }
+        if !(-180.0..=180.0).contains(&x) {
+            return Err(format!("position [{x}, {y}] has longitude {x}, outside [-180, 180]"));
+        }
+        if !(-90.0..=90.0).contains(&y) {
+            return Err(format!("position [{x}, {y}] has latitude {y}, outside [-90, 90]"));
+        }
+        Ok(())
+    }
+}
+
+fn parse_position(v: &Value, check: &CoordCheck) -> std::result::Result<Coord<f64>, String> {
+    let arr = v
+        .as_array()
+        .filter(|a| a.len() >= 2)
+        .ok_or_else(|| format!("geometry position {} is not an array of at least 2 numbers", show(v)))?;
+    let x = arr[0].as_f64();
+    let y = arr[1].as_f64();
+    match (x, y) {
+        (Some(x), Some(y)) if x.is_finite() && y.is_finite() => {
+            check.position(x, y)?;
+            Ok(Coord { x, y })
+        }
+        _ => Err(format!("geometry position {} is not a pair of numbers", show(v))),
+    }
+}
+
+fn parse_ring(v: &Value, what: &str, check: &CoordCheck) -> std::result::Result<LineString<f64>, String> {
+    let arr = v
+        .as_array()
+        .ok_or_else(|| format!("geometry {what} is {}, expected an array of positions", json_kind(v)))?;
+    let coords = arr
+        .iter()
+        .map(|p| parse_position(p, check))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    if coords.len() < 4 {
+        return Err(format!("geometry {what} has {} positions, a closed ring needs at least 4", coords.len()));
+    }
+    let (first, last) = (coords[0], coords[coords.len() - 1]);
+    if first != last {
+        return Err(format!(
+            "geometry {what} is not closed: first position [{}, {}], last [{}, {}]",
+            first.x, first.y, last.x, last.y
+        ));
+    }
+    Ok(LineString(coords))
+}
+
+fn parse_polygon(v: &Value, what: &str, check: &CoordCheck) -> std::result::Result<Polygon<f64>, String> {
+    let rings = v
+        .as_array()
+        .ok_or_else(|| format!("geometry {what} is {}, expected an array of rings", json_kind(v)))?;
+    if rings.is_empty() {
+        return Err(format!("geometry {what} is empty (no rings)"));
+    }
+    let mut parsed = rings
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let name = if i == 0 { format!("{what} exterior ring") } else { format!("{what} ring #{i}") };
+            parse_ring(r, &name, check)
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let exterior = parsed.remove(0);
+    Ok(Polygon::new(exterior, parsed))
+}
+
+fn parse_geometry(g: &Value, check: &CoordCheck) -> std::result::Result<Geometry, String> {
+    let obj = match g {
+        Value::Null => return Err("geometry is null".into()),
+        Value::Object(o) => o,
+        v => return Err(format!("geometry is {}, expected an object", json_kind(v))),
+    };
+    let ty = obj.get("type").and_then(Value::as_str).unwrap_or("");
+    let coords = obj.get("coordinates").unwrap_or(&Value::Null);
+    let is_empty = coords.as_array().is_none_or(|a| a.is_empty());
+    match ty {
+        "Polygon" | "MultiPolygon" | "Point" if is_empty => Err(format!("geometry is an empty {ty}")),
+        "Polygon" => Ok(Geometry::Polygons(MultiPolygon(vec![parse_polygon(coords, "polygon", check)?]))),
+        "MultiPolygon" => {
+            let polys = coords
+                .as_array()
+                .expect("checked non-empty array above")
+                .iter()
+                .enumerate()
+                .map(|(i, p)| parse_polygon(p, &format!("polygon #{i}"), check))
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            Ok(Geometry::Polygons(MultiPolygon(polys)))
+        }
+        "Point" => Ok(Geometry::Point(Point(parse_position(coords, check)?))),
+        "" => Err("geometry has no \"type\"".into()),
+        other => Err(format!("geometry type is \"{other}\", expected Polygon, MultiPolygon or Point")),
+    }
+}

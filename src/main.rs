@@ -1,0 +1,41 @@
+//! The `regionlink` command-line tool. Exit codes: 0 ok, 1 bad input (data files or
+//! arguments), 2 any other error. A closed stdout (broken pipe) is not an error.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use regionlink::cli::{self, args::Cli};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 1 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = cli::run(cli, &mut out).and_then(|()| Ok(out.flush()?));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+            eprintln!("regionlink: error: {}", chain.join(": "));
+            let input = e.chain().any(|c| c.downcast_ref::<regionlink::Error>().is_some_and(regionlink::Error::is_input));
+            ExitCode::from(if input { 1 } else { 2 })
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<csv::Error>().is_some_and(|ce| matches!(ce.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe))
+    })
+}

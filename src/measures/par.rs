@@ -1,0 +1,23 @@
+//! The parallel fan-out over origins (the only place that uses rayon).
+
+use rayon::prelude::*;
+
+use crate::model::{Minutes, UnitId};
+use crate::network::Network;
+use crate::route::{Dijkstra, Matrix, matrix};
+
+/// The unit-to-unit travel-time matrix, one shortest-path tree per origin in parallel on the
+/// current rayon pool. Output order is origin order, whatever the thread count.
+///
+/// # Complexity
+/// O(n · (V + E) log V) work for n units.
+pub fn travel_time_matrix(net: &Network, limit: Option<Minutes>) -> Matrix {
+    let rows: Vec<Vec<Option<Minutes>>> = (0..net.unit_count() as u32)
+        .into_par_iter()
+        .map_init(
+            || Dijkstra::new(net.node_count()),
+            |dj, o| matrix::row(dj, net, UnitId(o), limit),
+        )
+        .collect();
+    Matrix::from_rows(rows)
+}

@@ -1,0 +1,588 @@
+//! From links to a frozen [`Network`].
+
+use std::collections::BTreeMap;
+
+use geo::{BoundingRect, Contains, Point};
+use petgraph::graph::DiGraph;
+use petgraph::visit::EdgeRef;
+use rstar::{AABB, RTree, RTreeObject};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::load::{NetworkParams, RawLink, dataset};
+use crate::model::{LinkId, LinkStatus, Minutes, Mode, NodeId, Region, UnitId};
+use crate::network::generate;
+use crate::network::scenario::Scenario;
+
+/// Which links make up the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum NetworkKind {
+    /// Every mode.
+    #[default]
+    Combined,
+    /// Expressways and roads (curated and generated).
+    Road,
+    /// Rail and HSR, with ordinary roads (curated and generated) to reach the stations;
+    /// no expressways.
+    Rail,
+    /// √(road × rail) per unit pair (a matrix combination, not a network): see
+    /// [`crate::route::Matrix::composite`].
+    Composite,
+}
+
+impl NetworkKind {
+    /// Whether links of mode `m` are part of this network.
+    pub fn includes(self, m: Mode) -> bool {
+        match self {
+            NetworkKind::Combined | NetworkKind::Composite => true,
+            NetworkKind::Road => matches!(m, Mode::Expressway | Mode::Road),
+            NetworkKind::Rail => matches!(m, Mode::Hsr | Mode::Rail | Mode::Road),
+        }
+    }
+
+    /// The lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NetworkKind::Combined => "combined",
+            NetworkKind::Road => "road",
+            NetworkKind::Rail => "rail",
+            NetworkKind::Composite => "composite",
+        }
+    }
+}
+
+/// How a link end was attached to a unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Attach {
+    /// The code is a unit of the layer (or a code it covers).
+    Code,
+    /// The code is not in the layer; its position lies in this unit's polygon.
+    Location,
+    /// Generated from the geometry.
+    Generated,
+}
+
+/// A link of the network, attached to units, with its time.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    /// Position in [`Network::links`].
+    pub id: LinkId,
+    /// The link's id in the data (generated links: `gen-<code>-<code>`).
+    pub link_id: String,
+    /// The line it belongs to.
+    pub line_id: Option<String>,
+    /// Line name.
+    pub line_name: Option<String>,
+    /// Line name in Chinese.
+    pub line_name_zh: Option<String>,
+    /// The unit at one end.
+    pub from: UnitId,
+    /// The unit at the other end.
+    pub to: UnitId,
+    /// The code the file gave for `from`.
+    pub from_code: String,
+    /// The code the file gave for `to`.
+    pub to_code: String,
+    /// How each end was attached.
+    pub attach: (Attach, Attach),
+    /// Mode.
+    pub mode: Mode,
+    /// Status in the links file.
+    pub status: LinkStatus,
+    /// Year opened.
+    pub opening_year: Option<i32>,
+    /// Year due.
+    pub planned_year: Option<i32>,
+    /// In-vehicle minutes.
+    pub minutes: Minutes,
+    /// Where the time comes from: the file's `time_source`, `length_km/<speed>kmh` when computed
+    /// from the length, or `generated:…` for generated road links.
+    pub time_source: String,
+    /// Whether the time is an estimate (anything but a timetable figure).
+    pub estimate: bool,
+    /// Length, km, when known.
+    pub length_km: Option<f64>,
+    /// True for road links generated from the geometry.
+    pub generated: bool,
+}
+
+/// What a node stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Node {
+    /// The seat of a unit.
+    Unit(UnitId),
+    /// The station (or access point) of a mode in a unit.
+    Station(UnitId, Mode),
+}
+
+/// An arc of the graph: its time and the link it belongs to (`None` for access/egress arcs).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Arc {
+    /// Minutes.
+    pub minutes: f64,
+    /// The link, or `None` for an access (unit → station) or egress (station → unit) arc.
+    pub link: Option<LinkId>,
+}
+
+/// What [`build_network`] did, for `info` and reports.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BuildReport {
+    /// Links read from the file(s).
+    pub links_in_file: usize,
+    /// Links in service in the scenario.
+    pub links_in_service: usize,
+    /// Link ends attached by code.
+    pub ends_by_code: usize,
+    /// Link ends attached by the polygon containing their position: (link id, end code, unit code).
+    pub ends_by_location: Vec<(String, String, String)>,
+    /// Links whose two ends fell in the same unit (dropped): link ids.
+    pub collapsed: Vec<String>,
+    /// Parallel links of one mode between the same units: (kept, dropped).
+    pub parallel_dropped: Vec<(String, String)>,
+    /// Curated links by mode (in service, after de-duplication).
+    pub by_mode: BTreeMap<String, usize>,
+    /// Generated contiguity links.
+    pub generated_contiguity: usize,
+    /// Generated nearest-seat links (not already contiguity links).
+    pub generated_nearest: usize,
+}
+
+/// The frozen network: compact adjacency arrays (CSR), immutable and `Send + Sync`.
+#[derive(Debug, Clone)]
+pub struct Network {
+    kind: NetworkKind,
+    nodes: Vec<Node>,
+    unit_nodes: Vec<NodeId>,
+    offsets: Vec<u32>,
+    heads: Vec<u32>,
+    arcs: Vec<Arc>,
+    links: Vec<Link>,
+}
+
+impl Network {
+    /// Freeze a petgraph graph: node weights say what each node is, edge weights are arcs.
+    /// Arcs leaving a node are stored sorted by (head, minutes), so searches are deterministic.
+    ///
+    /// Every [`Node::Unit`] of units `0..n` must be present; `links` are the links that arcs
+    /// refer to. Rejects NaN, infinite and negative arc times.
+    pub fn freeze(graph: &DiGraph<Node, Arc>, links: Vec<Link>, kind: NetworkKind) -> Result<Network> {
+        let nodes: Vec<Node> = graph.node_weights().copied().collect();
+        let mut unit_nodes = vec![None; nodes.iter().filter(|n| matches!(n, Node::Unit(_))).count()];
+        for (i, n) in nodes.iter().enumerate() {
+            if let Node::Unit(u) = n {
+                let slot = unit_nodes
+                    .get_mut(u.index())
+                    .ok_or_else(|| Error::Usage(format!("unit node {} out of range", u.0)))?;
+                *slot = Some(NodeId(i as u32));
+            }
+        }
+        let unit_nodes = unit_nodes
+            .into_iter()
+            .enumerate()
+            .map(|(u, n)| n.ok_or_else(|| Error::Usage(format!("unit {u} has no node"))))
+            .collect::<Result<Vec<_>>>()?;
+        let mut offsets = Vec::with_capacity(nodes.len() + 1);
+        let mut heads = Vec::with_capacity(graph.edge_count());
+        let mut arcs = Vec::with_capacity(graph.edge_count());
+        offsets.push(0u32);
+        for n in graph.node_indices() {
+            let mut out: Vec<(u32, Arc)> = graph
+                .edges(n)
+                .map(|e| (e.target().index() as u32, *e.weight()))
+                .collect();
+            for (_, a) in &out {
+                if !(a.minutes.is_finite() && a.minutes >= 0.0) {
+                    return Err(Error::Usage(format!("arc time {} is not a finite, non-negative number of minutes", a.minutes)));
+                }
+            }
+            out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.minutes.total_cmp(&b.1.minutes)).then(a.1.link.cmp(&b.1.link)));
+            for (h, a) in out {
+                heads.push(h);
+                arcs.push(a);
+            }
+            offsets.push(heads.len() as u32);
+        }
+        Ok(Network {
+            kind,
+            nodes,
+            unit_nodes,
+            offsets,
+            heads,
+            arcs,
+            links,
+        })
+    }
+
+    /// Which network this is.
+    pub fn kind(&self) -> NetworkKind {
+        self.kind
+    }
+
+    /// Number of nodes (unit and station nodes).
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Number of arcs.
+    pub fn arc_count(&self) -> usize {
+        self.heads.len()
+    }
+
+    /// Number of units.
+    pub fn unit_count(&self) -> usize {
+        self.unit_nodes.len()
+    }
+
+    /// The node of a unit's seat.
+    pub fn unit_node(&self, u: UnitId) -> NodeId {
+        self.unit_nodes[u.index()]
+    }
+
+    /// What a node stands for.
+    pub fn node(&self, n: NodeId) -> Node {
+        self.nodes[n.index()]
+    }
+
+    /// The arcs leaving `n`: (arc index, head, arc).
+    #[inline]
+    pub fn out_arcs(&self, n: NodeId) -> impl Iterator<Item = (usize, NodeId, &Arc)> + '_ {
+        let (a, b) = (self.offsets[n.index()] as usize, self.offsets[n.index() + 1] as usize);
+        (a..b).map(move |i| (i, NodeId(self.heads[i]), &self.arcs[i]))
+    }
+
+    /// The arc with this index and its tail node.
+    pub fn arc(&self, i: usize) -> (NodeId, NodeId, &Arc) {
+        let tail = self.offsets.partition_point(|&o| o as usize <= i) - 1;
+        (NodeId(tail as u32), NodeId(self.heads[i]), &self.arcs[i])
+    }
+
+    /// The links of the network (curated in service, then generated).
+    pub fn links(&self) -> &[Link] {
+        &self.links
+    }
+
+    /// One link.
+    pub fn link(&self, id: LinkId) -> &Link {
+        &self.links[id.index()]
+    }
+}
+
+/// Options of [`build_network`].
+#[derive(Debug, Clone, Copy)]
+pub struct BuildOptions<'a> {
+    /// Mode parameters, generation settings.
+    pub params: &'a NetworkParams,
+    /// Which links are in service.
+    pub scenario: &'a Scenario,
+    /// Which modes are used.
+    pub kind: NetworkKind,
+}
+
+/// Attach the links in service to units, generate road links, and freeze the network.
+///
+/// Link ends whose code is not a unit of `region` are located by position (the file's
+/// `from_lon/from_lat`, a LineString's end, or the seat of that code in the embedded default
+/// dataset) in the unit polygon that contains it. Of parallel links of one mode between the
+/// same two units, the fastest is kept.
+///
+/// # Errors
+/// A link end that cannot be attached (file, line, field, value).
+pub fn build_network(region: &Region, links: &[RawLink], opts: BuildOptions<'_>) -> Result<(Network, BuildReport)> {
+    let params = opts.params;
+    let mut report = BuildReport {
+        links_in_file: links.len(),
+        ..Default::default()
+    };
+    let selected = opts.scenario.select(links)?;
+    report.links_in_service = selected.len();
+    let locator = Locator::new(region);
+    let mut attached: Vec<Link> = Vec::new();
+    for raw in selected {
+        if !opts.kind.includes(raw.mode) {
+            continue;
+        }
+        let (from, fa) = locator.attach(region, raw, true)?;
+        let (to, ta) = locator.attach(region, raw, false)?;
+        for (a, code, u) in [(fa, &raw.from_code, from), (ta, &raw.to_code, to)] {
+            match a {
+                Attach::Location => report.ends_by_location.push((raw.link_id.clone(), code.clone(), region.unit(u).code.clone())),
+                _ => report.ends_by_code += 1,
+            }
+        }
+        if from == to {
+            report.collapsed.push(raw.link_id.clone());
+            continue;
+        }
+        let p = params.mode(raw.mode);
+        let (minutes, time_source) = match (raw.time_min, raw.length_km) {
+            (Some(t), _) => (t, raw.time_source.clone().unwrap_or_else(|| "unspecified".into())),
+            (None, Some(km)) => (km / p.speed_kmh * 60.0, format!("length_km/{}kmh", p.speed_kmh)),
+            (None, None) => unreachable!("the loader requires time_min or length_km"),
+        };
+        let estimate = !time_source.starts_with("timetable");
+        attached.push(Link {
+            id: LinkId(0),
+            link_id: raw.link_id.clone(),
+            line_id: raw.line_id.clone(),
+            line_name: raw.line_name.clone(),
+            line_name_zh: raw.line_name_zh.clone(),
+            from,
+            to,
+            from_code: raw.from_code.clone(),
+            to_code: raw.to_code.clone(),
+            attach: (fa, ta),
+            mode: raw.mode,
+            status: raw.status,
+            opening_year: raw.opening_year,
+            planned_year: raw.planned_year,
+            minutes: Minutes(minutes),
+            time_source,
+            estimate,
+            length_km: raw.length_km,
+            generated: false,
+        });
+    }
+    // Parallel links: of one mode between the same (unordered) pair, keep the fastest
+    // (ties: the one listed first).
+    let mut best: BTreeMap<(UnitId, UnitId, Mode), usize> = BTreeMap::new();
+    let mut keep = vec![true; attached.len()];
+    for (i, l) in attached.iter().enumerate() {
+        let key = (l.from.min(l.to), l.from.max(l.to), l.mode);
+        match best.get(&key) {
+            None => {
+                best.insert(key, i);
+            }
+            Some(&j) => {
+                let (kept, dropped) = if l.minutes.0 < attached[j].minutes.0 { (i, j) } else { (j, i) };
+                keep[dropped] = false;
+                best.insert(key, kept);
+                report.parallel_dropped.push((attached[kept].link_id.clone(), attached[dropped].link_id.clone()));
+            }
+        }
+    }
+    let mut out: Vec<Link> = attached.into_iter().zip(keep).filter(|(_, k)| *k).map(|(l, _)| l).collect();
+    for l in &out {
+        *report.by_mode.entry(l.mode.as_str().to_string()).or_default() += 1;
+    }
+
+    // Generated road links.
+    if opts.kind.includes(Mode::Road) {
+        let road = params.mode(Mode::Road);
+        let mut pairs: BTreeMap<(UnitId, UnitId), (f64, &'static str)> = BTreeMap::new();
+        if params.contiguity {
+            for n in generate::contiguity(region, params.contiguity_min_border_km, params.contiguity_tolerance_m) {
+                pairs.insert((n.a, n.b), (n.seat_km, "contiguity"));
+            }
+            report.generated_contiguity = pairs.len();
+        }
+        if params.nearest_k > 0 {
+            for (a, b, km) in generate::nearest_seats(region, params.nearest_k) {
+                if pairs.insert((a.min(b), a.max(b)), (km, "nearest")).is_none() {
+                    report.generated_nearest += 1;
+                } else {
+                    // keep the contiguity label
+                    pairs.insert((a.min(b), a.max(b)), (km, "contiguity"));
+                }
+            }
+        }
+        for ((a, b), (km, how)) in pairs {
+            let road_km = km * params.circuity;
+            let minutes = road_km / road.speed_kmh * 60.0;
+            let (ca, cb) = (&region.unit(a).code, &region.unit(b).code);
+            out.push(Link {
+                id: LinkId(0),
+                link_id: format!("gen-{ca}-{cb}"),
+                line_id: None,
+                line_name: Some(format!("generated road ({how})")),
+                line_name_zh: None,
+                from: a,
+                to: b,
+                from_code: ca.clone(),
+                to_code: cb.clone(),
+                attach: (Attach::Generated, Attach::Generated),
+                mode: Mode::Road,
+                status: LinkStatus::Open,
+                opening_year: None,
+                planned_year: None,
+                minutes: Minutes(minutes.max(f64::MIN_POSITIVE)),
+                time_source: format!(
+                    "generated:{how}:great_circle_km*{}/{}kmh",
+                    params.circuity, road.speed_kmh
+                ),
+                estimate: true,
+                length_km: Some(road_km),
+                generated: true,
+            });
+        }
+    }
+    for (i, l) in out.iter_mut().enumerate() {
+        l.id = LinkId(i as u32);
+    }
+
+    // The graph.
+    let mut g: DiGraph<Node, Arc> = DiGraph::new();
+    for u in &region.units {
+        g.add_node(Node::Unit(u.id));
+    }
+    let mut stations: BTreeMap<(UnitId, Mode), petgraph::graph::NodeIndex> = BTreeMap::new();
+    let mut node_of = |g: &mut DiGraph<Node, Arc>, u: UnitId, m: Mode| -> petgraph::graph::NodeIndex {
+        let p = params.mode(m);
+        if p.access_min == 0.0 && p.egress_min == 0.0 {
+            return petgraph::graph::NodeIndex::new(u.index());
+        }
+        *stations.entry((u, m)).or_insert_with(|| {
+            let s = g.add_node(Node::Station(u, m));
+            let un = petgraph::graph::NodeIndex::new(u.index());
+            g.add_edge(un, s, Arc { minutes: p.access_min, link: None });
+            g.add_edge(s, un, Arc { minutes: p.egress_min, link: None });
+            s
+        })
+    };
+    for l in &out {
+        let a = node_of(&mut g, l.from, l.mode);
+        let b = node_of(&mut g, l.to, l.mode);
+        let arc = Arc { minutes: l.minutes.0, link: Some(l.id) };
+        g.add_edge(a, b, arc);
+        g.add_edge(b, a, arc);
+    }
+    let net = Network::freeze(&g, out, opts.kind)?;
+    Ok((net, report))
+}
+
+/// Connected components of the units over the network's links (links are two-way):
+/// each component's units, largest first (ties: by first unit).
+pub fn components(net: &Network) -> Vec<Vec<UnitId>> {
+    let n = net.unit_count();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    for l in net.links() {
+        let (a, b) = (find(&mut parent, l.from.index()), find(&mut parent, l.to.index()));
+        if a != b {
+            parent[a.max(b)] = a.min(b);
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<UnitId>> = BTreeMap::new();
+    for u in 0..n {
+        let r = find(&mut parent, u);
+        groups.entry(r).or_default().push(UnitId(u as u32));
+    }
+    let mut out: Vec<Vec<UnitId>> = groups.into_values().collect();
+    out.sort_by(|a, b| b.len().cmp(&a.len()).then(a[0].cmp(&b[0])));
+    out
+}
+
+struct UnitBox {
+    unit: UnitId,
+    env: AABB<[f64; 2]>,
+}
+
+impl RTreeObject for UnitBox {
+    type Envelope = AABB<[f64; 2]>;
+    fn envelope(&self) -> Self::Envelope {
+        self.env
+    }
+}
+
+/// Finds the unit polygon containing a position (rstar envelope query, then geo's contains).
+struct Locator {
+    tree: Option<RTree<UnitBox>>,
+}
+
+impl Locator {
+    fn new(region: &Region) -> Self {
+        Locator { tree: None }.with_region(region)
+    }
+
+    fn with_region(mut self, region: &Region) -> Self {
+        let boxes: Vec<UnitBox> = region
+            .units
+            .iter()
+            .filter_map(|u| {
+                let r = u.geometry.as_ref()?.bounding_rect()?;
+                Some(UnitBox {
+                    unit: u.id,
+                    env: AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                })
+            })
+            .collect();
+        if !boxes.is_empty() {
+            self.tree = Some(RTree::bulk_load(boxes));
+        }
+        self
+    }
+
+    fn locate(&self, region: &Region, p: Point<f64>) -> Option<UnitId> {
+        let tree = self.tree.as_ref()?;
+        let mut hits: Vec<UnitId> = tree
+            .locate_in_envelope_intersecting(&AABB::from_point([p.x(), p.y()]))
+            .filter(|b| region.unit(b.unit).geometry.as_ref().is_some_and(|g| g.contains(&p)))
+            .map(|b| b.unit)
+            .collect();
+        hits.sort();
+        hits.first().copied()
+    }
+
+    fn attach(&self, region: &Region, raw: &RawLink, from: bool) -> Result<(UnitId, Attach)> {
+        let (code, pos, field) = if from {
+            (&raw.from_code, raw.from_pos, "from_code")
+        } else {
+            (&raw.to_code, raw.to_pos, "to_code")
+        };
+        if let Some(u) = region.by_code(code) {
+            return Ok((u.id, Attach::Code));
+        }
+        let pos = pos.or_else(|| default_seat(code));
+        let found = pos.and_then(|p| self.locate(region, p));
+        match (found, pos) {
+            (Some(u), _) => Ok((u, Attach::Location)),
+            (None, Some(p)) => Err(Error::input(
+                &raw.file,
+                raw.location.clone(),
+                format!(
+                    "field \"{field}\" is \"{code}\": no unit of {} has that code, and its position [{:.5}, {:.5}] lies in no unit polygon",
+                    region.source,
+                    p.x(),
+                    p.y()
+                ),
+            )),
+            (None, None) => Err(Error::input(
+                &raw.file,
+                raw.location.clone(),
+                format!(
+                    "field \"{field}\" is \"{code}\": no unit of {} has that code, and the file gives no position for it (add {}_lon/{}_lat columns)",
+                    region.source,
+                    &field[..field.len() - 5],
+                    &field[..field.len() - 5]
+                ),
+            )),
+        }
+    }
+}
+
+/// The seat of a code of the embedded default 59-unit layer (the gazetteer used to attach
+/// prefecture-level links to other layers).
+pub fn default_seat(code: &str) -> Option<Point<f64>> {
+    static SEATS: std::sync::OnceLock<BTreeMap<String, Point<f64>>> = std::sync::OnceLock::new();
+    SEATS
+        .get_or_init(|| {
+            let v: serde_json::Value = serde_json::from_str(dataset::UNITS_GEOJSON).unwrap_or_default();
+            let mut m = BTreeMap::new();
+            for f in v["features"].as_array().into_iter().flatten() {
+                let p = &f["properties"];
+                if let (Some(c), Some(x), Some(y)) = (p["code"].as_str(), p["seat_lon"].as_f64(), p["seat_lat"].as_f64()) {
+                    m.insert(c.to_string(), Point::new(x, y));
+                }
+            }
+            m
+        })
+        .get(code)
+        .copied()
+}

@@ -1,0 +1,19 @@
+//! The transport network: links attached to units, generated road links, the scenario, and the
+//! frozen compact (CSR) graph that [`crate::route`] searches.
+//!
+//! # The model
+//! - one **unit node** per unit (its seat);
+//! - for every mode with an access or egress penalty (by default rail and HSR), a **station
+//!   node** per unit served by that mode, joined to the unit node by the access penalty
+//!   (unit → station) and the egress penalty (station → unit). Riding through a station costs
+//!   nothing extra; changing mode at a unit pays egress + access;
+//! - each link is two arcs (both directions) between the nodes of its mode at its two ends.
+
+pub mod build;
+pub mod generate;
+pub mod scenario;
+
+pub use build::{
+    Arc, Attach, BuildReport, Link, Network, NetworkKind, Node, build_network, components,
+};
+pub use scenario::Scenario;

@@ -1,0 +1,95 @@
+//! Which links exist: the scenario (a year, planned lines, dropped and added links).
+
+use crate::error::{Error, Result};
+use crate::load::RawLink;
+use crate::model::LinkStatus;
+
+/// Which links of the links file are in service.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scenario {
+    /// Keep the links in service in this year: open links with `opening_year ≤ year` (an open
+    /// link without an opening year counts as open throughout), plus under-construction and
+    /// planned links whose planned year is `≤ year`. `None`: the open links today.
+    pub year: Option<i32>,
+    /// Add every under-construction and planned link, whatever its year.
+    pub with_planned: bool,
+    /// Link ids to remove.
+    pub drop: Vec<String>,
+}
+
+impl Scenario {
+    /// Whether `link` is in service in this scenario (ignoring `drop`).
+    pub fn in_service(&self, link: &RawLink) -> bool {
+        let by_year = match (self.year, link.status) {
+            (None, LinkStatus::Open) => true,
+            (None, _) => false,
+            (Some(y), LinkStatus::Open) => link.opening_year.is_none_or(|o| o <= y),
+            (Some(y), _) => link.planned_year.is_some_and(|p| p <= y),
+        };
+        by_year || (self.with_planned && link.status != LinkStatus::Open)
+    }
+
+    /// The links in service, in file order, after checking that every dropped id exists.
+    pub fn select<'a>(&self, links: &'a [RawLink]) -> Result<Vec<&'a RawLink>> {
+        for d in &self.drop {
+            if !links.iter().any(|l| &l.link_id == d) {
+                return Err(Error::Usage(format!("--drop: no link has the id \"{d}\"")));
+            }
+        }
+        Ok(links
+            .iter()
+            .filter(|l| self.in_service(l) && !self.drop.contains(&l.link_id))
+            .collect())
+    }
+
+    /// A short description for reports, e.g. `open links in 2020, with planned, without R01-01`.
+    pub fn describe(&self) -> String {
+        let mut s = match self.year {
+            None => "the open links today".to_string(),
+            Some(y) => format!("the links in service in {y}"),
+        };
+        if self.with_planned {
+            s.push_str(", plus every planned and under-construction link");
+        }
+        if !self.drop.is_empty() {
+            s.push_str(&format!(", without {}", self.drop.join(", ")));
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::load_links;
+
+    fn links() -> Vec<RawLink> {
+        let csv = "link_id,from_code,to_code,mode,status,opening_year,planned_opening_year,time_min\n\
+                   OLD,a,b,hsr,open,2010,,10\n\
+                   NEW,b,c,hsr,open,2020,,10\n\
+                   EXP,a,c,expressway,open,,,60\n\
+                   UC,c,d,hsr,under_construction,,2027,10\n\
+                   PL,d,e,hsr,planned,,,10\n";
+        load_links(csv.as_bytes(), "l.csv").unwrap()
+    }
+
+    fn ids(sc: &Scenario) -> Vec<String> {
+        let l = links();
+        sc.select(&l).unwrap().iter().map(|l| l.link_id.clone()).collect()
+    }
+
+    #[test]
+    fn selection_by_year_and_status() {
+        assert_eq!(ids(&Scenario::default()), ["OLD", "NEW", "EXP"]);
+        assert_eq!(ids(&Scenario { year: Some(2015), ..Default::default() }), ["OLD", "EXP"]);
+        assert_eq!(ids(&Scenario { year: Some(2027), ..Default::default() }), ["OLD", "NEW", "EXP", "UC"]);
+        assert_eq!(ids(&Scenario { with_planned: true, ..Default::default() }), ["OLD", "NEW", "EXP", "UC", "PL"]);
+        assert_eq!(ids(&Scenario { drop: vec!["NEW".into()], ..Default::default() }), ["OLD", "EXP"]);
+    }
+
+    #[test]
+    fn unknown_drop_is_an_error() {
+        let sc = Scenario { drop: vec!["NOPE".into()], ..Default::default() };
+        assert_eq!(sc.select(&links()).unwrap_err().to_string(), "--drop: no link has the id \"NOPE\"");
+    }
+}
