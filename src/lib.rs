@@ -18,12 +18,13 @@
 //! ```
 
 pub mod error;
+pub mod export;
 pub mod load;
 pub mod model;
 
 pub use error::{Error, InputError, Location, Result};
 pub use model::{LinkId, Minutes, Mode, NodeId, Region, Role, Unit, UnitId};
+pub mod cli;
 pub mod measures;
 pub mod network;
 pub mod route;
-pub mod cli;

@@ -27,7 +27,10 @@ fn main() -> ExitCode {
             }
             let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
             eprintln!("regionlink: error: {}", chain.join(": "));
-            let input = e.chain().any(|c| c.downcast_ref::<regionlink::Error>().is_some_and(regionlink::Error::is_input));
+            let input = e.chain().any(|c| {
+                c.downcast_ref::<regionlink::Error>()
+                    .is_some_and(regionlink::Error::is_input)
+            });
             ExitCode::from(if input { 1 } else { 2 })
         }
     }
@@ -35,7 +38,24 @@ fn main() -> ExitCode {
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            || c.downcast_ref::<csv::Error>().is_some_and(|ce| matches!(ce.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe))
+        let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(c);
+        while let Some(err) = cur {
+            if let Some(io) = err.downcast_ref::<std::io::Error>() {
+                if io.kind() == std::io::ErrorKind::BrokenPipe {
+                    return true;
+                }
+                if let Some(inner) = io.get_ref() {
+                    cur = Some(inner);
+                    continue;
+                }
+            }
+            if let Some(ce) = err.downcast_ref::<csv::Error>()
+                && let csv::ErrorKind::Io(io) = ce.kind()
+            {
+                return io.kind() == std::io::ErrorKind::BrokenPipe;
+            }
+            cur = err.source();
+        }
+        false
     })
 }

@@ -76,7 +76,17 @@ impl fmt::Display for Minutes {
 
 /// A transport mode.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, clap::ValueEnum,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
@@ -282,7 +292,6 @@ impl Region {
     pub fn new(source: String, units: Vec<Unit>, bbox: Rect<f64>, warnings: Vec<String>) -> Self {
         let mut by_code = HashMap::with_capacity(units.len());
         for u in &units {
-            debug_assert_eq!(u.id.index(), by_code.len());
             by_code.insert(u.code.clone(), u.id);
             for c in &u.codes_covered {
                 by_code.entry(c.clone()).or_insert(u.id);
@@ -343,7 +352,8 @@ impl Region {
             .units
             .iter()
             .filter(|u| {
-                u.name.to_lowercase() == q || u.name_zh.as_deref().map(str::to_lowercase) == Some(q.clone())
+                u.name.to_lowercase() == q
+                    || u.name_zh.as_deref().map(str::to_lowercase) == Some(q.clone())
             })
             .map(|u| u.id)
             .collect();
@@ -356,7 +366,8 @@ impl Region {
                 let n = u.name.to_lowercase();
                 n.split([' ', '-']).next() == Some(q.as_str())
                     || u.name_zh.as_deref().is_some_and(|z| {
-                        z.strip_suffix(['市', '区', '县', '州']).is_some_and(|s| s == q)
+                        z.strip_suffix(['市', '区', '县', '州'])
+                            .is_some_and(|s| s == q)
                             || z.trim_end_matches("自治县").trim_end_matches("自治州") == q
                     })
             })

@@ -1,6 +1,8 @@
 //! Every validation rule of the units loader, through the real binary: exit code 1 and a
 //! one-line message naming the file, the feature, the field and the value.
 
+#![allow(clippy::unwrap_used)] // helpers outside #[test] fns are test code too
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -14,10 +16,21 @@ fn run_with(dir: &tempfile::TempDir, units: &[u8], extra: &[&str]) -> Run {
     let units_path = dir.path().join("u.geojson");
     std::fs::write(&units_path, units).unwrap();
     let study = dir.path().join("s.toml");
-    std::fs::write(&study, "name = \"test\"\nbbox = [100.0, 20.0, 110.0, 35.0]\n").unwrap();
+    std::fs::write(
+        &study,
+        "name = \"test\"\nbbox = [100.0, 20.0, 110.0, 35.0]\n",
+    )
+    .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_regionlink"))
         .current_dir(dir.path())
-        .args(["info", "--units", "u.geojson", "--study", "s.toml", "--links"])
+        .args([
+            "info",
+            "--units",
+            "u.geojson",
+            "--study",
+            "s.toml",
+            "--links",
+        ])
         .arg(links_file(dir))
         .args(extra)
         .output()
@@ -31,7 +44,11 @@ fn run_with(dir: &tempfile::TempDir, units: &[u8], extra: &[&str]) -> Run {
 
 fn links_file(dir: &tempfile::TempDir) -> PathBuf {
     let p = dir.path().join("l.csv");
-    std::fs::write(&p, "link_id,from_code,to_code,mode,time_min\nL1,A,B,road,30\n").unwrap();
+    std::fs::write(
+        &p,
+        "link_id,from_code,to_code,mode,time_min\nL1,A,B,road,30\n",
+    )
+    .unwrap();
     p
 }
 
@@ -42,7 +59,13 @@ fn run(units: &str) -> Run {
 
 /// Two square units A and B side by side near (104, 30).
 fn square(x: f64, y: f64) -> String {
-    format!("[[[{x},{y}],[{},{y}],[{},{}],[{x},{}],[{x},{y}]]]", x + 1.0, x + 1.0, y + 1.0, y + 1.0)
+    format!(
+        "[[[{x},{y}],[{},{y}],[{},{}],[{x},{}],[{x},{y}]]]",
+        x + 1.0,
+        x + 1.0,
+        y + 1.0,
+        y + 1.0
+    )
 }
 
 fn feature(props: &str, geom: &str) -> String {
@@ -54,11 +77,17 @@ fn poly(coords: &str) -> String {
 }
 
 fn fc(features: &[String]) -> String {
-    format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","))
+    format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        features.join(",")
+    )
 }
 
 fn good_b() -> String {
-    feature(r#""code":"B","pop_2020_census":2000"#, &poly(&square(105.0, 30.0)))
+    feature(
+        r#""code":"B","pop_2020_census":2000"#,
+        &poly(&square(105.0, 30.0)),
+    )
 }
 
 fn with_a(props: &str, geom: &str) -> String {
@@ -67,7 +96,10 @@ fn with_a(props: &str, geom: &str) -> String {
 
 fn assert_error(r: &Run, expected: &str) {
     assert_eq!(r.code, 1, "exit code; stderr: {}", r.stderr);
-    assert_eq!(r.stderr.trim_end(), format!("regionlink: error: {expected}"));
+    assert_eq!(
+        r.stderr.trim_end(),
+        format!("regionlink: error: {expected}")
+    );
     assert!(r.stdout.is_empty(), "nothing on stdout: {}", r.stdout);
 }
 
@@ -86,21 +118,33 @@ fn not_utf8() {
     let mut bytes = b"{\"type\":\"FeatureCollection\",\n\"features\":[\xff]}".to_vec();
     bytes.push(b'\n');
     let r = run_with(&dir, &bytes, &[]);
-    assert_error(&r, "u.geojson: line 2, column 13: not UTF-8: invalid byte 0xff at byte offset 41");
+    assert_error(
+        &r,
+        "u.geojson: line 2, column 13: not UTF-8: invalid byte 0xff at byte offset 41",
+    );
 }
 
 #[test]
 fn not_json() {
     let r = run("{\"type\": \"FeatureCollection\",\n \"features\": [}\n");
-    assert_error(&r, "u.geojson: line 2, column 15: not valid JSON: expected value");
+    assert_error(
+        &r,
+        "u.geojson: line 2, column 15: not valid JSON: expected value",
+    );
 }
 
 #[test]
 fn not_a_feature_collection() {
     let r = run(&feature(A, &poly(&square(104.0, 30.0))));
-    assert_error(&r, "u.geojson: \"type\" is \"Feature\", expected \"FeatureCollection\"");
+    assert_error(
+        &r,
+        "u.geojson: \"type\" is \"Feature\", expected \"FeatureCollection\"",
+    );
     let r = run("[1, 2]");
-    assert_error(&r, "u.geojson: expected a GeoJSON FeatureCollection object, found an array");
+    assert_error(
+        &r,
+        "u.geojson: expected a GeoJSON FeatureCollection object, found an array",
+    );
 }
 
 #[test]
@@ -111,51 +155,102 @@ fn empty_collection() {
 
 #[test]
 fn missing_id() {
-    let r = run(&with_a(r#""pop_2020_census":1000"#, &poly(&square(104.0, 30.0))));
-    assert_error(&r, "u.geojson: feature #0: property \"code\" (the unit id) is missing");
+    let r = run(&with_a(
+        r#""pop_2020_census":1000"#,
+        &poly(&square(104.0, 30.0)),
+    ));
+    assert_error(
+        &r,
+        "u.geojson: feature #0: property \"code\" (the unit id) is missing",
+    );
 }
 
 #[test]
 fn duplicate_id() {
     let r = run(&fc(&[
-        feature(r#""code":"B","pop_2020_census":1"#, &poly(&square(104.0, 30.0))),
+        feature(
+            r#""code":"B","pop_2020_census":1"#,
+            &poly(&square(104.0, 30.0)),
+        ),
         good_b(),
     ]));
-    assert_error(&r, "u.geojson: feature #1 (code B): property \"code\" is \"B\", which feature #0 already uses (ids must be unique)");
+    assert_error(
+        &r,
+        "u.geojson: feature #1 (code B): property \"code\" is \"B\", which feature #0 already uses (ids must be unique)",
+    );
 }
 
 #[test]
 fn population_is_a_string() {
-    let r = run(&with_a(r#""code":"A","pop_2020_census":"abc""#, &poly(&square(104.0, 30.0))));
-    assert_error(&r, "u.geojson: feature #0 (code A): property \"pop_2020_census\" is \"abc\", a string, expected a number");
+    let r = run(&with_a(
+        r#""code":"A","pop_2020_census":"abc""#,
+        &poly(&square(104.0, 30.0)),
+    ));
+    assert_error(
+        &r,
+        "u.geojson: feature #0 (code A): property \"pop_2020_census\" is \"abc\", a string, expected a number",
+    );
 }
 
 #[test]
 fn population_is_negative() {
-    let r = run(&with_a(r#""code":"A","pop_2020_census":-5"#, &poly(&square(104.0, 30.0))));
-    assert_error(&r, "u.geojson: feature #0 (code A): property \"pop_2020_census\" is -5, expected a number ≥ 0");
+    let r = run(&with_a(
+        r#""code":"A","pop_2020_census":-5"#,
+        &poly(&square(104.0, 30.0)),
+    ));
+    assert_error(
+        &r,
+        "u.geojson: feature #0 (code A): property \"pop_2020_census\" is -5, expected a number ≥ 0",
+    );
 }
 
 #[test]
 fn population_is_not_finite() {
     // JSON has no NaN or Infinity; an overflowing literal is the way to write one.
-    let r = run(&with_a(r#""code":"A","pop_2020_census":1e999"#, &poly(&square(104.0, 30.0))));
+    let r = run(&with_a(
+        r#""code":"A","pop_2020_census":1e999"#,
+        &poly(&square(104.0, 30.0)),
+    ));
     assert_eq!(r.code, 1);
-    assert!(r.stderr.starts_with("regionlink: error: u.geojson: line 1, column "), "{}", r.stderr);
-    assert!(r.stderr.contains("not valid JSON: number out of range"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .starts_with("regionlink: error: u.geojson: line 1, column "),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("not valid JSON: number out of range"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
 fn gdp_is_a_string_or_negative() {
-    let r = run(&with_a(r#""code":"A","pop_2020_census":1,"gdp_100m_cny":"n/a""#, &poly(&square(104.0, 30.0))));
-    assert_error(&r, "u.geojson: feature #0 (code A): property \"gdp_100m_cny\" is \"n/a\", a string, expected a number");
-    let r = run(&with_a(r#""code":"A","pop_2020_census":1,"gdp_100m_cny":-1.5"#, &poly(&square(104.0, 30.0))));
-    assert_error(&r, "u.geojson: feature #0 (code A): property \"gdp_100m_cny\" is -1.5, expected a number ≥ 0");
+    let r = run(&with_a(
+        r#""code":"A","pop_2020_census":1,"gdp_100m_cny":"n/a""#,
+        &poly(&square(104.0, 30.0)),
+    ));
+    assert_error(
+        &r,
+        "u.geojson: feature #0 (code A): property \"gdp_100m_cny\" is \"n/a\", a string, expected a number",
+    );
+    let r = run(&with_a(
+        r#""code":"A","pop_2020_census":1,"gdp_100m_cny":-1.5"#,
+        &poly(&square(104.0, 30.0)),
+    ));
+    assert_error(
+        &r,
+        "u.geojson: feature #0 (code A): property \"gdp_100m_cny\" is -1.5, expected a number ≥ 0",
+    );
 }
 
 #[test]
 fn gdp_null_is_allowed() {
-    let r = run(&with_a(r#""code":"A","pop_2020_census":1,"gdp_100m_cny":null"#, &poly(&square(104.0, 30.0))));
+    let r = run(&with_a(
+        r#""code":"A","pop_2020_census":1,"gdp_100m_cny":null"#,
+        &poly(&square(104.0, 30.0)),
+    ));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("GDP missing for 2 units"), "{}", r.stdout);
 }
@@ -163,15 +258,24 @@ fn gdp_null_is_allowed() {
 #[test]
 fn coordinates_out_of_range() {
     let r = run(&with_a(A, r#"{"type":"Point","coordinates":[200.0,30.0]}"#));
-    assert_error(&r, "u.geojson: feature #0 (code A): position [200, 30] has longitude 200, outside [-180, 180]");
+    assert_error(
+        &r,
+        "u.geojson: feature #0 (code A): position [200, 30] has longitude 200, outside [-180, 180]",
+    );
     let r = run(&with_a(A, r#"{"type":"Point","coordinates":[104.0,95.0]}"#));
-    assert_error(&r, "u.geojson: feature #0 (code A): position [104, 95] has latitude 95, outside [-90, 90]");
+    assert_error(
+        &r,
+        "u.geojson: feature #0 (code A): position [104, 95] has latitude 95, outside [-90, 90]",
+    );
 }
 
 #[test]
 fn lat_lon_swapped() {
     let r = run(&with_a(A, r#"{"type":"Point","coordinates":[30.5,104.5]}"#));
-    assert_error(&r, "u.geojson: feature #0 (code A): position [30.5, 104.5] looks like lat/lon swapped: it lies outside the study area [100, 20, 110, 35] but inside it as [104.5, 30.5]; GeoJSON order is [lon, lat]");
+    assert_error(
+        &r,
+        "u.geojson: feature #0 (code A): position [30.5, 104.5] looks like lat/lon swapped: it lies outside the study area [100, 20, 110, 35] but inside it as [104.5, 30.5]; GeoJSON order is [lon, lat]",
+    );
 }
 
 #[test]
@@ -182,7 +286,10 @@ fn crs_not_wgs84() {
         1,
     );
     let r = run(&text);
-    assert_error(&r, "u.geojson: \"crs\" is \"urn:ogc:def:crs:EPSG::3857\", expected WGS84 longitude/latitude (RFC 7946 has no crs member; reproject to EPSG:4326, for example with ogr2ogr -t_srs EPSG:4326)");
+    assert_error(
+        &r,
+        "u.geojson: \"crs\" is \"urn:ogc:def:crs:EPSG::3857\", expected WGS84 longitude/latitude (RFC 7946 has no crs member; reproject to EPSG:4326, for example with ogr2ogr -t_srs EPSG:4326)",
+    );
     let ok = with_a(A, &poly(&square(104.0, 30.0))).replacen(
         "{\"type\":\"FeatureCollection\",",
         r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},"#,
@@ -196,13 +303,19 @@ fn null_or_empty_geometry() {
     let r = run(&with_a(A, "null"));
     assert_error(&r, "u.geojson: feature #0 (code A): geometry is null");
     let r = run(&with_a(A, r#"{"type":"Polygon","coordinates":[]}"#));
-    assert_error(&r, "u.geojson: feature #0 (code A): geometry is an empty Polygon");
+    assert_error(
+        &r,
+        "u.geojson: feature #0 (code A): geometry is an empty Polygon",
+    );
 }
 
 #[test]
 fn unclosed_ring() {
     let r = run(&with_a(A, &poly("[[[104,30],[105,30],[105,31],[104,31]]]")));
-    assert_error(&r, "u.geojson: feature #0 (code A): geometry polygon exterior ring is not closed: first position [104, 30], last [104, 31]");
+    assert_error(
+        &r,
+        "u.geojson: feature #0 (code A): geometry polygon exterior ring is not closed: first position [104, 30], last [104, 31]",
+    );
 }
 
 #[test]
@@ -234,5 +347,8 @@ fn missing_file_is_bad_input() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(String::from_utf8_lossy(&out.stderr).trim_end(), "regionlink: error: nope.geojson: no such file");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim_end(),
+        "regionlink: error: nope.geojson: no such file"
+    );
 }

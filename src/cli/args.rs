@@ -34,6 +34,14 @@ pub enum Command {
     Matrix(MatrixArgs),
     /// The fastest path between two units, leg by leg.
     Route(RouteArgs),
+    /// Reach of each core within each band (units, population, GDP, area, shares) and the
+    /// overlap of the two cores.
+    Reach(crate::cli::measures::MeasureCmd),
+    /// Accessibility of every unit: WATT, time to each core, potential (several decays),
+    /// population within each band.
+    Access(crate::cli::measures::MeasureCmd),
+    /// The dual-core corridor: units where the detour between the two cores is small.
+    Corridor(crate::cli::measures::MeasureCmd),
 }
 
 /// Where the inputs come from and how to read them.
@@ -99,11 +107,11 @@ impl InputArgs {
         if let Some(v) = &self.region_field {
             f.region.clone_from(v);
         }
-        if let Some(v) = &self.seat_fields {
-            if let [lon, lat] = v.as_slice() {
-                f.seat_lon.clone_from(lon);
-                f.seat_lat.clone_from(lat);
-            }
+        if let Some(v) = &self.seat_fields
+            && let [lon, lat] = v.as_slice()
+        {
+            f.seat_lon.clone_from(lon);
+            f.seat_lat.clone_from(lat);
         }
     }
 }

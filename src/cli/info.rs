@@ -34,7 +34,11 @@ impl Group {
     }
 
     fn years(&self) -> String {
-        self.years.iter().map(|(y, n)| format!("{y}×{n}")).collect::<Vec<_>>().join(" ")
+        self.years
+            .iter()
+            .map(|(y, n)| format!("{y}×{n}"))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     fn json(&self) -> Value {
@@ -72,11 +76,21 @@ pub fn run(a: &InfoArgs, out: &mut dyn Write) -> Result<()> {
         region.units.iter().for_each(|u| g.add(u));
         g
     };
-    let provinces = groups(region, |u| u.province.clone().unwrap_or_else(|| "(none)".into()));
-    let regions = groups(region, |u| {
-        format!("{} / {}", u.province.as_deref().unwrap_or("(none)"), u.region.as_deref().unwrap_or("(none)"))
+    let provinces = groups(region, |u| {
+        u.province.clone().unwrap_or_else(|| "(none)".into())
     });
-    let missing_gdp: Vec<&crate::Unit> = region.units.iter().filter(|u| u.gdp_100m_cny.is_none()).collect();
+    let regions = groups(region, |u| {
+        format!(
+            "{} / {}",
+            u.province.as_deref().unwrap_or("(none)"),
+            u.region.as_deref().unwrap_or("(none)")
+        )
+    });
+    let missing_gdp: Vec<&crate::Unit> = region
+        .units
+        .iter()
+        .filter(|u| u.gdp_100m_cny.is_none())
+        .collect();
     let mut by_mode_status: BTreeMap<(Mode, LinkStatus), usize> = BTreeMap::new();
     for l in &inputs.links {
         *by_mode_status.entry((l.mode, l.status)).or_default() += 1;
@@ -86,13 +100,19 @@ pub fn run(a: &InfoArgs, out: &mut dyn Write) -> Result<()> {
         .cores
         .iter()
         .map(|c| {
-            let mut us: Vec<&crate::Unit> = c.codes.iter().flat_map(|code| members_of(region, code)).map(|id| region.unit(id)).collect();
+            let mut us: Vec<&crate::Unit> = c
+                .codes
+                .iter()
+                .flat_map(|code| members_of(region, code))
+                .map(|id| region.unit(id))
+                .collect();
             us.sort_by_key(|u| u.id);
             us.dedup_by_key(|u| u.id);
             (c.name.clone(), c.name_zh.clone(), us)
         })
         .collect();
-    let embedded = region.source.starts_with(dataset::EMBEDDED_PREFIX) || inputs.links_file.starts_with(dataset::EMBEDDED_PREFIX);
+    let embedded = region.source.starts_with(dataset::EMBEDDED_PREFIX)
+        || inputs.links_file.starts_with(dataset::EMBEDDED_PREFIX);
     let b = region.bbox;
     let scenario = a.scenario.scenario().describe();
     let generated = net.links().iter().filter(|l| l.generated).count();
@@ -138,71 +158,212 @@ pub fn run(a: &InfoArgs, out: &mut dyn Write) -> Result<()> {
 
     writeln!(out, "{}", inputs.study.name)?;
     writeln!(out, "study: {}", inputs.study_file)?;
-    writeln!(out, "units: {} — {} units ({}), bbox lon {:.4}…{:.4}, lat {:.4}…{:.4}", region.source, region.len(),
-        if region.has_polygons() { "polygons" } else { "points or mixed" }, b.min().x, b.max().x, b.min().y, b.max().y)?;
+    writeln!(
+        out,
+        "units: {} — {} units ({}), bbox lon {:.4}…{:.4}, lat {:.4}…{:.4}",
+        region.source,
+        region.len(),
+        if region.has_polygons() {
+            "polygons"
+        } else {
+            "points or mixed"
+        },
+        b.min().x,
+        b.max().x,
+        b.min().y,
+        b.max().y
+    )?;
     writeln!(out)?;
-    let table = |out: &mut dyn Write, title: &str, m: &BTreeMap<String, Group>| -> std::io::Result<()> {
-        writeln!(out, "{:<78} {:>5} {:>12} {:>12} {:>7}  {}", title, "units", "pop (10⁴)", "GDP (10⁸ ¥)", "w/ GDP", "GDP years")?;
-        for (k, g) in m {
-            writeln!(out, "{:<78} {:>5} {:>12.2} {:>12.2} {:>7}  {}", k, g.units, g.pop_10k, g.gdp, format!("{}/{}", g.gdp_units, g.units), g.years())?;
-        }
-        Ok(())
-    };
+    let table =
+        |out: &mut dyn Write, title: &str, m: &BTreeMap<String, Group>| -> std::io::Result<()> {
+            writeln!(
+                out,
+                "{:<78} {:>5} {:>12} {:>12} {:>7}  GDP years",
+                title, "units", "pop (10⁴)", "GDP (10⁸ ¥)", "w/ GDP"
+            )?;
+            for (k, g) in m {
+                writeln!(
+                    out,
+                    "{:<78} {:>5} {:>12.2} {:>12.2} {:>7}  {}",
+                    k,
+                    g.units,
+                    g.pop_10k,
+                    g.gdp,
+                    format!("{}/{}", g.gdp_units, g.units),
+                    g.years()
+                )?;
+            }
+            Ok(())
+        };
     table(out, "province", &provinces)?;
-    writeln!(out, "{:<78} {:>5} {:>12.2} {:>12.2} {:>7}  {}", "total", total.units, total.pop_10k, total.gdp, format!("{}/{}", total.gdp_units, total.units), total.years())?;
+    writeln!(
+        out,
+        "{:<78} {:>5} {:>12.2} {:>12.2} {:>7}  {}",
+        "total",
+        total.units,
+        total.pop_10k,
+        total.gdp,
+        format!("{}/{}", total.gdp_units, total.units),
+        total.years()
+    )?;
     writeln!(out)?;
     table(out, "province / region", &regions)?;
     writeln!(out)?;
     if missing_gdp.is_empty() {
-        writeln!(out, "GDP: every unit has a figure (years differ; see the table).")?;
+        writeln!(
+            out,
+            "GDP: every unit has a figure (years differ; see the table)."
+        )?;
     } else {
-        let names: Vec<String> = missing_gdp.iter().map(|u| format!("{} ({})", u.name, u.code)).collect();
-        writeln!(out, "GDP missing for {} units (measures that need GDP will name them; use --mass pop): {}", missing_gdp.len(), names.join(", "))?;
+        let names: Vec<String> = missing_gdp
+            .iter()
+            .map(|u| format!("{} ({})", u.name, u.code))
+            .collect();
+        writeln!(
+            out,
+            "GDP missing for {} units (measures that need GDP will name them; use --mass pop): {}",
+            missing_gdp.len(),
+            names.join(", ")
+        )?;
     }
-    writeln!(out, "GDP sums add figures of different years where the years differ; compare within one year.")?;
+    writeln!(
+        out,
+        "GDP sums add figures of different years where the years differ; compare within one year."
+    )?;
     writeln!(out)?;
     writeln!(out, "cores and roles:")?;
     for (n, z, us) in &cores {
-        let names: Vec<String> = us.iter().map(|u| format!("{} {}", u.code, u.label_zh())).collect();
-        writeln!(out, "  core {n}{}: {} units — {}", z.as_ref().map(|z| format!(" ({z})")).unwrap_or_default(), us.len(), names.join(", "))?;
+        let names: Vec<String> = us
+            .iter()
+            .map(|u| format!("{} {}", u.code, u.label_zh()))
+            .collect();
+        writeln!(
+            out,
+            "  core {n}{}: {} units — {}",
+            z.as_ref().map(|z| format!(" ({z})")).unwrap_or_default(),
+            us.len(),
+            names.join(", ")
+        )?;
     }
     for r in [Role::MetroArea, Role::SubCentre, Role::RegionalCentre] {
-        let names: Vec<String> = region.units.iter().filter(|u| u.role == r).map(|u| format!("{} {}", u.code, u.label_zh())).collect();
-        writeln!(out, "  {}: {} units — {}", r.as_str(), names.len(), names.join(", "))?;
+        let names: Vec<String> = region
+            .units
+            .iter()
+            .filter(|u| u.role == r)
+            .map(|u| format!("{} {}", u.code, u.label_zh()))
+            .collect();
+        writeln!(
+            out,
+            "  {}: {} units — {}",
+            r.as_str(),
+            names.len(),
+            names.join(", ")
+        )?;
     }
-    writeln!(out, "  other: {} units", region.units.iter().filter(|u| u.role == Role::Other).count())?;
+    writeln!(
+        out,
+        "  other: {} units",
+        region
+            .units
+            .iter()
+            .filter(|u| u.role == Role::Other)
+            .count()
+    )?;
     writeln!(out)?;
-    writeln!(out, "links: {} — {} links", inputs.links_file, inputs.links.len())?;
-    writeln!(out, "  {:<11} {:>6} {:>19} {:>8}", "mode", "open", "under_construction", "planned")?;
+    writeln!(
+        out,
+        "links: {} — {} links",
+        inputs.links_file,
+        inputs.links.len()
+    )?;
+    writeln!(
+        out,
+        "  {:<11} {:>6} {:>19} {:>8}",
+        "mode", "open", "under_construction", "planned"
+    )?;
     for m in Mode::ALL {
         let c = |s| by_mode_status.get(&(m, s)).copied().unwrap_or(0);
-        writeln!(out, "  {:<11} {:>6} {:>19} {:>8}", m.as_str(), c(LinkStatus::Open), c(LinkStatus::UnderConstruction), c(LinkStatus::Planned))?;
+        writeln!(
+            out,
+            "  {:<11} {:>6} {:>19} {:>8}",
+            m.as_str(),
+            c(LinkStatus::Open),
+            c(LinkStatus::UnderConstruction),
+            c(LinkStatus::Planned)
+        )?;
     }
     writeln!(out)?;
     writeln!(out, "network ({scenario}, all modes):")?;
-    writeln!(out, "  links in service: {}; link ends attached by code: {}, by location in a unit polygon: {}", report.links_in_service, report.ends_by_code, report.ends_by_location.len())?;
+    writeln!(
+        out,
+        "  links in service: {}; link ends attached by code: {}, by location in a unit polygon: {}",
+        report.links_in_service,
+        report.ends_by_code,
+        report.ends_by_location.len()
+    )?;
     for (l, c, u) in report.ends_by_location.iter().take(12) {
         writeln!(out, "    {l}: code {c} located in unit {u}")?;
     }
     if report.ends_by_location.len() > 12 {
-        writeln!(out, "    … and {} more (see --json)", report.ends_by_location.len() - 12)?;
+        writeln!(
+            out,
+            "    … and {} more (see --json)",
+            report.ends_by_location.len() - 12
+        )?;
     }
     if !report.collapsed.is_empty() {
-        writeln!(out, "  links with both ends in one unit (not used): {}", report.collapsed.join(", "))?;
+        writeln!(
+            out,
+            "  links with both ends in one unit (not used): {}",
+            report.collapsed.join(", ")
+        )?;
     }
     if !report.parallel_dropped.is_empty() {
-        let p: Vec<String> = report.parallel_dropped.iter().map(|(k, d)| format!("{d} (kept {k})")).collect();
-        writeln!(out, "  parallel links of one mode between the same units, slower one dropped: {}", p.join(", "))?;
+        let p: Vec<String> = report
+            .parallel_dropped
+            .iter()
+            .map(|(k, d)| format!("{d} (kept {k})"))
+            .collect();
+        writeln!(
+            out,
+            "  parallel links of one mode between the same units, slower one dropped: {}",
+            p.join(", ")
+        )?;
     }
-    let bm: Vec<String> = report.by_mode.iter().map(|(m, n)| format!("{m} {n}")).collect();
-    writeln!(out, "  curated links used: {}; generated road links (contiguity/nearest seats): {generated}", bm.join(", "))?;
-    writeln!(out, "  nodes: {} (units + stations), arcs: {}", net.node_count(), net.arc_count())?;
+    let bm: Vec<String> = report
+        .by_mode
+        .iter()
+        .map(|(m, n)| format!("{m} {n}"))
+        .collect();
+    writeln!(
+        out,
+        "  curated links used: {}; generated road links (contiguity/nearest seats): {generated}",
+        bm.join(", ")
+    )?;
+    writeln!(
+        out,
+        "  nodes: {} (units + stations), arcs: {}",
+        net.node_count(),
+        net.arc_count()
+    )?;
     if comps.len() == 1 {
         writeln!(out, "  connected: every unit reaches every other")?;
     } else {
-        writeln!(out, "  {} connected components (sizes {}):", comps.len(), comps.iter().map(|c| c.len().to_string()).collect::<Vec<_>>().join(", "))?;
+        writeln!(
+            out,
+            "  {} connected components (sizes {}):",
+            comps.len(),
+            comps
+                .iter()
+                .map(|c| c.len().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
         for c in comps.iter().skip(1).take(10) {
-            let n: Vec<String> = c.iter().map(|u| format!("{} {}", region.unit(*u).code, region.unit(*u).name)).collect();
+            let n: Vec<String> = c
+                .iter()
+                .map(|u| format!("{} {}", region.unit(*u).code, region.unit(*u).name))
+                .collect();
             writeln!(out, "    cut off: {}", n.join(", "))?;
         }
     }
@@ -217,7 +378,10 @@ pub fn run(a: &InfoArgs, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "data sources:")?;
     if embedded {
         writeln!(out, "  {}", dataset::ATTRIBUTION)?;
-        writeln!(out, "  Figures marked estimate (most link times, generated road times, 3 of 59 seats) and missing GDP: see README, \"Data\".")?;
+        writeln!(
+            out,
+            "  Figures marked estimate (most link times, generated road times, 3 of 59 seats) and missing GDP: see README, \"Data\"."
+        )?;
     } else {
         writeln!(out, "  user-supplied files (see above)")?;
     }

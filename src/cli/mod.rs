@@ -1,9 +1,11 @@
 //! The command-line interface: argument parsing and one module per subcommand. Uses only the
 //! library's public API.
 
+pub mod analysis;
 pub mod args;
 pub mod info;
 pub mod matrix;
+pub mod measures;
 pub mod output;
 pub mod route;
 
@@ -19,12 +21,17 @@ use args::{Cli, Command, InputArgs, ScenarioArgs};
 pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
     if let Some(n) = cli.threads {
         // A global pool can only be built once per process; the binary calls `run` once.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
     }
     match cli.command {
         Command::Info(a) => info::run(&a, out),
         Command::Matrix(a) => matrix::run(&a, out),
         Command::Route(a) => route::run(&a, out),
+        Command::Reach(a) => measures::run_reach(&a, out),
+        Command::Access(a) => measures::run_access(&a, out),
+        Command::Corridor(a) => measures::run_corridor(&a, out),
     }
 }
 
@@ -36,7 +43,9 @@ pub fn load(input: &InputArgs) -> Result<Inputs> {
         input.links.as_deref(),
         input.study.as_deref(),
         move |s| fields.apply(s),
-        LoadOptions { strict: input.strict },
+        LoadOptions {
+            strict: input.strict,
+        },
     )?;
     for w in inputs.region.warnings() {
         eprintln!("regionlink: warning: {w}");
@@ -45,7 +54,11 @@ pub fn load(input: &InputArgs) -> Result<Inputs> {
 }
 
 /// Build the network of a scenario (adding the `--add` links first).
-pub fn network(inputs: &Inputs, sc: &ScenarioArgs, kind: NetworkKind) -> Result<(Network, BuildReport)> {
+pub fn network(
+    inputs: &Inputs,
+    sc: &ScenarioArgs,
+    kind: NetworkKind,
+) -> Result<(Network, BuildReport)> {
     let mut links = inputs.links.clone();
     for f in &sc.add {
         let bytes = std::fs::read(f).map_err(|e| file_error(f, e))?;
@@ -55,7 +68,10 @@ pub fn network(inputs: &Inputs, sc: &ScenarioArgs, kind: NetworkKind) -> Result<
                 return Err(crate::Error::input(
                     &a.file,
                     a.location.clone(),
-                    format!("field \"link_id\" is \"{}\", already a link of {}", a.link_id, inputs.links_file),
+                    format!(
+                        "field \"link_id\" is \"{}\", already a link of {}",
+                        a.link_id, inputs.links_file
+                    ),
                 )
                 .into());
             }
@@ -97,7 +113,11 @@ impl ScenarioArgs {
 
 /// Paths that `--out` must not overwrite.
 pub fn input_paths(input: &InputArgs, sc: Option<&ScenarioArgs>) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = [&input.units, &input.links, &input.study].into_iter().flatten().cloned().collect();
+    let mut v: Vec<PathBuf> = [&input.units, &input.links, &input.study]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
     if let Some(sc) = sc {
         v.extend(sc.add.iter().cloned());
     }

@@ -8,7 +8,11 @@ use crate::error::Error;
 
 /// Write `bytes` to `path` atomically (temporary file + rename). Refuses a path that is one of
 /// `inputs`.
-pub fn write_atomic(path: &Path, inputs: &[PathBuf], f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> crate::Result<()> {
+pub fn write_atomic(
+    path: &Path,
+    inputs: &[PathBuf],
+    f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> crate::Result<()> {
     let io = |e: std::io::Error| Error::Io {
         path: path.display().to_string(),
         source: e,
@@ -28,7 +32,10 @@ pub fn write_atomic(path: &Path, inputs: &[PathBuf], f: impl FnOnce(&mut dyn Wri
     if !dir.is_dir() {
         std::fs::create_dir_all(&dir).map_err(io)?;
     }
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
         let file = std::fs::File::create(&tmp)?;

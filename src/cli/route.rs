@@ -25,7 +25,11 @@ pub fn resolve(inputs: &Inputs, q: &str) -> Result<Place> {
     let region = &inputs.region;
     for c in &inputs.study.cores {
         if c.name.eq_ignore_ascii_case(q.trim()) || c.name_zh.as_deref() == Some(q.trim()) {
-            let mut units: Vec<UnitId> = c.codes.iter().flat_map(|code| members_of(region, code)).collect();
+            let mut units: Vec<UnitId> = c
+                .codes
+                .iter()
+                .flat_map(|code| members_of(region, code))
+                .collect();
             units.sort();
             units.dedup();
             return Ok(Place {
@@ -49,8 +53,15 @@ pub fn resolve(inputs: &Inputs, q: &str) -> Result<Place> {
         ))
         .into()),
         many => {
-            let names: Vec<String> = many.iter().map(|&u| format!("{} ({})", region.unit(u).name, region.unit(u).code)).collect();
-            Err(crate::Error::Usage(format!("\"{q}\" is ambiguous: {}; use a code", names.join(", "))).into())
+            let names: Vec<String> = many
+                .iter()
+                .map(|&u| format!("{} ({})", region.unit(u).name, region.unit(u).code))
+                .collect();
+            Err(crate::Error::Usage(format!(
+                "\"{q}\" is ambiguous: {}; use a code",
+                names.join(", ")
+            ))
+            .into())
         }
     }
 }
@@ -68,7 +79,11 @@ pub fn run(a: &RouteArgs, out: &mut dyn Write) -> Result<()> {
     let (net, _) = crate::cli::network(&inputs, &a.scenario, a.network)?;
     let region = &inputs.region;
     let mut dj = Dijkstra::new(net.node_count());
-    let sources: Vec<_> = from.units.iter().map(|&u| (net.unit_node(u), Minutes::ZERO)).collect();
+    let sources: Vec<_> = from
+        .units
+        .iter()
+        .map(|&u| (net.unit_node(u), Minutes::ZERO))
+        .collect();
     let tree = dj.run(&net, &sources, None);
     let best = to
         .units
@@ -77,10 +92,18 @@ pub fn run(a: &RouteArgs, out: &mut dyn Write) -> Result<()> {
         .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let scen = a.scenario.scenario().describe();
     let Some((total, dest)) = best else {
-        writeln!(out, "{} → {}: not reachable on the {} network ({scen}).", from.label, to.label, a.network.as_str())?;
+        writeln!(
+            out,
+            "{} → {}: not reachable on the {} network ({scen}).",
+            from.label,
+            to.label,
+            a.network.as_str()
+        )?;
         return Ok(());
     };
-    let legs = tree.legs(net.unit_node(dest)).expect("reachable node has a path");
+    let legs = tree
+        .legs(net.unit_node(dest))
+        .expect("reachable node has a path");
     writeln!(
         out,
         "{} → {}: {:.1} min on the {} network ({scen})",
@@ -91,24 +114,57 @@ pub fn run(a: &RouteArgs, out: &mut dyn Write) -> Result<()> {
     )?;
     if to.units.len() > 1 {
         let u = region.unit(dest);
-        writeln!(out, "nearest unit of the destination: {} ({}, {})", u.name, u.label_zh(), u.code)?;
+        writeln!(
+            out,
+            "nearest unit of the destination: {} ({}, {})",
+            u.name,
+            u.label_zh(),
+            u.code
+        )?;
     }
     writeln!(out)?;
-    writeln!(out, "{:>3}  {:<44} {:<11} {:>7}  {}", "leg", "from → to", "mode", "min", "link, line, time source")?;
+    writeln!(
+        out,
+        "{:>3}  {:<44} {:<11} {:>7}  link, line, time source",
+        "leg", "from → to", "mode", "min"
+    )?;
     let mut estimates = Vec::new();
     let mut penalties = false;
     for (i, leg) in legs.iter().enumerate() {
         let n = i + 1;
         match leg {
-            Leg::Access { unit, mode, minutes } => {
+            Leg::Access {
+                unit,
+                mode,
+                minutes,
+            } => {
                 penalties = true;
-                writeln!(out, "{n:>3}  {:<44} {:<11} {minutes:>7.1}  station access (study network.{mode}.access_min, assumed)", region.unit(*unit).name, format!("to {mode}"))?;
+                writeln!(
+                    out,
+                    "{n:>3}  {:<44} {:<11} {minutes:>7.1}  station access (study network.{mode}.access_min, assumed)",
+                    region.unit(*unit).name,
+                    format!("to {mode}")
+                )?;
             }
-            Leg::Egress { unit, mode, minutes } => {
+            Leg::Egress {
+                unit,
+                mode,
+                minutes,
+            } => {
                 penalties = true;
-                writeln!(out, "{n:>3}  {:<44} {:<11} {minutes:>7.1}  station egress (study network.{mode}.egress_min, assumed)", region.unit(*unit).name, format!("from {mode}"))?;
+                writeln!(
+                    out,
+                    "{n:>3}  {:<44} {:<11} {minutes:>7.1}  station egress (study network.{mode}.egress_min, assumed)",
+                    region.unit(*unit).name,
+                    format!("from {mode}")
+                )?;
             }
-            Leg::Ride { link, from, to, minutes } => {
+            Leg::Ride {
+                link,
+                from,
+                to,
+                minutes,
+            } => {
                 let l = net.link(*link);
                 if l.estimate {
                     estimates.push(n);
@@ -132,10 +188,17 @@ pub fn run(a: &RouteArgs, out: &mut dyn Write) -> Result<()> {
         writeln!(out, "Every ride time is a timetable figure.")?;
     } else {
         let e: Vec<String> = estimates.iter().map(|n| n.to_string()).collect();
-        writeln!(out, "Estimated ride times (not timetable figures): legs {}.", e.join(", "))?;
+        writeln!(
+            out,
+            "Estimated ride times (not timetable figures): legs {}.",
+            e.join(", ")
+        )?;
     }
     if penalties {
-        writeln!(out, "Station access/egress minutes are assumptions of the study file ([network.<mode>]).")?;
+        writeln!(
+            out,
+            "Station access/egress minutes are assumptions of the study file ([network.<mode>])."
+        )?;
     }
     Ok(())
 }

@@ -63,7 +63,11 @@ pub struct RawLink {
 /// Read a links file; CSV unless the content starts with `{` (GeoJSON).
 pub fn load_links(bytes: &[u8], file: &str) -> Result<Vec<RawLink>> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        Error::input(file, Location::File, format!("not UTF-8: invalid byte at byte offset {}", e.valid_up_to()))
+        Error::input(
+            file,
+            Location::File,
+            format!("not UTF-8: invalid byte at byte offset {}", e.valid_up_to()),
+        )
     })?;
     let text = text.trim_start_matches('\u{feff}');
     let links = if text.trim_start().starts_with('{') {
@@ -77,7 +81,10 @@ pub fn load_links(bytes: &[u8], file: &str) -> Result<Vec<RawLink>> {
             return Err(Error::input(
                 file,
                 l.location.clone(),
-                format!("field \"link_id\" is \"{}\", already used at {first}", l.link_id),
+                format!(
+                    "field \"link_id\" is \"{}\", already used at {first}",
+                    l.link_id
+                ),
             ));
         }
     }
@@ -117,23 +124,42 @@ impl Row for JsonRow<'_> {
             Some(Value::String(s)) => Ok(Some(s.trim().to_string())),
             Some(Value::Number(n)) => Ok(Some(n.to_string())),
             Some(Value::Bool(b)) => Ok(Some(b.to_string())),
-            Some(v) => Err(format!("field \"{key}\" is {v}, expected a string or a number")),
+            Some(v) => Err(format!(
+                "field \"{key}\" is {v}, expected a string or a number"
+            )),
         }
     }
 }
 
 fn load_csv(text: &str, file: &str) -> Result<Vec<RawLink>> {
-    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
     let headers = rdr
         .headers()
-        .map_err(|e| Error::input(file, Location::Line { line: 1, column: None }, format!("cannot read the header: {e}")))?
+        .map_err(|e| {
+            Error::input(
+                file,
+                Location::Line {
+                    line: 1,
+                    column: None,
+                },
+                format!("cannot read the header: {e}"),
+            )
+        })?
         .clone();
     for required in ["link_id", "from_code", "to_code", "mode"] {
         if !headers.iter().any(|h| h.trim() == required) {
             return Err(Error::input(
                 file,
-                Location::Line { line: 1, column: None },
-                format!("the header has no column \"{required}\" (columns: {})", headers.iter().collect::<Vec<_>>().join(", ")),
+                Location::Line {
+                    line: 1,
+                    column: None,
+                },
+                format!(
+                    "the header has no column \"{required}\" (columns: {})",
+                    headers.iter().collect::<Vec<_>>().join(", ")
+                ),
             ));
         }
     }
@@ -141,15 +167,26 @@ fn load_csv(text: &str, file: &str) -> Result<Vec<RawLink>> {
     for rec in rdr.records() {
         let rec = rec.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
-            Error::input(file, Location::Line { line, column: None }, format!("malformed CSV: {e}"))
+            Error::input(
+                file,
+                Location::Line { line, column: None },
+                format!("malformed CSV: {e}"),
+            )
         })?;
         let line = rec.position().map_or(0, |p| p.line());
         let loc = Location::Line { line, column: None };
-        let row = CsvRow { headers: &headers, record: &rec };
+        let row = CsvRow {
+            headers: &headers,
+            record: &rec,
+        };
         out.push(parse_row(&row, file, loc, None, None)?);
     }
     if out.is_empty() {
-        return Err(Error::input(file, Location::File, "has a header but no links"));
+        return Err(Error::input(
+            file,
+            Location::File,
+            "has a header but no links",
+        ));
     }
     Ok(out)
 }
@@ -158,7 +195,10 @@ fn load_geojson(text: &str, file: &str) -> Result<Vec<RawLink>> {
     let root: Value = serde_json::from_str(text).map_err(|e| {
         Error::input(
             file,
-            Location::Line { line: e.line() as u64, column: Some(e.column() as u64) },
+            Location::Line {
+                line: e.line() as u64,
+                column: Some(e.column() as u64),
+            },
             format!("not valid JSON: {e}"),
         )
     })?;
@@ -166,34 +206,72 @@ fn load_geojson(text: &str, file: &str) -> Result<Vec<RawLink>> {
         .get("features")
         .and_then(Value::as_array)
         .filter(|_| root.get("type").and_then(Value::as_str) == Some("FeatureCollection"))
-        .ok_or_else(|| Error::input(file, Location::File, "expected a GeoJSON FeatureCollection of LineStrings"))?;
+        .ok_or_else(|| {
+            Error::input(
+                file,
+                Location::File,
+                "expected a GeoJSON FeatureCollection of LineStrings",
+            )
+        })?;
     if features.is_empty() {
-        return Err(Error::input(file, Location::File, "the FeatureCollection has no features"));
+        return Err(Error::input(
+            file,
+            Location::File,
+            "the FeatureCollection has no features",
+        ));
     }
     let mut out = Vec::new();
     let empty = serde_json::Map::new();
     for (index, f) in features.iter().enumerate() {
-        let props = f.get("properties").and_then(Value::as_object).unwrap_or(&empty);
-        let id = props.get("link_id").map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string));
-        let loc = Location::Feature { index, id: id.map(|i| format!("link_id {i}")) };
+        let props = f
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let id = props
+            .get("link_id")
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string));
+        let loc = Location::Feature {
+            index,
+            id: id.map(|i| format!("link_id {i}")),
+        };
         let geom = f.get("geometry").unwrap_or(&Value::Null);
         let (a, b) = match geom.get("type").and_then(Value::as_str) {
             Some("LineString") => {
-                let c = geom.get("coordinates").and_then(Value::as_array).filter(|c| c.len() >= 2).ok_or_else(|| {
-                    Error::input(file, loc.clone(), "geometry LineString has fewer than 2 positions")
-                })?;
+                let c = geom
+                    .get("coordinates")
+                    .and_then(Value::as_array)
+                    .filter(|c| c.len() >= 2)
+                    .ok_or_else(|| {
+                        Error::input(
+                            file,
+                            loc.clone(),
+                            "geometry LineString has fewer than 2 positions",
+                        )
+                    })?;
                 let pos = |v: &Value| -> Result<Point<f64>> {
                     let a = v.as_array().filter(|a| a.len() >= 2);
                     match a.map(|a| (a[0].as_f64(), a[1].as_f64())) {
-                        Some((Some(x), Some(y))) if (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y) => Ok(Point::new(x, y)),
-                        _ => Err(Error::input(file, loc.clone(), format!("geometry position {v} is not [lon, lat] in degrees"))),
+                        Some((Some(x), Some(y)))
+                            if (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y) =>
+                        {
+                            Ok(Point::new(x, y))
+                        }
+                        _ => Err(Error::input(
+                            file,
+                            loc.clone(),
+                            format!("geometry position {v} is not [lon, lat] in degrees"),
+                        )),
                     }
                 };
                 (Some(pos(&c[0])?), Some(pos(&c[c.len() - 1])?))
             }
             None if geom.is_null() => (None, None),
             other => {
-                return Err(Error::input(file, loc, format!("geometry type is {other:?}, expected LineString or null")));
+                return Err(Error::input(
+                    file,
+                    loc,
+                    format!("geometry type is {other:?}, expected LineString or null"),
+                ));
             }
         };
         out.push(parse_row(&JsonRow(props), file, loc, a, b)?);
@@ -216,7 +294,9 @@ fn parse_row(
             None => Ok(None),
             Some(s) => match s.parse::<f64>() {
                 Ok(y) if y.fract() == 0.0 && (1800.0..=2200.0).contains(&y) => Ok(Some(y as i32)),
-                _ => Err(err(format!("field \"{k}\" is \"{s}\", expected a year such as 2025"))),
+                _ => Err(err(format!(
+                    "field \"{k}\" is \"{s}\", expected a year such as 2025"
+                ))),
             },
         }
     };
@@ -233,39 +313,52 @@ fn parse_row(
     let from_code = required("from_code")?;
     let to_code = required("to_code")?;
     if from_code == to_code {
-        return Err(err(format!("link {link_id} is a self-loop: from_code and to_code are both \"{from_code}\"")));
+        return Err(err(format!(
+            "link {link_id} is a self-loop: from_code and to_code are both \"{from_code}\""
+        )));
     }
     let mode_s = required("mode")?;
-    let mode = Mode::parse(&mode_s.to_lowercase())
-        .ok_or_else(|| err(format!("field \"mode\" is \"{mode_s}\", expected one of hsr, rail, expressway, road")))?;
+    let mode = Mode::parse(&mode_s.to_lowercase()).ok_or_else(|| {
+        err(format!(
+            "field \"mode\" is \"{mode_s}\", expected one of hsr, rail, expressway, road"
+        ))
+    })?;
     let status = match get("status")? {
         None => LinkStatus::Open,
         Some(s) => LinkStatus::parse(&s.to_lowercase()).ok_or_else(|| {
-            err(format!("field \"status\" is \"{s}\", expected one of open, under_construction, planned"))
+            err(format!(
+                "field \"status\" is \"{s}\", expected one of open, under_construction, planned"
+            ))
         })?,
     };
     let time_min = num("time_min")?;
-    if let Some(t) = time_min {
-        if !(t.is_finite() && t > 0.0 && t <= MAX_LINK_MIN) {
-            return Err(err(format!(
-                "field \"time_min\" is {t}, expected minutes > 0 and ≤ {MAX_LINK_MIN} (24 h)"
-            )));
-        }
+    if let Some(t) = time_min
+        && !(t.is_finite() && t > 0.0 && t <= MAX_LINK_MIN)
+    {
+        return Err(err(format!(
+            "field \"time_min\" is {t}, expected minutes > 0 and ≤ {MAX_LINK_MIN} (24 h)"
+        )));
     }
     let length_km = num("length_km")?;
-    if let Some(l) = length_km {
-        if !(l.is_finite() && l > 0.0) {
-            return Err(err(format!("field \"length_km\" is {l}, expected km > 0")));
-        }
+    if let Some(l) = length_km
+        && !(l.is_finite() && l > 0.0)
+    {
+        return Err(err(format!("field \"length_km\" is {l}, expected km > 0")));
     }
     if time_min.is_none() && length_km.is_none() {
-        return Err(err(format!("link {link_id} has neither \"time_min\" nor \"length_km\"")));
+        return Err(err(format!(
+            "link {link_id} has neither \"time_min\" nor \"length_km\""
+        )));
     }
     let pos = |kx: &str, ky: &str| -> Result<Option<Point<f64>>> {
         match (num(kx)?, num(ky)?) {
-            (Some(x), Some(y)) if (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y) => Ok(Some(Point::new(x, y))),
+            (Some(x), Some(y)) if (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y) => {
+                Ok(Some(Point::new(x, y)))
+            }
             (None, None) => Ok(None),
-            (x, y) => Err(err(format!("fields \"{kx}\"/\"{ky}\" are {x:?}/{y:?}, expected a lon/lat pair in degrees"))),
+            (x, y) => Err(err(format!(
+                "fields \"{kx}\"/\"{ky}\" are {x:?}/{y:?}, expected a lon/lat pair in degrees"
+            ))),
         }
     };
     let from_pos = match pos("from_lon", "from_lat")? {
@@ -306,45 +399,83 @@ mod tests {
     const HEAD: &str = "link_id,from_code,to_code,mode,status,opening_year,planned_opening_year,time_min,length_km,time_source\n";
 
     fn err(rows: &str) -> String {
-        load_links(format!("{HEAD}{rows}").as_bytes(), "l.csv").unwrap_err().to_string()
+        load_links(format!("{HEAD}{rows}").as_bytes(), "l.csv")
+            .unwrap_err()
+            .to_string()
     }
 
     #[test]
     fn reads_a_row() {
-        let l = load_links(format!("{HEAD}A,1,2,hsr,open,2015,,19,73.4,timetable_fastest\n").as_bytes(), "l.csv").unwrap();
+        let l = load_links(
+            format!("{HEAD}A,1,2,hsr,open,2015,,19,73.4,timetable_fastest\n").as_bytes(),
+            "l.csv",
+        )
+        .unwrap();
         assert_eq!(l.len(), 1);
         assert_eq!(l[0].mode, Mode::Hsr);
         assert_eq!(l[0].time_min, Some(19.0));
         assert_eq!(l[0].opening_year, Some(2015));
-        assert_eq!(l[0].location, Location::Line { line: 2, column: None });
+        assert_eq!(
+            l[0].location,
+            Location::Line {
+                line: 2,
+                column: None
+            }
+        );
     }
 
     #[test]
     fn self_loop() {
-        assert_eq!(err("A,1,1,hsr,open,,,19,,\n"), "l.csv: line 2: link A is a self-loop: from_code and to_code are both \"1\"");
+        assert_eq!(
+            err("A,1,1,hsr,open,,,19,,\n"),
+            "l.csv: line 2: link A is a self-loop: from_code and to_code are both \"1\""
+        );
     }
 
     #[test]
     fn bad_times() {
-        for (t, shown) in [("0", "0"), ("-5", "-5"), ("NaN", "NaN"), ("inf", "inf"), ("1441", "1441")] {
+        for (t, shown) in [
+            ("0", "0"),
+            ("-5", "-5"),
+            ("NaN", "NaN"),
+            ("inf", "inf"),
+            ("1441", "1441"),
+        ] {
             assert_eq!(
                 err(&format!("A,1,2,hsr,open,,,{t},,\n")),
-                format!("l.csv: line 2: field \"time_min\" is {shown}, expected minutes > 0 and ≤ 1440 (24 h)")
+                format!(
+                    "l.csv: line 2: field \"time_min\" is {shown}, expected minutes > 0 and ≤ 1440 (24 h)"
+                )
             );
         }
-        assert_eq!(err("A,1,2,hsr,open,,,abc,,\n"), "l.csv: line 2: field \"time_min\" is \"abc\", expected a number");
+        assert_eq!(
+            err("A,1,2,hsr,open,,,abc,,\n"),
+            "l.csv: line 2: field \"time_min\" is \"abc\", expected a number"
+        );
     }
 
     #[test]
     fn unknown_mode_and_status() {
-        assert_eq!(err("A,1,2,ferry,open,,,5,,\n"), "l.csv: line 2: field \"mode\" is \"ferry\", expected one of hsr, rail, expressway, road");
-        assert_eq!(err("A,1,2,hsr,closed,,,5,,\n"), "l.csv: line 2: field \"status\" is \"closed\", expected one of open, under_construction, planned");
+        assert_eq!(
+            err("A,1,2,ferry,open,,,5,,\n"),
+            "l.csv: line 2: field \"mode\" is \"ferry\", expected one of hsr, rail, expressway, road"
+        );
+        assert_eq!(
+            err("A,1,2,hsr,closed,,,5,,\n"),
+            "l.csv: line 2: field \"status\" is \"closed\", expected one of open, under_construction, planned"
+        );
     }
 
     #[test]
     fn duplicate_id_and_missing_time() {
-        assert_eq!(err("A,1,2,hsr,open,,,5,,\nA,2,3,hsr,open,,,5,,\n"), "l.csv: line 3: field \"link_id\" is \"A\", already used at line 2");
-        assert_eq!(err("A,1,2,hsr,open,,,,,\n"), "l.csv: line 2: link A has neither \"time_min\" nor \"length_km\"");
+        assert_eq!(
+            err("A,1,2,hsr,open,,,5,,\nA,2,3,hsr,open,,,5,,\n"),
+            "l.csv: line 3: field \"link_id\" is \"A\", already used at line 2"
+        );
+        assert_eq!(
+            err("A,1,2,hsr,open,,,,,\n"),
+            "l.csv: line 2: link A has neither \"time_min\" nor \"length_km\""
+        );
     }
 
     #[test]
@@ -355,7 +486,9 @@ mod tests {
         assert_eq!(l[0].to_pos, Some(Point::new(105.0, 31.0)));
         let bad = g.replace("\"road\"", "\"boat\"");
         assert_eq!(
-            load_links(bad.as_bytes(), "l.geojson").unwrap_err().to_string(),
+            load_links(bad.as_bytes(), "l.geojson")
+                .unwrap_err()
+                .to_string(),
             "l.geojson: feature #0 (link_id X): field \"mode\" is \"boat\", expected one of hsr, rail, expressway, road"
         );
     }

@@ -40,7 +40,10 @@ impl Source<'_> {
                 })?;
                 Ok((bytes.into(), p.display().to_string()))
             }
-            Source::Embedded(name, text) => Ok((text.as_bytes().into(), format!("{}{name}", dataset::EMBEDDED_PREFIX))),
+            Source::Embedded(name, text) => Ok((
+                text.as_bytes().into(),
+                format!("{}{name}", dataset::EMBEDDED_PREFIX),
+            )),
         }
     }
 }
@@ -68,16 +71,30 @@ pub fn load_inputs(
     adjust: impl FnOnce(&mut Study),
     opts: LoadOptions,
 ) -> Result<Inputs> {
-    let study_src = study.map_or(Source::Embedded("study.toml", dataset::STUDY_TOML), Source::Path);
+    let study_src = study.map_or(
+        Source::Embedded("study.toml", dataset::STUDY_TOML),
+        Source::Path,
+    );
     let (bytes, study_file) = study_src.read()?;
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|e| Error::input(&study_file, crate::Location::File, format!("not UTF-8: invalid byte at byte offset {}", e.valid_up_to())))?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        Error::input(
+            &study_file,
+            crate::Location::File,
+            format!("not UTF-8: invalid byte at byte offset {}", e.valid_up_to()),
+        )
+    })?;
     let mut study = Study::from_toml(text, &study_file)?;
     adjust(&mut study);
-    let units_src = units.map_or(Source::Embedded("units.geojson", dataset::UNITS_GEOJSON), Source::Path);
+    let units_src = units.map_or(
+        Source::Embedded("units.geojson", dataset::UNITS_GEOJSON),
+        Source::Path,
+    );
     let (bytes, units_file) = units_src.read()?;
     let region = load_units(&bytes, &units_file, &study, opts)?;
-    let links_src = links.map_or(Source::Embedded("links.csv", dataset::LINKS_CSV), Source::Path);
+    let links_src = links.map_or(
+        Source::Embedded("links.csv", dataset::LINKS_CSV),
+        Source::Path,
+    );
     let (bytes, links_file) = links_src.read()?;
     let links = load_links(&bytes, &links_file)?;
     Ok(Inputs {

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::error::{Error, Location, Result};
+use crate::measures::Mass;
+use crate::measures::decay::Decay;
 use crate::model::Mode;
 
 /// A study: what to measure and how to read the units layer.
@@ -33,6 +35,41 @@ pub struct Study {
     /// Network-building parameters.
     #[serde(default)]
     pub network: NetworkParams,
+    /// Parameters of the measures.
+    #[serde(default)]
+    pub measures: MeasureParams,
+}
+
+/// Parameters of the measures (`[measures]` in the study file).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MeasureParams {
+    /// The mass of accessibility and gravity measures.
+    pub mass: Mass,
+    /// Decay functions of potential accessibility (`power:1`, `exp:0.0116`, …).
+    pub decays: Vec<String>,
+    /// Include each unit's own mass at its internal travel time in its potential.
+    pub self_potential: bool,
+    /// Corridor tolerance ε: T(C→i) + T(i→Q) ≤ (1 + ε) T(C→Q).
+    pub corridor_epsilon: f64,
+}
+
+impl Default for MeasureParams {
+    fn default() -> Self {
+        MeasureParams {
+            mass: Mass::Pop,
+            decays: vec!["power:1".into(), "power:1.5".into()],
+            self_potential: true,
+            corridor_epsilon: 0.25,
+        }
+    }
+}
+
+impl MeasureParams {
+    /// The decays, parsed.
+    pub fn parsed_decays(&self) -> std::result::Result<Vec<Decay>, String> {
+        self.decays.iter().map(|d| d.parse::<Decay>()).collect()
+    }
 }
 
 fn default_bands() -> Vec<f64> {
@@ -245,22 +282,42 @@ impl Study {
     fn check(&self, file: &str) -> Result<()> {
         let bad = |key: &str, msg: String| Err(Error::input(file, Location::Key(key.into()), msg));
         if self.bands_min.is_empty() {
-            return bad("bands_min", "is empty, expected at least one band in minutes".into());
+            return bad(
+                "bands_min",
+                "is empty, expected at least one band in minutes".into(),
+            );
         }
         for (i, b) in self.bands_min.iter().enumerate() {
             if !(b.is_finite() && *b > 0.0) {
-                return bad("bands_min", format!("band #{i} is {b}, expected a positive number of minutes"));
+                return bad(
+                    "bands_min",
+                    format!("band #{i} is {b}, expected a positive number of minutes"),
+                );
             }
             if i > 0 && *b <= self.bands_min[i - 1] {
-                return bad("bands_min", format!("bands must increase, but {b} follows {}", self.bands_min[i - 1]));
+                return bad(
+                    "bands_min",
+                    format!(
+                        "bands must increase, but {b} follows {}",
+                        self.bands_min[i - 1]
+                    ),
+                );
             }
         }
-        if let Some([x0, y0, x1, y1]) = self.bbox {
-            if !(x0 < x1 && y0 < y1 && (-180.0..=180.0).contains(&x0) && (-180.0..=180.0).contains(&x1)
-                && (-90.0..=90.0).contains(&y0) && (-90.0..=90.0).contains(&y1))
-            {
-                return bad("bbox", format!("is [{x0}, {y0}, {x1}, {y1}], expected [lon_min, lat_min, lon_max, lat_max] in degrees"));
-            }
+        if let Some([x0, y0, x1, y1]) = self.bbox
+            && !(x0 < x1
+                && y0 < y1
+                && (-180.0..=180.0).contains(&x0)
+                && (-180.0..=180.0).contains(&x1)
+                && (-90.0..=90.0).contains(&y0)
+                && (-90.0..=90.0).contains(&y1))
+        {
+            return bad(
+                "bbox",
+                format!(
+                    "is [{x0}, {y0}, {x1}, {y1}], expected [lon_min, lat_min, lon_max, lat_max] in degrees"
+                ),
+            );
         }
         let mut names = BTreeMap::new();
         for (i, c) in self.cores.iter().enumerate() {
@@ -279,7 +336,10 @@ impl Study {
             let p = self.network.mode(m);
             let key = format!("network.{m}");
             if !(p.speed_kmh.is_finite() && p.speed_kmh > 0.0) {
-                return bad(&key, format!("speed_kmh is {}, expected a positive number", p.speed_kmh));
+                return bad(
+                    &key,
+                    format!("speed_kmh is {}, expected a positive number", p.speed_kmh),
+                );
             }
             for (n, v) in [("access_min", p.access_min), ("egress_min", p.egress_min)] {
                 if !(v.is_finite() && v >= 0.0) {
@@ -287,15 +347,34 @@ impl Study {
                 }
             }
         }
+        if let Err(e) = self.measures.parsed_decays() {
+            return bad("measures.decays", e);
+        }
+        let eps = self.measures.corridor_epsilon;
+        if !(eps.is_finite() && eps >= 0.0) {
+            return bad(
+                "measures.corridor_epsilon",
+                format!("is {eps}, expected a number ≥ 0"),
+            );
+        }
         let n = &self.network;
         if !(n.circuity.is_finite() && n.circuity >= 1.0) {
-            return bad("network.circuity", format!("is {}, expected a factor ≥ 1", n.circuity));
+            return bad(
+                "network.circuity",
+                format!("is {}, expected a factor ≥ 1", n.circuity),
+            );
         }
         if !(n.contiguity_min_border_km.is_finite() && n.contiguity_min_border_km >= 0.0) {
-            return bad("network.contiguity_min_border_km", format!("is {}, expected km ≥ 0", n.contiguity_min_border_km));
+            return bad(
+                "network.contiguity_min_border_km",
+                format!("is {}, expected km ≥ 0", n.contiguity_min_border_km),
+            );
         }
         if !(n.contiguity_tolerance_m.is_finite() && n.contiguity_tolerance_m >= 0.0) {
-            return bad("network.contiguity_tolerance_m", format!("is {}, expected metres ≥ 0", n.contiguity_tolerance_m));
+            return bad(
+                "network.contiguity_tolerance_m",
+                format!("is {}, expected metres ≥ 0", n.contiguity_tolerance_m),
+            );
         }
         Ok(())
     }
@@ -316,8 +395,14 @@ impl Study {
 pub(crate) fn line_col(text: &str, offset: usize) -> (u64, u64) {
     let before = &text.as_bytes()[..offset.min(text.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-    let col_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-    let column = String::from_utf8_lossy(&before[col_start..]).chars().count() as u64 + 1;
+    let col_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[col_start..])
+        .chars()
+        .count() as u64
+        + 1;
     (line, column)
 }
 
@@ -329,13 +414,19 @@ mod tests {
     fn unknown_key_is_rejected_with_its_line() {
         let e = Study::from_toml("name = \"x\"\nbandz = [1]\n", "s.toml").unwrap_err();
         let msg = e.to_string();
-        assert!(msg.starts_with("s.toml: line 2, column 1: unknown field `bandz`"), "{msg}");
+        assert!(
+            msg.starts_with("s.toml: line 2, column 1: unknown field `bandz`"),
+            "{msg}"
+        );
     }
 
     #[test]
     fn bands_must_increase() {
         let e = Study::from_toml("name = \"x\"\nbands_min = [60, 30]\n", "s.toml").unwrap_err();
-        assert_eq!(e.to_string(), "s.toml: bands_min: bands must increase, but 30 follows 60");
+        assert_eq!(
+            e.to_string(),
+            "s.toml: bands_min: bands must increase, but 30 follows 60"
+        );
     }
 
     #[test]

@@ -60,7 +60,10 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
                 line,
                 column: Some(column),
             },
-            format!("not UTF-8: invalid byte 0x{:02x} at byte offset {off}", bytes[off]),
+            format!(
+                "not UTF-8: invalid byte 0x{:02x} at byte offset {off}",
+                bytes[off]
+            ),
         )
     })?;
     let root: Value = serde_json::from_str(text).map_err(|e| {
@@ -74,13 +77,24 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
         )
     })?;
     let whole = |msg: String| Error::input(file, Location::File, msg);
-    let obj = root
-        .as_object()
-        .ok_or_else(|| whole(format!("expected a GeoJSON FeatureCollection object, found {}", json_kind(&root))))?;
+    let obj = root.as_object().ok_or_else(|| {
+        whole(format!(
+            "expected a GeoJSON FeatureCollection object, found {}",
+            json_kind(&root)
+        ))
+    })?;
     match obj.get("type").and_then(Value::as_str) {
         Some("FeatureCollection") => {}
-        Some(t) => return Err(whole(format!("\"type\" is \"{t}\", expected \"FeatureCollection\""))),
-        None => return Err(whole("no \"type\" member, expected \"type\": \"FeatureCollection\"".into())),
+        Some(t) => {
+            return Err(whole(format!(
+                "\"type\" is \"{t}\", expected \"FeatureCollection\""
+            )));
+        }
+        None => {
+            return Err(whole(
+                "no \"type\" member, expected \"type\": \"FeatureCollection\"".into(),
+            ));
+        }
     }
     if let Some(crs) = obj.get("crs") {
         check_crs(crs).map_err(whole)?;
@@ -104,9 +118,12 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
             id: id.map(|s| format!("{} {s}", fields.id)),
         };
         let feat_err = |id: Option<&str>, msg: String| Error::input(file, loc(id), msg);
-        let fobj = f
-            .as_object()
-            .ok_or_else(|| feat_err(None, format!("expected a Feature object, found {}", json_kind(f))))?;
+        let fobj = f.as_object().ok_or_else(|| {
+            feat_err(
+                None,
+                format!("expected a Feature object, found {}", json_kind(f)),
+            )
+        })?;
         if fobj.get("type").and_then(Value::as_str) != Some("Feature") {
             return Err(feat_err(None, "\"type\" is not \"Feature\"".into()));
         }
@@ -114,27 +131,50 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
         let props = match fobj.get("properties") {
             Some(Value::Object(m)) => m,
             None | Some(Value::Null) => &empty,
-            Some(v) => return Err(feat_err(None, format!("\"properties\" is {}, expected an object", json_kind(v)))),
+            Some(v) => {
+                return Err(feat_err(
+                    None,
+                    format!("\"properties\" is {}, expected an object", json_kind(v)),
+                ));
+            }
         };
         // id
         let code = match props.get(&fields.id) {
             Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
             Some(Value::Number(n)) if n.is_i64() || n.is_u64() => n.to_string(),
             None | Some(Value::Null) => {
-                return Err(feat_err(None, format!("property \"{}\" (the unit id) is missing", fields.id)));
+                return Err(feat_err(
+                    None,
+                    format!("property \"{}\" (the unit id) is missing", fields.id),
+                ));
             }
             Some(v) => {
-                return Err(feat_err(None, format!("property \"{}\" (the unit id) is {}, expected a string or an integer", fields.id, show(v))));
+                return Err(feat_err(
+                    None,
+                    format!(
+                        "property \"{}\" (the unit id) is {}, expected a string or an integer",
+                        fields.id,
+                        show(v)
+                    ),
+                ));
             }
         };
         let id = Some(code.as_str());
         if let Some(first) = seen.insert(code.clone(), index) {
-            return Err(feat_err(id, format!("property \"{}\" is \"{code}\", which feature #{first} already uses (ids must be unique)", fields.id)));
+            return Err(feat_err(
+                id,
+                format!(
+                    "property \"{}\" is \"{code}\", which feature #{first} already uses (ids must be unique)",
+                    fields.id
+                ),
+            ));
         }
         let perr = |field: &str, msg: String| feat_err(id, format!("property \"{field}\" {msg}"));
 
         let population = match props.get(&fields.population) {
-            None | Some(Value::Null) => return Err(perr(&fields.population, "(population) is missing".into())),
+            None | Some(Value::Null) => {
+                return Err(perr(&fields.population, "(population) is missing".into()));
+            }
             Some(v) => number(v).map_err(|m| perr(&fields.population, m))?,
         };
         let population_10k = match fields.population_unit {
@@ -149,7 +189,12 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
             None | Some(Value::Null) => None,
             Some(v) => match v.as_i64().and_then(|y| i32::try_from(y).ok()) {
                 Some(y) => Some(y),
-                None => return Err(perr(&fields.gdp_year, format!("is {}, expected a year", show(v)))),
+                None => {
+                    return Err(perr(
+                        &fields.gdp_year,
+                        format!("is {}, expected a year", show(v)),
+                    ));
+                }
             },
         };
 
@@ -161,19 +206,19 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
             Geometry::Polygons(mp) => (Some(mp), None),
             Geometry::Point(p) => (None, Some(p)),
         };
-        if let Some(mp) = &multi {
-            if !mp.is_valid() {
-                let why = mp
-                    .validation_errors()
-                    .first()
-                    .map(|e| e.to_string())
-                    .unwrap_or_else(|| "invalid".into());
-                let msg = format!("geometry is not a valid polygon (self-intersecting?): {why}");
-                if opts.strict {
-                    return Err(feat_err(id, msg));
-                }
-                warnings.push(format!("{file}: {}: {msg}", loc(id)));
+        if let Some(mp) = &multi
+            && !mp.is_valid()
+        {
+            let why = mp
+                .validation_errors()
+                .first()
+                .map(|e| e.to_string())
+                .unwrap_or_else(|| "invalid".into());
+            let msg = format!("geometry is not a valid polygon (self-intersecting?): {why}");
+            if opts.strict {
+                return Err(feat_err(id, msg));
             }
+            warnings.push(format!("{file}: {}: {msg}", loc(id)));
         }
 
         // seat
@@ -183,11 +228,23 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
             (Some(x), Some(y)) => {
                 let x = number_any(x).map_err(|m| perr(&fields.seat_lon, m))?;
                 let y = number_any(y).map_err(|m| perr(&fields.seat_lat, m))?;
-                check.position(x, y).map_err(|m| perr(&format!("{}/{}", fields.seat_lon, fields.seat_lat), m))?;
+                check
+                    .position(x, y)
+                    .map_err(|m| perr(&format!("{}/{}", fields.seat_lon, fields.seat_lat), m))?;
                 (Point::new(x, y), SeatSource::Data)
             }
-            (Some(_), None) => return Err(perr(&fields.seat_lat, format!("is missing while \"{}\" is given", fields.seat_lon))),
-            (None, Some(_)) => return Err(perr(&fields.seat_lon, format!("is missing while \"{}\" is given", fields.seat_lat))),
+            (Some(_), None) => {
+                return Err(perr(
+                    &fields.seat_lat,
+                    format!("is missing while \"{}\" is given", fields.seat_lon),
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(perr(
+                    &fields.seat_lon,
+                    format!("is missing while \"{}\" is given", fields.seat_lat),
+                ));
+            }
             (None, None) => match (&multi, point) {
                 (_, Some(p)) => (p, SeatSource::Data),
                 (Some(mp), None) => {
@@ -201,7 +258,9 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
         };
 
         let area_km2 = match props.get(&fields.area) {
-            None | Some(Value::Null) => multi.as_ref().map_or(0.0, |mp| mp.geodesic_area_unsigned() / 1e6),
+            None | Some(Value::Null) => multi
+                .as_ref()
+                .map_or(0.0, |mp| mp.geodesic_area_unsigned() / 1e6),
             Some(v) => number(v).map_err(|m| perr(&fields.area, m))?,
         };
 
@@ -216,7 +275,11 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
             });
         }
         let codes_covered = match text_prop(props, &fields.codes_covered) {
-            Some(s) => s.split(';').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect(),
+            Some(s) => s
+                .split(';')
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+                .collect(),
             None => vec![code.clone()],
         };
         units.push(Unit {
@@ -251,10 +314,16 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
 /// matches no unit is an error (a typo would silently drop a core).
 pub fn assign_roles(region: &mut Region, study: &Study) -> Result<()> {
     let lists: [(Role, Vec<&String>); 4] = [
-        (Role::Core, study.cores.iter().flat_map(|c| &c.codes).collect()),
+        (
+            Role::Core,
+            study.cores.iter().flat_map(|c| &c.codes).collect(),
+        ),
         (Role::MetroArea, study.roles.metro_area.iter().collect()),
         (Role::SubCentre, study.roles.sub_centre.iter().collect()),
-        (Role::RegionalCentre, study.roles.regional_centre.iter().collect()),
+        (
+            Role::RegionalCentre,
+            study.roles.regional_centre.iter().collect(),
+        ),
     ];
     for (role, codes) in &lists {
         for code in codes {
@@ -401,20 +470,26 @@ impl CoordCheck {
             }
         }
         if !(-180.0..=180.0).contains(&x) {
-            return Err(format!("position [{x}, {y}] has longitude {x}, outside [-180, 180]"));
+            return Err(format!(
+                "position [{x}, {y}] has longitude {x}, outside [-180, 180]"
+            ));
         }
         if !(-90.0..=90.0).contains(&y) {
-            return Err(format!("position [{x}, {y}] has latitude {y}, outside [-90, 90]"));
+            return Err(format!(
+                "position [{x}, {y}] has latitude {y}, outside [-90, 90]"
+            ));
         }
         Ok(())
     }
 }
 
 fn parse_position(v: &Value, check: &CoordCheck) -> std::result::Result<Coord<f64>, String> {
-    let arr = v
-        .as_array()
-        .filter(|a| a.len() >= 2)
-        .ok_or_else(|| format!("geometry position {} is not an array of at least 2 numbers", show(v)))?;
+    let arr = v.as_array().filter(|a| a.len() >= 2).ok_or_else(|| {
+        format!(
+            "geometry position {} is not an array of at least 2 numbers",
+            show(v)
+        )
+    })?;
     let x = arr[0].as_f64();
     let y = arr[1].as_f64();
     match (x, y) {
@@ -422,20 +497,33 @@ fn parse_position(v: &Value, check: &CoordCheck) -> std::result::Result<Coord<f6
             check.position(x, y)?;
             Ok(Coord { x, y })
         }
-        _ => Err(format!("geometry position {} is not a pair of numbers", show(v))),
+        _ => Err(format!(
+            "geometry position {} is not a pair of numbers",
+            show(v)
+        )),
     }
 }
 
-fn parse_ring(v: &Value, what: &str, check: &CoordCheck) -> std::result::Result<LineString<f64>, String> {
-    let arr = v
-        .as_array()
-        .ok_or_else(|| format!("geometry {what} is {}, expected an array of positions", json_kind(v)))?;
+fn parse_ring(
+    v: &Value,
+    what: &str,
+    check: &CoordCheck,
+) -> std::result::Result<LineString<f64>, String> {
+    let arr = v.as_array().ok_or_else(|| {
+        format!(
+            "geometry {what} is {}, expected an array of positions",
+            json_kind(v)
+        )
+    })?;
     let coords = arr
         .iter()
         .map(|p| parse_position(p, check))
         .collect::<std::result::Result<Vec<_>, _>>()?;
     if coords.len() < 4 {
-        return Err(format!("geometry {what} has {} positions, a closed ring needs at least 4", coords.len()));
+        return Err(format!(
+            "geometry {what} has {} positions, a closed ring needs at least 4",
+            coords.len()
+        ));
     }
     let (first, last) = (coords[0], coords[coords.len() - 1]);
     if first != last {
@@ -447,10 +535,17 @@ fn parse_ring(v: &Value, what: &str, check: &CoordCheck) -> std::result::Result<
     Ok(LineString(coords))
 }
 
-fn parse_polygon(v: &Value, what: &str, check: &CoordCheck) -> std::result::Result<Polygon<f64>, String> {
-    let rings = v
-        .as_array()
-        .ok_or_else(|| format!("geometry {what} is {}, expected an array of rings", json_kind(v)))?;
+fn parse_polygon(
+    v: &Value,
+    what: &str,
+    check: &CoordCheck,
+) -> std::result::Result<Polygon<f64>, String> {
+    let rings = v.as_array().ok_or_else(|| {
+        format!(
+            "geometry {what} is {}, expected an array of rings",
+            json_kind(v)
+        )
+    })?;
     if rings.is_empty() {
         return Err(format!("geometry {what} is empty (no rings)"));
     }
@@ -458,7 +553,11 @@ fn parse_polygon(v: &Value, what: &str, check: &CoordCheck) -> std::result::Resu
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let name = if i == 0 { format!("{what} exterior ring") } else { format!("{what} ring #{i}") };
+            let name = if i == 0 {
+                format!("{what} exterior ring")
+            } else {
+                format!("{what} ring #{i}")
+            };
             parse_ring(r, &name, check)
         })
         .collect::<std::result::Result<Vec<_>, _>>()?;
@@ -476,8 +575,12 @@ fn parse_geometry(g: &Value, check: &CoordCheck) -> std::result::Result<Geometry
     let coords = obj.get("coordinates").unwrap_or(&Value::Null);
     let is_empty = coords.as_array().is_none_or(|a| a.is_empty());
     match ty {
-        "Polygon" | "MultiPolygon" | "Point" if is_empty => Err(format!("geometry is an empty {ty}")),
-        "Polygon" => Ok(Geometry::Polygons(MultiPolygon(vec![parse_polygon(coords, "polygon", check)?]))),
+        "Polygon" | "MultiPolygon" | "Point" if is_empty => {
+            Err(format!("geometry is an empty {ty}"))
+        }
+        "Polygon" => Ok(Geometry::Polygons(MultiPolygon(vec![parse_polygon(
+            coords, "polygon", check,
+        )?]))),
         "MultiPolygon" => {
             let polys = coords
                 .as_array()
@@ -490,6 +593,8 @@ fn parse_geometry(g: &Value, check: &CoordCheck) -> std::result::Result<Geometry
         }
         "Point" => Ok(Geometry::Point(Point(parse_position(coords, check)?))),
         "" => Err("geometry has no \"type\"".into()),
-        other => Err(format!("geometry type is \"{other}\", expected Polygon, MultiPolygon or Point")),
+        other => Err(format!(
+            "geometry type is \"{other}\", expected Polygon, MultiPolygon or Point"
+        )),
     }
 }

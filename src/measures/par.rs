@@ -4,7 +4,7 @@ use rayon::prelude::*;
 
 use crate::model::{Minutes, UnitId};
 use crate::network::Network;
-use crate::route::{Dijkstra, Matrix, matrix};
+use crate::route::{Dijkstra, Matrix, TimeParts, matrix};
 
 /// The unit-to-unit travel-time matrix, one shortest-path tree per origin in parallel on the
 /// current rayon pool. Output order is origin order, whatever the thread count.
@@ -20,4 +20,21 @@ pub fn travel_time_matrix(net: &Network, limit: Option<Minutes>) -> Matrix {
         )
         .collect();
     Matrix::from_rows(rows)
+}
+
+/// For every ordered pair of units, the travel time split into timetable, estimated and
+/// penalty minutes (`None` when unreachable); row-major, origin order.
+pub fn time_parts(net: &Network, limit: Option<Minutes>) -> Vec<Vec<Option<TimeParts>>> {
+    (0..net.unit_count() as u32)
+        .into_par_iter()
+        .map_init(
+            || Dijkstra::new(net.node_count()),
+            |dj, o| {
+                let tree = dj.run(net, &[(net.unit_node(UnitId(o)), Minutes::ZERO)], limit);
+                (0..net.unit_count() as u32)
+                    .map(|d| tree.parts(net.unit_node(UnitId(d))))
+                    .collect()
+            },
+        )
+        .collect()
 }

@@ -167,9 +167,14 @@ impl Network {
     ///
     /// Every [`Node::Unit`] of units `0..n` must be present; `links` are the links that arcs
     /// refer to. Rejects NaN, infinite and negative arc times.
-    pub fn freeze(graph: &DiGraph<Node, Arc>, links: Vec<Link>, kind: NetworkKind) -> Result<Network> {
+    pub fn freeze(
+        graph: &DiGraph<Node, Arc>,
+        links: Vec<Link>,
+        kind: NetworkKind,
+    ) -> Result<Network> {
         let nodes: Vec<Node> = graph.node_weights().copied().collect();
-        let mut unit_nodes = vec![None; nodes.iter().filter(|n| matches!(n, Node::Unit(_))).count()];
+        let mut unit_nodes =
+            vec![None; nodes.iter().filter(|n| matches!(n, Node::Unit(_))).count()];
         for (i, n) in nodes.iter().enumerate() {
             if let Node::Unit(u) = n {
                 let slot = unit_nodes
@@ -194,10 +199,17 @@ impl Network {
                 .collect();
             for (_, a) in &out {
                 if !(a.minutes.is_finite() && a.minutes >= 0.0) {
-                    return Err(Error::Usage(format!("arc time {} is not a finite, non-negative number of minutes", a.minutes)));
+                    return Err(Error::Usage(format!(
+                        "arc time {} is not a finite, non-negative number of minutes",
+                        a.minutes
+                    )));
                 }
             }
-            out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.minutes.total_cmp(&b.1.minutes)).then(a.1.link.cmp(&b.1.link)));
+            out.sort_by(|a, b| {
+                a.0.cmp(&b.0)
+                    .then(a.1.minutes.total_cmp(&b.1.minutes))
+                    .then(a.1.link.cmp(&b.1.link))
+            });
             for (h, a) in out {
                 heads.push(h);
                 arcs.push(a);
@@ -248,7 +260,10 @@ impl Network {
     /// The arcs leaving `n`: (arc index, head, arc).
     #[inline]
     pub fn out_arcs(&self, n: NodeId) -> impl Iterator<Item = (usize, NodeId, &Arc)> + '_ {
-        let (a, b) = (self.offsets[n.index()] as usize, self.offsets[n.index() + 1] as usize);
+        let (a, b) = (
+            self.offsets[n.index()] as usize,
+            self.offsets[n.index() + 1] as usize,
+        );
         (a..b).map(move |i| (i, NodeId(self.heads[i]), &self.arcs[i]))
     }
 
@@ -289,7 +304,11 @@ pub struct BuildOptions<'a> {
 ///
 /// # Errors
 /// A link end that cannot be attached (file, line, field, value).
-pub fn build_network(region: &Region, links: &[RawLink], opts: BuildOptions<'_>) -> Result<(Network, BuildReport)> {
+pub fn build_network(
+    region: &Region,
+    links: &[RawLink],
+    opts: BuildOptions<'_>,
+) -> Result<(Network, BuildReport)> {
     let params = opts.params;
     let mut report = BuildReport {
         links_in_file: links.len(),
@@ -307,7 +326,11 @@ pub fn build_network(region: &Region, links: &[RawLink], opts: BuildOptions<'_>)
         let (to, ta) = locator.attach(region, raw, false)?;
         for (a, code, u) in [(fa, &raw.from_code, from), (ta, &raw.to_code, to)] {
             match a {
-                Attach::Location => report.ends_by_location.push((raw.link_id.clone(), code.clone(), region.unit(u).code.clone())),
+                Attach::Location => report.ends_by_location.push((
+                    raw.link_id.clone(),
+                    code.clone(),
+                    region.unit(u).code.clone(),
+                )),
                 _ => report.ends_by_code += 1,
             }
         }
@@ -317,8 +340,16 @@ pub fn build_network(region: &Region, links: &[RawLink], opts: BuildOptions<'_>)
         }
         let p = params.mode(raw.mode);
         let (minutes, time_source) = match (raw.time_min, raw.length_km) {
-            (Some(t), _) => (t, raw.time_source.clone().unwrap_or_else(|| "unspecified".into())),
-            (None, Some(km)) => (km / p.speed_kmh * 60.0, format!("length_km/{}kmh", p.speed_kmh)),
+            (Some(t), _) => (
+                t,
+                raw.time_source
+                    .clone()
+                    .unwrap_or_else(|| "unspecified".into()),
+            ),
+            (None, Some(km)) => (
+                km / p.speed_kmh * 60.0,
+                format!("length_km/{}kmh", p.speed_kmh),
+            ),
             (None, None) => unreachable!("the loader requires time_min or length_km"),
         };
         let estimate = !time_source.starts_with("timetable");
@@ -355,16 +386,31 @@ pub fn build_network(region: &Region, links: &[RawLink], opts: BuildOptions<'_>)
                 best.insert(key, i);
             }
             Some(&j) => {
-                let (kept, dropped) = if l.minutes.0 < attached[j].minutes.0 { (i, j) } else { (j, i) };
+                let (kept, dropped) = if l.minutes.0 < attached[j].minutes.0 {
+                    (i, j)
+                } else {
+                    (j, i)
+                };
                 keep[dropped] = false;
                 best.insert(key, kept);
-                report.parallel_dropped.push((attached[kept].link_id.clone(), attached[dropped].link_id.clone()));
+                report.parallel_dropped.push((
+                    attached[kept].link_id.clone(),
+                    attached[dropped].link_id.clone(),
+                ));
             }
         }
     }
-    let mut out: Vec<Link> = attached.into_iter().zip(keep).filter(|(_, k)| *k).map(|(l, _)| l).collect();
+    let mut out: Vec<Link> = attached
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(l, _)| l)
+        .collect();
     for l in &out {
-        *report.by_mode.entry(l.mode.as_str().to_string()).or_default() += 1;
+        *report
+            .by_mode
+            .entry(l.mode.as_str().to_string())
+            .or_default() += 1;
     }
 
     // Generated road links.
@@ -372,14 +418,21 @@ pub fn build_network(region: &Region, links: &[RawLink], opts: BuildOptions<'_>)
         let road = params.mode(Mode::Road);
         let mut pairs: BTreeMap<(UnitId, UnitId), (f64, &'static str)> = BTreeMap::new();
         if params.contiguity {
-            for n in generate::contiguity(region, params.contiguity_min_border_km, params.contiguity_tolerance_m) {
+            for n in generate::contiguity(
+                region,
+                params.contiguity_min_border_km,
+                params.contiguity_tolerance_m,
+            ) {
                 pairs.insert((n.a, n.b), (n.seat_km, "contiguity"));
             }
             report.generated_contiguity = pairs.len();
         }
         if params.nearest_k > 0 {
             for (a, b, km) in generate::nearest_seats(region, params.nearest_k) {
-                if pairs.insert((a.min(b), a.max(b)), (km, "nearest")).is_none() {
+                if pairs
+                    .insert((a.min(b), a.max(b)), (km, "nearest"))
+                    .is_none()
+                {
                     report.generated_nearest += 1;
                 } else {
                     // keep the contiguity label
@@ -427,23 +480,41 @@ pub fn build_network(region: &Region, links: &[RawLink], opts: BuildOptions<'_>)
         g.add_node(Node::Unit(u.id));
     }
     let mut stations: BTreeMap<(UnitId, Mode), petgraph::graph::NodeIndex> = BTreeMap::new();
-    let mut node_of = |g: &mut DiGraph<Node, Arc>, u: UnitId, m: Mode| -> petgraph::graph::NodeIndex {
-        let p = params.mode(m);
-        if p.access_min == 0.0 && p.egress_min == 0.0 {
-            return petgraph::graph::NodeIndex::new(u.index());
-        }
-        *stations.entry((u, m)).or_insert_with(|| {
-            let s = g.add_node(Node::Station(u, m));
-            let un = petgraph::graph::NodeIndex::new(u.index());
-            g.add_edge(un, s, Arc { minutes: p.access_min, link: None });
-            g.add_edge(s, un, Arc { minutes: p.egress_min, link: None });
-            s
-        })
-    };
+    let mut node_of =
+        |g: &mut DiGraph<Node, Arc>, u: UnitId, m: Mode| -> petgraph::graph::NodeIndex {
+            let p = params.mode(m);
+            if p.access_min == 0.0 && p.egress_min == 0.0 {
+                return petgraph::graph::NodeIndex::new(u.index());
+            }
+            *stations.entry((u, m)).or_insert_with(|| {
+                let s = g.add_node(Node::Station(u, m));
+                let un = petgraph::graph::NodeIndex::new(u.index());
+                g.add_edge(
+                    un,
+                    s,
+                    Arc {
+                        minutes: p.access_min,
+                        link: None,
+                    },
+                );
+                g.add_edge(
+                    s,
+                    un,
+                    Arc {
+                        minutes: p.egress_min,
+                        link: None,
+                    },
+                );
+                s
+            })
+        };
     for l in &out {
         let a = node_of(&mut g, l.from, l.mode);
         let b = node_of(&mut g, l.to, l.mode);
-        let arc = Arc { minutes: l.minutes.0, link: Some(l.id) };
+        let arc = Arc {
+            minutes: l.minutes.0,
+            link: Some(l.id),
+        };
         g.add_edge(a, b, arc);
         g.add_edge(b, a, arc);
     }
@@ -464,7 +535,10 @@ pub fn components(net: &Network) -> Vec<Vec<UnitId>> {
         x
     }
     for l in net.links() {
-        let (a, b) = (find(&mut parent, l.from.index()), find(&mut parent, l.to.index()));
+        let (a, b) = (
+            find(&mut parent, l.from.index()),
+            find(&mut parent, l.to.index()),
+        );
         if a != b {
             parent[a.max(b)] = a.min(b);
         }
@@ -523,7 +597,13 @@ impl Locator {
         let tree = self.tree.as_ref()?;
         let mut hits: Vec<UnitId> = tree
             .locate_in_envelope_intersecting(&AABB::from_point([p.x(), p.y()]))
-            .filter(|b| region.unit(b.unit).geometry.as_ref().is_some_and(|g| g.contains(&p)))
+            .filter(|b| {
+                region
+                    .unit(b.unit)
+                    .geometry
+                    .as_ref()
+                    .is_some_and(|g| g.contains(&p))
+            })
             .map(|b| b.unit)
             .collect();
         hits.sort();
@@ -573,11 +653,16 @@ pub fn default_seat(code: &str) -> Option<Point<f64>> {
     static SEATS: std::sync::OnceLock<BTreeMap<String, Point<f64>>> = std::sync::OnceLock::new();
     SEATS
         .get_or_init(|| {
-            let v: serde_json::Value = serde_json::from_str(dataset::UNITS_GEOJSON).unwrap_or_default();
+            let v: serde_json::Value =
+                serde_json::from_str(dataset::UNITS_GEOJSON).unwrap_or_default();
             let mut m = BTreeMap::new();
             for f in v["features"].as_array().into_iter().flatten() {
                 let p = &f["properties"];
-                if let (Some(c), Some(x), Some(y)) = (p["code"].as_str(), p["seat_lon"].as_f64(), p["seat_lat"].as_f64()) {
+                if let (Some(c), Some(x), Some(y)) = (
+                    p["code"].as_str(),
+                    p["seat_lon"].as_f64(),
+                    p["seat_lat"].as_f64(),
+                ) {
                     m.insert(c.to_string(), Point::new(x, y));
                 }
             }

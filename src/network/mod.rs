@@ -14,6 +14,7 @@ pub mod generate;
 pub mod scenario;
 
 pub use build::{
-    Arc, Attach, BuildReport, Link, Network, NetworkKind, Node, build_network, components,
+    Arc, Attach, BuildOptions, BuildReport, Link, Network, NetworkKind, Node, build_network,
+    components,
 };
 pub use scenario::Scenario;

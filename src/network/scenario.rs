@@ -75,21 +75,55 @@ mod tests {
 
     fn ids(sc: &Scenario) -> Vec<String> {
         let l = links();
-        sc.select(&l).unwrap().iter().map(|l| l.link_id.clone()).collect()
+        sc.select(&l)
+            .unwrap()
+            .iter()
+            .map(|l| l.link_id.clone())
+            .collect()
     }
 
     #[test]
     fn selection_by_year_and_status() {
         assert_eq!(ids(&Scenario::default()), ["OLD", "NEW", "EXP"]);
-        assert_eq!(ids(&Scenario { year: Some(2015), ..Default::default() }), ["OLD", "EXP"]);
-        assert_eq!(ids(&Scenario { year: Some(2027), ..Default::default() }), ["OLD", "NEW", "EXP", "UC"]);
-        assert_eq!(ids(&Scenario { with_planned: true, ..Default::default() }), ["OLD", "NEW", "EXP", "UC", "PL"]);
-        assert_eq!(ids(&Scenario { drop: vec!["NEW".into()], ..Default::default() }), ["OLD", "EXP"]);
+        assert_eq!(
+            ids(&Scenario {
+                year: Some(2015),
+                ..Default::default()
+            }),
+            ["OLD", "EXP"]
+        );
+        assert_eq!(
+            ids(&Scenario {
+                year: Some(2027),
+                ..Default::default()
+            }),
+            ["OLD", "NEW", "EXP", "UC"]
+        );
+        assert_eq!(
+            ids(&Scenario {
+                with_planned: true,
+                ..Default::default()
+            }),
+            ["OLD", "NEW", "EXP", "UC", "PL"]
+        );
+        assert_eq!(
+            ids(&Scenario {
+                drop: vec!["NEW".into()],
+                ..Default::default()
+            }),
+            ["OLD", "EXP"]
+        );
     }
 
     #[test]
     fn unknown_drop_is_an_error() {
-        let sc = Scenario { drop: vec!["NOPE".into()], ..Default::default() };
-        assert_eq!(sc.select(&links()).unwrap_err().to_string(), "--drop: no link has the id \"NOPE\"");
+        let sc = Scenario {
+            drop: vec!["NOPE".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            sc.select(&links()).unwrap_err().to_string(),
+            "--drop: no link has the id \"NOPE\""
+        );
     }
 }

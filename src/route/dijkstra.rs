@@ -22,7 +22,10 @@ impl Eq for Entry {}
 impl Ord for Entry {
     fn cmp(&self, other: &Self) -> Ordering {
         // BinaryHeap is a max-heap: reverse for the smallest time, then the smallest node id.
-        other.t.total_cmp(&self.t).then_with(|| other.node.cmp(&self.node))
+        other
+            .t
+            .total_cmp(&self.t)
+            .then_with(|| other.node.cmp(&self.node))
     }
 }
 
@@ -82,8 +85,16 @@ impl Dijkstra {
     ///
     /// # Complexity
     /// O((V + E) log V) per run; no allocation after the first run.
-    pub fn run<'a>(&'a mut self, net: &'a Network, sources: &[(NodeId, Minutes)], limit: Option<Minutes>) -> Tree<'a> {
-        assert!(net.node_count() <= self.dist.len(), "workspace smaller than the network");
+    pub fn run<'a>(
+        &'a mut self,
+        net: &'a Network,
+        sources: &[(NodeId, Minutes)],
+        limit: Option<Minutes>,
+    ) -> Tree<'a> {
+        assert!(
+            net.node_count() <= self.dist.len(),
+            "workspace smaller than the network"
+        );
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
             self.stamp.fill(0);
@@ -118,7 +129,10 @@ impl Dijkstra {
                     self.stamp[v] = g;
                     self.dist[v] = nt;
                     self.pred[v] = ai as u32;
-                    self.heap.push(Entry { t: nt, node: head.0 });
+                    self.heap.push(Entry {
+                        t: nt,
+                        node: head.0,
+                    });
                 }
             }
         }
@@ -167,7 +181,44 @@ pub enum Leg {
     },
 }
 
+/// A travel time split by where its minutes come from.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct TimeParts {
+    /// Minutes on links whose time is a timetable figure.
+    pub timetable: f64,
+    /// Minutes on links whose time is an estimate (length / speed, planning targets,
+    /// generated roads).
+    pub estimate: f64,
+    /// Minutes of station access and egress (assumptions of the study file).
+    pub penalty: f64,
+}
+
+impl TimeParts {
+    /// The total.
+    pub fn total(&self) -> f64 {
+        self.timetable + self.estimate + self.penalty
+    }
+}
+
 impl Tree<'_> {
+    /// The time to `n` split into timetable, estimated and penalty minutes (walks the path);
+    /// `None` when unreachable.
+    pub fn parts(&self, n: NodeId) -> Option<TimeParts> {
+        self.time(n)?;
+        let mut p = TimeParts::default();
+        let mut cur = n;
+        while let Some(a) = self.pred_arc(cur) {
+            let (tail, _, arc) = self.net.arc(a);
+            match arc.link {
+                None => p.penalty += arc.minutes,
+                Some(l) if self.net.link(l).estimate => p.estimate += arc.minutes,
+                Some(_) => p.timetable += arc.minutes,
+            }
+            cur = tail;
+        }
+        Some(p)
+    }
+
     /// The shortest time to `n`, or `None` when unreachable (or beyond the limit).
     #[inline]
     pub fn time(&self, n: NodeId) -> Option<Minutes> {
@@ -178,7 +229,8 @@ impl Tree<'_> {
     /// The arc index by which `n` was reached (`None` for a source or an unreached node).
     pub fn pred_arc(&self, n: NodeId) -> Option<usize> {
         let i = n.index();
-        (self.ws.settled[i] == self.ws.generation && self.ws.pred[i] != NO_ARC).then(|| self.ws.pred[i] as usize)
+        (self.ws.settled[i] == self.ws.generation && self.ws.pred[i] != NO_ARC)
+            .then(|| self.ws.pred[i] as usize)
     }
 
     /// The arcs of the shortest path to `n`, from the source; `None` when unreachable.
@@ -210,9 +262,21 @@ impl Tree<'_> {
                     to: unit_of(head),
                     minutes: arc.minutes,
                 },
-                (None, Node::Unit(u), Node::Station(_, m)) => Leg::Access { unit: u, mode: m, minutes: arc.minutes },
-                (None, Node::Station(u, m), _) => Leg::Egress { unit: u, mode: m, minutes: arc.minutes },
-                (None, Node::Unit(u), Node::Unit(_)) => Leg::Egress { unit: u, mode: crate::Mode::Road, minutes: arc.minutes },
+                (None, Node::Unit(u), Node::Station(_, m)) => Leg::Access {
+                    unit: u,
+                    mode: m,
+                    minutes: arc.minutes,
+                },
+                (None, Node::Station(u, m), _) => Leg::Egress {
+                    unit: u,
+                    mode: m,
+                    minutes: arc.minutes,
+                },
+                (None, Node::Unit(u), Node::Unit(_)) => Leg::Egress {
+                    unit: u,
+                    mode: crate::Mode::Road,
+                    minutes: arc.minutes,
+                },
             };
             legs.push(leg);
         }

@@ -54,14 +54,31 @@ impl Matrix {
 
 /// One row of the matrix: times from unit `origin` to every unit (sequential; the parallel
 /// fan-out is [`crate::measures::par::travel_time_matrix`]).
-pub fn row(dj: &mut Dijkstra, net: &Network, origin: UnitId, limit: Option<Minutes>) -> Vec<Option<Minutes>> {
+pub fn row(
+    dj: &mut Dijkstra,
+    net: &Network,
+    origin: UnitId,
+    limit: Option<Minutes>,
+) -> Vec<Option<Minutes>> {
     let tree = dj.run(net, &[(net.unit_node(origin), Minutes::ZERO)], limit);
-    (0..net.unit_count()).map(|u| tree.time(net.unit_node(UnitId(u as u32)))).collect()
+    (0..net.unit_count())
+        .map(|u| tree.time(net.unit_node(UnitId(u as u32))))
+        .collect()
 }
 
 /// Times from a set of units searched together (a core) to every unit.
-pub fn row_multi(dj: &mut Dijkstra, net: &Network, origins: &[UnitId], limit: Option<Minutes>) -> Vec<Option<Minutes>> {
-    let sources: Vec<_> = origins.iter().map(|&u| (net.unit_node(u), Minutes::ZERO)).collect();
+pub fn row_multi(
+    dj: &mut Dijkstra,
+    net: &Network,
+    origins: &[UnitId],
+    limit: Option<Minutes>,
+) -> Vec<Option<Minutes>> {
+    let sources: Vec<_> = origins
+        .iter()
+        .map(|&u| (net.unit_node(u), Minutes::ZERO))
+        .collect();
     let tree = dj.run(net, &sources, limit);
-    (0..net.unit_count()).map(|u| tree.time(net.unit_node(UnitId(u as u32)))).collect()
+    (0..net.unit_count())
+        .map(|u| tree.time(net.unit_node(UnitId(u as u32))))
+        .collect()
 }

@@ -4,5 +4,5 @@
 pub mod dijkstra;
 pub mod matrix;
 
-pub use dijkstra::{Dijkstra, Leg, Tree};
+pub use dijkstra::{Dijkstra, Leg, TimeParts, Tree};
 pub use matrix::Matrix;

@@ -1,0 +1,4 @@
+//! Output formats: GeoJSON layers, isochrones, CSV tables, reports and QGIS styles.
+
+pub mod isochrone;
+pub mod table;

@@ -1,0 +1,1149 @@
+//! Economic linkage between units: the gravity model, each unit's total linkage, its membership
+//! of the centres, strength classes and the strongest links.
+//!
+//! # The model
+//! R_ij = K_ij · M_i · M_j / D_ij^b
+//!
+//! - M is the unit's [`Mass`]: with [`Mass::PopGdp`], M = √(P · G) (P in 10⁴ people, G in 10⁸
+//!   yuan), the form of the "modified gravity model" of the Chinese regional-linkage literature
+//!   (王德忠 & 庄仁兴 1996, 地理科学; with travel time as D: 孟德友 & 陆玉麒 2009, 经济地理; for
+//!   the Chengdu–Chongqing region: Pan et al. 2022, 地理学报 / Acta Geographica Sinica);
+//!   [`Mass::Pop`] gives the population-only gravity P_i · P_j / D^b of Zipf (1946, "The P1 P2/D
+//!   hypothesis", American Sociological Review 11(6)) when GDP is incomplete;
+//! - D is the travel time or the great-circle distance ([`Distance`]), b the distance-decay
+//!   exponent (2 by default);
+//! - K is 1, or the asymmetric K_ij = G_i / (G_i + G_j) ([`KFactor::Asym`]): unit i's share of
+//!   the pair's GDP, so that R_ij + R_ji is the symmetric linkage.
+//!
+//! Pairs without a travel time (unreachable) have R = 0 and are counted
+//! ([`Gravity::unreachable_pairs`]).
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::measures::{Mass, masses};
+use crate::model::{Region, UnitId};
+use crate::network::generate::great_circle_km;
+use crate::route::Matrix;
+
+/// Relative tolerance when comparing R_ij with R_ji to decide whether the linkage is symmetric.
+const SYMMETRY_EPS: f64 = 1e-9;
+
+/// What D, the separation of two units in the gravity model, is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Distance {
+    /// Shortest travel time on the network, minutes.
+    #[default]
+    Time,
+    /// Shortest travel time on the network, hours (R is 60^b times the minutes figure; the
+    /// ranking and the classes are the same).
+    TimeHours,
+    /// Great-circle distance between the seats, km (geo's Haversine, mean Earth radius).
+    GreatCircle,
+}
+
+impl Distance {
+    /// The lower-case name used in options and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Distance::Time => "time",
+            Distance::TimeHours => "time_hours",
+            Distance::GreatCircle => "great_circle",
+        }
+    }
+
+    /// The unit of D: `min`, `h` or `km`.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Distance::Time => "min",
+            Distance::TimeHours => "h",
+            Distance::GreatCircle => "km",
+        }
+    }
+}
+
+/// The gravitational coefficient K_ij.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum KFactor {
+    /// K = 1: symmetric linkage.
+    #[default]
+    One,
+    /// K_ij = G_i / (G_i + G_j), G the GDP: unit i's share of the pair's linkage (needs GDP for
+    /// every unit; K = ½ when both GDPs are 0).
+    Asym,
+}
+
+impl KFactor {
+    /// The lower-case name used in options and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KFactor::One => "one",
+            KFactor::Asym => "asym",
+        }
+    }
+}
+
+/// The parameters of [`gravity`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct GravityParams {
+    /// The mass M of each unit (default: √(P · G), the literature's form).
+    pub mass: Mass,
+    /// What D is (default: travel time in minutes).
+    pub distance: Distance,
+    /// The distance-decay exponent b (default 2); finite and ≥ 0.
+    pub b: f64,
+    /// The coefficient K (default 1).
+    pub k: KFactor,
+}
+
+impl Default for GravityParams {
+    fn default() -> Self {
+        GravityParams {
+            mass: Mass::PopGdp,
+            distance: Distance::Time,
+            b: 2.0,
+            k: KFactor::One,
+        }
+    }
+}
+
+/// The strength class of a linkage value, cut at the mean μ and the mean ± one standard
+/// deviation σ of R over every ordered pair i ≠ j (unreachable pairs included, as 0).
+///
+/// Four classes. R is right-skewed, so μ − σ is often negative and [`StrengthClass::Low`] then
+/// stays empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StrengthClass {
+    /// R ≥ μ + σ.
+    High,
+    /// μ ≤ R < μ + σ.
+    AboveMean,
+    /// μ − σ ≤ R < μ.
+    BelowMean,
+    /// R < μ − σ.
+    Low,
+}
+
+impl StrengthClass {
+    /// The snake_case name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StrengthClass::High => "high",
+            StrengthClass::AboveMean => "above_mean",
+            StrengthClass::BelowMean => "below_mean",
+            StrengthClass::Low => "low",
+        }
+    }
+}
+
+/// The class breaks of [`StrengthClass`]: the mean and the population standard deviation of R
+/// over the n(n − 1) ordered pairs i ≠ j.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct StrengthCuts {
+    /// μ, the mean of R.
+    pub mean: f64,
+    /// σ, the population standard deviation of R (divided by the number of pairs).
+    pub sd: f64,
+}
+
+impl StrengthCuts {
+    /// The class of a value.
+    pub fn class(&self, r: f64) -> StrengthClass {
+        if r >= self.mean + self.sd {
+            StrengthClass::High
+        } else if r >= self.mean {
+            StrengthClass::AboveMean
+        } else if r >= self.mean - self.sd {
+            StrengthClass::BelowMean
+        } else {
+            StrengthClass::Low
+        }
+    }
+}
+
+/// One link of [`Gravity::strongest`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PairLinkage {
+    /// The first unit (the smaller id for an unordered pair).
+    pub from: UnitId,
+    /// The second unit.
+    pub to: UnitId,
+    /// R, in the units of [`gravity`].
+    pub r: f64,
+    /// Its strength class.
+    pub class: StrengthClass,
+}
+
+/// The result of [`gravity`]: the linkage matrix R and what is derived from it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Gravity {
+    params: GravityParams,
+    n: usize,
+    /// R, row-major n × n, 0 on the diagonal.
+    r: Vec<f64>,
+    /// Row sums L_i = Σ_j R_ij.
+    totals: Vec<f64>,
+    /// M_i.
+    masses: Vec<f64>,
+    /// Per ordered pair: true when D is `None`.
+    #[serde(skip)]
+    unreachable: Vec<bool>,
+    unreachable_pairs: usize,
+    symmetric: bool,
+    cuts: StrengthCuts,
+}
+
+impl Gravity {
+    /// The parameters R was computed with.
+    pub fn params(&self) -> &GravityParams {
+        &self.params
+    }
+
+    /// Number of units.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// True for a region of no units.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// R_ij (0 on the diagonal and for unreachable pairs).
+    pub fn get(&self, i: UnitId, j: UnitId) -> f64 {
+        self.r[i.index() * self.n + j.index()]
+    }
+
+    /// R as a row-major n × n slice (the per-pair weights of
+    /// [`crate::measures::centrality::PairWeights`]).
+    pub fn matrix(&self) -> &[f64] {
+        &self.r
+    }
+
+    /// Total linkage L_i = Σ_j R_ij of every unit, in unit order.
+    pub fn totals(&self) -> &[f64] {
+        &self.totals
+    }
+
+    /// Column sums Σ_j R_ji: the linkage other units direct at i (equal to
+    /// [`Gravity::totals`] when symmetric).
+    pub fn totals_in(&self) -> Vec<f64> {
+        let mut out = vec![0.0; self.n];
+        for row in self.r.chunks_exact(self.n.max(1)) {
+            for (o, x) in out.iter_mut().zip(row) {
+                *o += x;
+            }
+        }
+        out
+    }
+
+    /// The mass M_i of every unit.
+    pub fn masses(&self) -> &[f64] {
+        &self.masses
+    }
+
+    /// Whether D_ij is `None` (no travel time), so that R_ij = 0.
+    pub fn is_unreachable(&self, i: UnitId, j: UnitId) -> bool {
+        self.unreachable[i.index() * self.n + j.index()]
+    }
+
+    /// The number of ordered pairs i ≠ j without a travel time.
+    pub fn unreachable_pairs(&self) -> usize {
+        self.unreachable_pairs
+    }
+
+    /// Whether R_ij = R_ji for every pair (K = 1 and a symmetric D, to a relative 1e-9): the
+    /// strongest links are then unordered pairs.
+    pub fn is_symmetric(&self) -> bool {
+        self.symmetric
+    }
+
+    /// The breaks of the strength classes.
+    pub fn cuts(&self) -> StrengthCuts {
+        self.cuts
+    }
+
+    /// The strength class of R_ij.
+    pub fn class(&self, i: UnitId, j: UnitId) -> StrengthClass {
+        self.cuts.class(self.get(i, j))
+    }
+
+    /// The `count` strongest links, R descending, ties by (from, to) ascending.
+    ///
+    /// Unordered pairs (from < to) when [`Gravity::is_symmetric`], else ordered pairs. Pairs
+    /// with R = 0 (unreachable, or a zero mass) are not links and are left out, so fewer than
+    /// `count` may be returned.
+    ///
+    /// # Arguments
+    /// - `count`: how many links at most.
+    ///
+    /// # Returns
+    /// The links with R and the [`StrengthClass`].
+    ///
+    /// # Units
+    /// R in the units of [`gravity`].
+    ///
+    /// # Complexity
+    /// O(n² log n) for n units.
+    ///
+    /// # Examples
+    /// See [`gravity`].
+    pub fn strongest(&self, count: usize) -> Vec<PairLinkage> {
+        let n = self.n;
+        let mut out: Vec<PairLinkage> = (0..n)
+            .flat_map(|i| (0..n).map(move |j| (i, j)))
+            .filter(|&(i, j)| if self.symmetric { i < j } else { i != j })
+            .map(|(i, j)| {
+                let r = self.r[i * n + j];
+                PairLinkage {
+                    from: UnitId(i as u32),
+                    to: UnitId(j as u32),
+                    r,
+                    class: self.cuts.class(r),
+                }
+            })
+            .filter(|p| p.r > 0.0)
+            .collect();
+        out.sort_by(|a, b| {
+            b.r.total_cmp(&a.r)
+                .then(a.from.cmp(&b.from))
+                .then(a.to.cmp(&b.to))
+        });
+        out.truncate(count);
+        out
+    }
+}
+
+/// The gravity-model linkage R_ij = K_ij · M_i · M_j / D_ij^b between every ordered pair of
+/// units.
+///
+/// Formula: see the [module documentation](self) (Zipf 1946; the √(P · G) "modified gravity
+/// model" of 王德忠 & 庄仁兴 1996 and Pan et al. 2022).
+///
+/// # Arguments
+/// - `region`: the units (masses from [`masses`], seats for [`Distance::GreatCircle`]);
+/// - `matrix`: unit-to-unit travel times (not read for [`Distance::GreatCircle`]);
+/// - `p`: mass, distance, b and K.
+///
+/// # Returns
+/// R (n × n, row-major), the totals L_i, the class breaks, and the count of unreachable
+/// pairs (R = 0).
+///
+/// # Errors
+/// [`Error::Usage`] when the mass (or [`KFactor::Asym`]) needs GDP that a unit lacks, when b is
+/// not a finite number ≥ 0, when the matrix is not over the region's units, or when D_ij ≤ 0
+/// for two distinct units.
+///
+/// # Units
+/// M in 10⁴ people ([`Mass::Pop`]), 10⁸ yuan ([`Mass::Gdp`]) or √(10⁴ people · 10⁸ yuan)
+/// ([`Mass::PopGdp`]); D in minutes, hours or km; R in M² / Dᵇ.
+///
+/// # Complexity
+/// O(n²) for n units.
+///
+/// # Examples
+/// Three units, M = √(P·G) = 200, 100 and 20; times 60, 30 and 90 minutes; b = 2, D in hours:
+/// R_AB = 200 · 100 / 1² = 20 000.
+/// ```
+/// # use regionlink::load::{load_units, LoadOptions, Study};
+/// # use regionlink::measures::linkage::{gravity, Distance, GravityParams};
+/// # use regionlink::route::Matrix;
+/// # use regionlink::{Minutes, UnitId};
+/// # let f = |code: &str, lon: f64, pop: u32, gdp: f64| format!(
+/// #     r#"{{"type": "Feature", "geometry": {{"type": "Point", "coordinates": [{lon}, 30.0]}},
+/// #        "properties": {{"code": "{code}", "pop_2020_census": {pop}, "gdp_100m_cny": {gdp}}}}}"#);
+/// # let geojson = format!(r#"{{"type": "FeatureCollection", "features": [{}, {}, {}]}}"#,
+/// #     f("A", 104.0, 1_000_000, 400.0), f("B", 105.0, 500_000, 200.0), f("C", 106.0, 100_000, 40.0));
+/// # let study = Study::from_toml("name = \"demo\"", "demo.toml")?;
+/// // A: P = 100 (10⁴ people), G = 400 (10⁸ yuan); B: 50, 200; C: 10, 40.
+/// let region = load_units(geojson.as_bytes(), "demo.geojson", &study, LoadOptions::default())?;
+/// let m = |t: f64| Some(Minutes(t));
+/// let matrix = Matrix::from_rows(vec![
+///     vec![m(0.0), m(60.0), m(30.0)],
+///     vec![m(60.0), m(0.0), m(90.0)],
+///     vec![m(30.0), m(90.0), m(0.0)],
+/// ]);
+/// let p = GravityParams { distance: Distance::TimeHours, ..GravityParams::default() };
+/// let g = gravity(&region, &matrix, &p)?;
+/// assert!((g.get(UnitId(0), UnitId(1)) - 20_000.0).abs() < 1e-6);
+/// // R_AC = 200 · 20 / 0.5² = 16 000, so L_A = 36 000.
+/// assert!((g.totals()[0] - 36_000.0).abs() < 1e-6);
+/// let top = g.strongest(1);
+/// assert_eq!((top[0].from, top[0].to), (UnitId(0), UnitId(1)));
+/// # Ok::<(), regionlink::Error>(())
+/// ```
+pub fn gravity(region: &Region, matrix: &Matrix, p: &GravityParams) -> Result<Gravity> {
+    let n = region.len();
+    if !(p.b.is_finite() && p.b >= 0.0) {
+        return Err(Error::Usage(format!(
+            "gravity: the distance exponent b is {}, expected a finite number ≥ 0",
+            p.b
+        )));
+    }
+    if p.distance != Distance::GreatCircle && matrix.len() != n {
+        return Err(Error::Usage(format!(
+            "gravity: the travel-time matrix has {} units, the region {} has {n}",
+            matrix.len(),
+            region.source
+        )));
+    }
+    let m = masses(region, p.mass)?;
+    let gdp = match p.k {
+        KFactor::One => None,
+        KFactor::Asym => Some(masses(region, Mass::Gdp)?),
+    };
+    let mut r = vec![0.0; n * n];
+    let mut unreachable = vec![false; n * n];
+    let mut unreachable_pairs = 0;
+    for i in 0..n {
+        for j in 0..n {
+            if i == j {
+                continue;
+            }
+            let (ui, uj) = (UnitId(i as u32), UnitId(j as u32));
+            let d = match p.distance {
+                Distance::Time => matrix.get(ui, uj).map(|t| t.0),
+                Distance::TimeHours => matrix.get(ui, uj).map(|t| t.0 / 60.0),
+                Distance::GreatCircle => {
+                    Some(great_circle_km(region.units[i].seat, region.units[j].seat))
+                }
+            };
+            let Some(d) = d else {
+                unreachable[i * n + j] = true;
+                unreachable_pairs += 1;
+                continue;
+            };
+            if d.is_nan() || d <= 0.0 {
+                let (a, b) = (region.unit(ui), region.unit(uj));
+                return Err(Error::Usage(format!(
+                    "gravity: the {} from {} ({}) to {} ({}) is {d} {}; the gravity model needs a positive distance between distinct units",
+                    match p.distance {
+                        Distance::GreatCircle => "great-circle distance",
+                        _ => "travel time",
+                    },
+                    a.name,
+                    a.code,
+                    b.name,
+                    b.code,
+                    p.distance.unit()
+                )));
+            }
+            let k = match &gdp {
+                None => 1.0,
+                Some(g) if g[i] + g[j] > 0.0 => g[i] / (g[i] + g[j]),
+                Some(_) => 0.5,
+            };
+            r[i * n + j] = k * m[i] * m[j] / d.powf(p.b);
+        }
+    }
+    let totals: Vec<f64> = r
+        .chunks_exact(n.max(1))
+        .map(|row| row.iter().sum())
+        .take(n)
+        .collect();
+    let symmetric = p.k == KFactor::One
+        && (0..n).all(|i| {
+            (i + 1..n).all(|j| {
+                let (a, b) = (r[i * n + j], r[j * n + i]);
+                (a - b).abs() <= SYMMETRY_EPS * a.abs().max(b.abs())
+            })
+        });
+    let cuts = strength_cuts(&r, n);
+    Ok(Gravity {
+        params: *p,
+        n,
+        r,
+        totals,
+        masses: m,
+        unreachable,
+        unreachable_pairs,
+        symmetric,
+        cuts,
+    })
+}
+
+/// Mean and population standard deviation of the off-diagonal entries of an n × n matrix.
+fn strength_cuts(r: &[f64], n: usize) -> StrengthCuts {
+    let pairs = n * n.saturating_sub(1);
+    if pairs == 0 {
+        return StrengthCuts { mean: 0.0, sd: 0.0 };
+    }
+    let off = || (0..n * n).filter(move |k| k / n != k % n).map(|k| r[k]);
+    let mean = off().sum::<f64>() / pairs as f64;
+    let var = off().map(|x| (x - mean) * (x - mean)).sum::<f64>() / pairs as f64;
+    StrengthCuts {
+        mean,
+        sd: var.sqrt(),
+    }
+}
+
+/// A centre of attraction: a name and its units (one unit, or a core such as Chongqing's nine
+/// central districts).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Centre {
+    /// Short name (used in output field names).
+    pub name: String,
+    /// Its units; non-empty, and no unit in two centres.
+    pub units: Vec<UnitId>,
+}
+
+/// One unit's linkage with the centres ([`membership`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitMembership {
+    /// The unit.
+    pub unit: UnitId,
+    /// The centre the unit is part of, if any (index into [`Membership::centres`]).
+    pub member_of: Option<usize>,
+    /// R_{i,c} = Σ_{j ∈ c, j ≠ i} R_ij for every centre c, in centre order (0 for the unit's own
+    /// centre: intra-centre pairs are excluded).
+    pub linkage: Vec<f64>,
+    /// The membership degrees F_{i,c} = R_{i,c} / Σ_{c'} R_{i,c'}, in centre order; they sum
+    /// to 1. `None` when the unit has no linkage with any centre.
+    pub degrees: Option<Vec<f64>>,
+    /// The centre the unit belongs to: its own centre for a centre's unit, else the argmax of
+    /// the degrees (ties: the first centre); `None` without linkage to any centre.
+    pub belongs_to: Option<usize>,
+}
+
+/// A centre's linkage with every unit, the literature's 经济隶属度 ([`membership`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CentreShares {
+    /// The centre's name.
+    pub name: String,
+    /// Σ_{j ∉ c} R_{c,j}, with R_{c,j} = Σ_{i ∈ c} R_ij: the centre's total linkage with the
+    /// units outside it.
+    pub total: f64,
+    /// R_{c,j} / total for every unit j, in unit order (0 for the centre's own units); they
+    /// sum to 1 (all 0 when the total is 0).
+    pub shares: Vec<f64>,
+}
+
+/// The result of [`membership`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Membership {
+    /// The centres' names, in the order given.
+    pub centres: Vec<String>,
+    /// Every unit, in unit order.
+    pub units: Vec<UnitMembership>,
+    /// Every centre, in the order given.
+    pub centre_shares: Vec<CentreShares>,
+    /// Units outside every centre with no linkage to any centre (no degrees, no centre).
+    pub unlinked: usize,
+}
+
+/// Which centre each unit belongs to: membership degrees from the gravity linkage.
+///
+/// For unit i and centre c (a set of units), R_{i,c} = Σ_{j ∈ c, j ≠ i} R_ij, and the
+/// **membership degree** is F_{i,c} = R_{i,c} / Σ_{c'} R_{i,c'}: the share of unit i's
+/// linkage with the centres that goes to centre c. For each unit the degrees sum to 1 over the
+/// centres, and the unit belongs to the centre of largest degree. Pairs inside one centre are
+/// excluded, so a centre's own units have degree 0 for it and belong to it by definition.
+///
+/// The literature's 经济隶属度 (王德忠 & 庄仁兴 1996, 地理科学) is F_ij = R_ij / Σ_j R_ij
+/// with i the centre and the sum over the other units: the share of the centre's linkage that
+/// goes to unit j. That is [`CentreShares::shares`], which sums to 1 over the units for each
+/// centre. The two differ in the denominator: F_{i,c} divides by unit i's linkage with all
+/// centres, the 经济隶属度 by the centre's linkage with all units. `belongs_to` compares
+/// F_{i,c} across the centres of one unit, which is the same as comparing R_{i,c}, or
+/// R_{i,c} / L_i (the variant whose sum runs over all units).
+///
+/// With [`KFactor::Asym`], F_{i,c} uses R_ij (unit i's side of the pair), and the centre shares
+/// use R_{c,j} (the centre's side).
+///
+/// # Arguments
+/// - `g`: the linkage from [`gravity`];
+/// - `centres`: each centre's name and units (non-empty, disjoint).
+///
+/// # Returns
+/// Per unit: linkage with each centre, degrees and the centre it belongs to; per centre: the
+/// share of its linkage with each unit; the count of units linked to no centre.
+///
+/// # Errors
+/// [`Error::Usage`] for a centre without units, a unit id out of range, or a unit in two
+/// centres.
+///
+/// # Units
+/// Linkage in the units of R; degrees and shares are fractions in [0, 1].
+///
+/// # Complexity
+/// O(n · u) for n units and u units in all centres.
+///
+/// # Examples
+/// ```
+/// # use regionlink::load::{load_units, LoadOptions, Study};
+/// # use regionlink::measures::linkage::{gravity, membership, Centre, Distance, GravityParams};
+/// # use regionlink::measures::Mass;
+/// # use regionlink::route::Matrix;
+/// # use regionlink::{Minutes, UnitId};
+/// # let f = |code: &str, lon: f64, pop: u32| format!(
+/// #     r#"{{"type": "Feature", "geometry": {{"type": "Point", "coordinates": [{lon}, 30.0]}},
+/// #        "properties": {{"code": "{code}", "pop_2020_census": {pop}}}}}"#);
+/// # let geojson = format!(r#"{{"type": "FeatureCollection", "features": [{}, {}, {}]}}"#,
+/// #     f("A", 104.0, 1_000_000), f("B", 105.0, 1_000_000), f("C", 106.0, 100_000));
+/// # let study = Study::from_toml("name = \"demo\"", "demo.toml")?;
+/// // Populations 100, 100 and 10 (10⁴ people); C is 30 min from A, 60 min from B.
+/// let region = load_units(geojson.as_bytes(), "demo.geojson", &study, LoadOptions::default())?;
+/// let m = |t: f64| Some(Minutes(t));
+/// let matrix = Matrix::from_rows(vec![
+///     vec![m(0.0), m(90.0), m(30.0)],
+///     vec![m(90.0), m(0.0), m(60.0)],
+///     vec![m(30.0), m(60.0), m(0.0)],
+/// ]);
+/// let p = GravityParams { mass: Mass::Pop, ..GravityParams::default() };
+/// let g = gravity(&region, &matrix, &p)?;
+/// let centres = vec![
+///     Centre { name: "a".into(), units: vec![UnitId(0)] },
+///     Centre { name: "b".into(), units: vec![UnitId(1)] },
+/// ];
+/// let ms = membership(&g, &centres)?;
+/// // R_CA : R_CB = 1/30² : 1/60² = 4 : 1.
+/// let c = &ms.units[2];
+/// assert_eq!(c.belongs_to, Some(0));
+/// let f = c.degrees.as_ref().expect("C is linked");
+/// assert!((f[0] - 0.8).abs() < 1e-12 && (f[1] - 0.2).abs() < 1e-12);
+/// # Ok::<(), regionlink::Error>(())
+/// ```
+pub fn membership(g: &Gravity, centres: &[Centre]) -> Result<Membership> {
+    let n = g.len();
+    let mut member_of: Vec<Option<usize>> = vec![None; n];
+    for (c, centre) in centres.iter().enumerate() {
+        if centre.units.is_empty() {
+            return Err(Error::Usage(format!(
+                "centre \"{}\" has no units",
+                centre.name
+            )));
+        }
+        for &u in &centre.units {
+            let slot = member_of.get_mut(u.index()).ok_or_else(|| {
+                Error::Usage(format!(
+                    "centre \"{}\": unit id {} is out of range (the region has {n} units)",
+                    centre.name, u.0
+                ))
+            })?;
+            match *slot {
+                Some(other) if other != c => {
+                    return Err(Error::Usage(format!(
+                        "unit id {} is in two centres: \"{}\" and \"{}\"",
+                        u.0, centres[other].name, centre.name
+                    )));
+                }
+                _ => *slot = Some(c),
+            }
+        }
+    }
+    let r = g.matrix();
+    let in_centre = |j: usize, c: usize| member_of[j] == Some(c);
+    let mut unlinked = 0;
+    let units: Vec<UnitMembership> = (0..n)
+        .map(|i| {
+            let linkage: Vec<f64> = (0..centres.len())
+                .map(|c| {
+                    if member_of[i] == Some(c) {
+                        return 0.0;
+                    }
+                    centres[c].units.iter().map(|u| r[i * n + u.index()]).sum()
+                })
+                .collect();
+            let sum: f64 = linkage.iter().sum();
+            let degrees =
+                (sum > 0.0).then(|| linkage.iter().map(|x| x / sum).collect::<Vec<f64>>());
+            let argmax = degrees.as_ref().and_then(|d| {
+                d.iter()
+                    .enumerate()
+                    .fold(None, |best: Option<(usize, f64)>, (c, &x)| match best {
+                        Some((_, bx)) if bx >= x => best,
+                        _ => Some((c, x)),
+                    })
+                    .map(|(c, _)| c)
+            });
+            let belongs_to = member_of[i].or(argmax);
+            if belongs_to.is_none() {
+                unlinked += 1;
+            }
+            UnitMembership {
+                unit: UnitId(i as u32),
+                member_of: member_of[i],
+                linkage,
+                degrees,
+                belongs_to,
+            }
+        })
+        .collect();
+    let centre_shares = centres
+        .iter()
+        .enumerate()
+        .map(|(c, centre)| {
+            let to: Vec<f64> = (0..n)
+                .map(|j| {
+                    if in_centre(j, c) {
+                        0.0
+                    } else {
+                        centre.units.iter().map(|u| r[u.index() * n + j]).sum()
+                    }
+                })
+                .collect();
+            let total: f64 = to.iter().sum();
+            let shares = to
+                .iter()
+                .map(|x| if total > 0.0 { x / total } else { 0.0 })
+                .collect();
+            CentreShares {
+                name: centre.name.clone(),
+                total,
+                shares,
+            }
+        })
+        .collect();
+    Ok(Membership {
+        centres: centres.iter().map(|c| c.name.clone()).collect(),
+        units,
+        centre_shares,
+        unlinked,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use geo::{Coord, Point, Rect};
+
+    use super::*;
+    use crate::model::{Minutes, Role, SeatSource, Unit};
+
+    /// A unit with what gravity reads: population, GDP and seat.
+    fn unit(i: u32, pop: f64, gdp: Option<f64>, lon: f64) -> Unit {
+        Unit {
+            id: UnitId(i),
+            code: format!("U{i}"),
+            name: format!("Unit {i}"),
+            name_zh: None,
+            province: None,
+            region: None,
+            region_zh: None,
+            unit_type: None,
+            parent_code: None,
+            codes_covered: vec![format!("U{i}")],
+            population_10k: pop,
+            gdp_100m_cny: gdp,
+            gdp_year: None,
+            area_km2: 0.0,
+            seat: Point::new(lon, 30.0),
+            seat_source: SeatSource::Data,
+            geometry: None,
+            role: Role::Other,
+        }
+    }
+
+    fn region(units: Vec<Unit>) -> Region {
+        let bbox = Rect::new(Coord { x: 100.0, y: 20.0 }, Coord { x: 110.0, y: 35.0 });
+        Region::new("test".into(), units, bbox, Vec::new())
+    }
+
+    /// A symmetric matrix from the upper triangle (minutes; `None` = unreachable).
+    fn matrix(n: usize, upper: &[(usize, usize, Option<f64>)]) -> Matrix {
+        let mut rows = vec![vec![Some(Minutes::ZERO); n]; n];
+        for &(i, j, t) in upper {
+            rows[i][j] = t.map(Minutes);
+            rows[j][i] = t.map(Minutes);
+        }
+        Matrix::from_rows(rows)
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+    }
+
+    /// The hand-worked 4-unit example.
+    ///
+    /// Masses M = √(P·G): A (P 100, G 400) 200; B (50, 200) 100; C (10, 40) 20; D (40, 160) 80.
+    /// Times in hours: AB 1, AC 0.5, AD 2, BC 1.5, BD 0.5, CD 1; b = 2, K = 1:
+    ///   R_AB = 200·100/1    = 20 000      R_BC = 100·20/2.25 = 888.889
+    ///   R_AC = 200·20/0.25  = 16 000      R_BD = 100·80/0.25 = 32 000
+    ///   R_AD = 200·80/4     =  4 000      R_CD = 20·80/1     =  1 600
+    /// Totals: L_A = 40 000; L_B = 52 888.889; L_C = 18 488.889; L_D = 37 600.
+    /// Classes over the 12 ordered pairs (each value twice): μ = 74 488.889 / 6 = 12 414.815;
+    /// Σ R² / 6 = 1 699 350 123.457 / 6 = 283 225 020.576; σ² = that − μ² = 129 097 395.1,
+    /// σ = 11 362.10. Breaks: μ + σ = 23 776.9, μ − σ = 1 052.7:
+    ///   high: BD; above mean: AB, AC; below mean: AD, CD; low: BC.
+    fn four() -> (Region, Matrix) {
+        let reg = region(vec![
+            unit(0, 100.0, Some(400.0), 104.0),
+            unit(1, 50.0, Some(200.0), 105.0),
+            unit(2, 10.0, Some(40.0), 106.0),
+            unit(3, 40.0, Some(160.0), 107.0),
+        ]);
+        let h = |x: f64| Some(x * 60.0);
+        let m = matrix(
+            4,
+            &[
+                (0, 1, h(1.0)),
+                (0, 2, h(0.5)),
+                (0, 3, h(2.0)),
+                (1, 2, h(1.5)),
+                (1, 3, h(0.5)),
+                (2, 3, h(1.0)),
+            ],
+        );
+        (reg, m)
+    }
+
+    fn hours() -> GravityParams {
+        GravityParams {
+            distance: Distance::TimeHours,
+            ..GravityParams::default()
+        }
+    }
+
+    #[test]
+    fn four_units_by_hand() {
+        let (reg, m) = four();
+        let g = gravity(&reg, &m, &hours()).unwrap();
+        let r = |i: u32, j: u32| g.get(UnitId(i), UnitId(j));
+        assert!(close(r(0, 1), 20_000.0) && close(r(1, 0), 20_000.0));
+        assert!(close(r(0, 2), 16_000.0));
+        assert!(close(r(0, 3), 4_000.0));
+        assert!(close(r(1, 2), 2_000.0 / 2.25));
+        assert!(close(r(1, 3), 32_000.0));
+        assert!(close(r(2, 3), 1_600.0));
+        assert_eq!(r(2, 2), 0.0);
+        let want = [
+            40_000.0,
+            52_000.0 + 2_000.0 / 2.25,
+            17_600.0 + 2_000.0 / 2.25,
+            37_600.0,
+        ];
+        for (got, want) in g.totals().iter().zip(want) {
+            assert!(close(*got, want), "{got} != {want}");
+        }
+        assert_eq!(g.totals_in(), g.totals());
+        assert!(g.is_symmetric());
+        assert_eq!(g.unreachable_pairs(), 0);
+        let cuts = g.cuts();
+        assert!((cuts.mean - 12_414.815).abs() < 1e-3, "{cuts:?}");
+        assert!((cuts.sd - 11_362.10).abs() < 1e-2, "{cuts:?}");
+        let top = g.strongest(10);
+        let got: Vec<(u32, u32, StrengthClass)> =
+            top.iter().map(|p| (p.from.0, p.to.0, p.class)).collect();
+        use StrengthClass::*;
+        assert_eq!(
+            got,
+            vec![
+                (1, 3, High),
+                (0, 1, AboveMean),
+                (0, 2, AboveMean),
+                (0, 3, BelowMean),
+                (2, 3, BelowMean),
+                (1, 2, Low)
+            ]
+        );
+        assert_eq!(g.strongest(2).len(), 2);
+    }
+
+    #[test]
+    fn minutes_and_hours_differ_by_60_to_the_b() {
+        let (reg, m) = four();
+        let h = gravity(&reg, &m, &hours()).unwrap();
+        let p = GravityParams {
+            b: 1.5,
+            ..GravityParams::default()
+        };
+        let min = gravity(&reg, &m, &p).unwrap();
+        let h15 = gravity(&reg, &m, &GravityParams { b: 1.5, ..hours() }).unwrap();
+        for (a, b) in min.matrix().iter().zip(h15.matrix()) {
+            assert!(close(a * 60f64.powf(1.5), *b));
+        }
+        assert!(close(h.get(UnitId(0), UnitId(1)), 20_000.0));
+    }
+
+    #[test]
+    fn membership_by_hand() {
+        // Centres A and B, with the values of `four_units_by_hand`:
+        // C: R_CA = 16 000, R_CB = 888.889 → F = (18/19, 1/19), belongs to A.
+        // D: R_DA = 4 000, R_DB = 32 000 → F = (1/9, 8/9), belongs to B.
+        // A: its own centre excluded → F = (0, 1), belongs to A (member).
+        // Centre A's shares of L_A = 40 000 over B, C, D: 0.5, 0.4, 0.1.
+        let (reg, m) = four();
+        let g = gravity(&reg, &m, &hours()).unwrap();
+        let centres = vec![
+            Centre {
+                name: "a".into(),
+                units: vec![UnitId(0)],
+            },
+            Centre {
+                name: "b".into(),
+                units: vec![UnitId(1)],
+            },
+        ];
+        let ms = membership(&g, &centres).unwrap();
+        assert_eq!(ms.centres, vec!["a", "b"]);
+        let deg = |i: usize| ms.units[i].degrees.clone().unwrap();
+        assert!(close(deg(2)[0], 18.0 / 19.0) && close(deg(2)[1], 1.0 / 19.0));
+        assert!(close(deg(3)[0], 1.0 / 9.0) && close(deg(3)[1], 8.0 / 9.0));
+        assert_eq!(deg(0), vec![0.0, 1.0]);
+        assert_eq!(
+            ms.units.iter().map(|u| u.belongs_to).collect::<Vec<_>>(),
+            vec![Some(0), Some(1), Some(0), Some(1)]
+        );
+        assert_eq!(
+            ms.units.iter().map(|u| u.member_of).collect::<Vec<_>>(),
+            vec![Some(0), Some(1), None, None]
+        );
+        // What sums to 1: each unit's degrees over the centres, each centre's shares over the units.
+        for u in &ms.units {
+            assert!(close(u.degrees.as_ref().unwrap().iter().sum::<f64>(), 1.0));
+        }
+        for c in &ms.centre_shares {
+            assert!(close(c.shares.iter().sum::<f64>(), 1.0));
+        }
+        let a = &ms.centre_shares[0];
+        assert!(close(a.total, 40_000.0));
+        for (got, want) in a.shares.iter().zip([0.0, 0.5, 0.4, 0.1]) {
+            assert!(close(*got, want));
+        }
+        assert_eq!(ms.unlinked, 0);
+    }
+
+    #[test]
+    fn a_centre_of_several_units_sums_and_excludes_its_own_pairs() {
+        // Centre X = {A, B}, centre Y = {D}. C: R_{C,X} = 16 000 + 888.889, R_{C,Y} = 1 600.
+        // A: pairs with B are intra-centre → R_{A,X} = 0; R_{A,Y} = 4 000.
+        let (reg, m) = four();
+        let g = gravity(&reg, &m, &hours()).unwrap();
+        let centres = vec![
+            Centre {
+                name: "x".into(),
+                units: vec![UnitId(0), UnitId(1)],
+            },
+            Centre {
+                name: "y".into(),
+                units: vec![UnitId(3)],
+            },
+        ];
+        let ms = membership(&g, &centres).unwrap();
+        assert!(close(ms.units[2].linkage[0], 16_000.0 + 2_000.0 / 2.25));
+        assert!(close(ms.units[2].linkage[1], 1_600.0));
+        assert_eq!(ms.units[2].belongs_to, Some(0));
+        assert_eq!(ms.units[0].linkage, vec![0.0, 4_000.0]);
+        assert_eq!(ms.units[0].belongs_to, Some(0));
+        // X's linkage with C and D: (16 000 + 888.889) + (4 000 + 32 000).
+        assert!(close(ms.centre_shares[0].total, 52_888.0 + 8.0 / 9.0));
+        assert_eq!(ms.centre_shares[0].shares[..2], [0.0, 0.0]);
+    }
+
+    #[test]
+    fn membership_rejects_bad_centres() {
+        let (reg, m) = four();
+        let g = gravity(&reg, &m, &hours()).unwrap();
+        let c = |name: &str, u: &[u32]| Centre {
+            name: name.into(),
+            units: u.iter().map(|&i| UnitId(i)).collect(),
+        };
+        let msg = |cs: Vec<Centre>| membership(&g, &cs).unwrap_err().to_string();
+        assert!(msg(vec![c("x", &[])]).contains("\"x\" has no units"));
+        assert!(msg(vec![c("x", &[9])]).contains("out of range"));
+        assert!(msg(vec![c("x", &[0]), c("y", &[1, 0])]).contains("two centres"));
+    }
+
+    #[test]
+    fn asym_k_splits_the_symmetric_linkage_by_gdp() {
+        // K_AB = 400 / 600 = 2/3: R_AB = 2/3 · 20 000, R_BA = 1/3 · 20 000.
+        let (reg, m) = four();
+        let sym = gravity(&reg, &m, &hours()).unwrap();
+        let asym = gravity(
+            &reg,
+            &m,
+            &GravityParams {
+                k: KFactor::Asym,
+                ..hours()
+            },
+        )
+        .unwrap();
+        assert!(close(asym.get(UnitId(0), UnitId(1)), 40_000.0 / 3.0));
+        assert!(close(asym.get(UnitId(1), UnitId(0)), 20_000.0 / 3.0));
+        for i in 0..4 {
+            for j in 0..4 {
+                let (a, b) = (UnitId(i), UnitId(j));
+                assert!(close(asym.get(a, b) + asym.get(b, a), sym.get(a, b)));
+            }
+        }
+        assert!(!asym.is_symmetric());
+        // Ordered pairs: 12 links; the strongest is B→D (K = 200/360 of 32 000 = 17 777.8).
+        let top = asym.strongest(100);
+        assert_eq!(top.len(), 12);
+        assert_eq!((top[0].from, top[0].to), (UnitId(1), UnitId(3)));
+        assert!(close(top[0].r, 32_000.0 * 200.0 / 360.0));
+        assert_eq!(asym.totals_in().len(), 4);
+    }
+
+    #[test]
+    fn asym_and_gdp_masses_need_gdp() {
+        let reg = region(vec![
+            unit(0, 10.0, Some(1.0), 104.0),
+            unit(1, 10.0, None, 105.0),
+        ]);
+        let m = matrix(2, &[(0, 1, Some(30.0))]);
+        let pop = GravityParams {
+            mass: Mass::Pop,
+            ..GravityParams::default()
+        };
+        assert!(gravity(&reg, &m, &pop).is_ok());
+        for p in [
+            GravityParams {
+                k: KFactor::Asym,
+                ..pop
+            },
+            GravityParams::default(),
+        ] {
+            let e = gravity(&reg, &m, &p).unwrap_err().to_string();
+            assert!(e.contains("needs GDP") && e.contains("Unit 1 (U1)"), "{e}");
+        }
+    }
+
+    #[test]
+    fn population_only_gravity() {
+        // P_i · P_j / D²: 10 · 20 / 10² = 2.
+        let reg = region(vec![unit(0, 10.0, None, 104.0), unit(1, 20.0, None, 105.0)]);
+        let m = matrix(2, &[(0, 1, Some(10.0))]);
+        let g = gravity(
+            &reg,
+            &m,
+            &GravityParams {
+                mass: Mass::Pop,
+                ..GravityParams::default()
+            },
+        )
+        .unwrap();
+        assert!(close(g.get(UnitId(0), UnitId(1)), 2.0));
+        assert_eq!(g.masses(), [10.0, 20.0]);
+    }
+
+    #[test]
+    fn unreachable_pairs_have_zero_linkage_and_are_counted() {
+        let (reg, _) = four();
+        let m = matrix(
+            4,
+            &[
+                (0, 1, Some(60.0)),
+                (0, 2, None),
+                (0, 3, Some(60.0)),
+                (1, 2, None),
+                (1, 3, Some(60.0)),
+                (2, 3, None),
+            ],
+        );
+        let g = gravity(&reg, &m, &hours()).unwrap();
+        assert_eq!(g.unreachable_pairs(), 6);
+        assert!(g.is_unreachable(UnitId(2), UnitId(0)));
+        assert!(!g.is_unreachable(UnitId(0), UnitId(1)));
+        assert_eq!(g.get(UnitId(2), UnitId(0)), 0.0);
+        assert_eq!(g.totals()[2], 0.0);
+        // C is linked to no centre.
+        let centres = vec![Centre {
+            name: "a".into(),
+            units: vec![UnitId(0)],
+        }];
+        let ms = membership(&g, &centres).unwrap();
+        assert_eq!(ms.units[2].degrees, None);
+        assert_eq!(ms.units[2].belongs_to, None);
+        assert_eq!(ms.unlinked, 1);
+        // Only the three reachable pairs are links.
+        assert_eq!(g.strongest(10).len(), 3);
+    }
+
+    #[test]
+    fn great_circle_distance() {
+        // One degree of longitude at 30°N: 111.195 km · cos 30° ≈ 96.297 km (Haversine sphere).
+        let reg = region(vec![unit(0, 10.0, None, 104.0), unit(1, 10.0, None, 105.0)]);
+        let p = GravityParams {
+            mass: Mass::Pop,
+            distance: Distance::GreatCircle,
+            b: 1.0,
+            k: KFactor::One,
+        };
+        let g = gravity(&reg, &Matrix::from_rows(vec![]), &p).unwrap();
+        let d = great_circle_km(reg.units[0].seat, reg.units[1].seat);
+        assert!((d - 96.297).abs() < 0.05, "{d}");
+        assert!(close(g.get(UnitId(0), UnitId(1)), 100.0 / d));
+    }
+
+    #[test]
+    fn bad_parameters_and_zero_distances_are_errors() {
+        let (reg, m) = four();
+        for b in [-1.0, f64::NAN, f64::INFINITY] {
+            let e = gravity(&reg, &m, &GravityParams { b, ..hours() })
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("exponent b"), "{e}");
+        }
+        let e = gravity(&reg, &matrix(2, &[]), &hours())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("matrix has 2 units"), "{e}");
+        let zero = matrix(
+            4,
+            &[
+                (0, 1, Some(0.0)),
+                (0, 2, Some(1.0)),
+                (0, 3, Some(1.0)),
+                (1, 2, Some(1.0)),
+                (1, 3, Some(1.0)),
+                (2, 3, Some(1.0)),
+            ],
+        );
+        let e = gravity(&reg, &zero, &hours()).unwrap_err().to_string();
+        assert!(
+            e.contains("travel time from Unit 0 (U0) to Unit 1 (U1) is 0 h"),
+            "{e}"
+        );
+        let same = region(vec![unit(0, 1.0, None, 104.0), unit(1, 1.0, None, 104.0)]);
+        let p = GravityParams {
+            mass: Mass::Pop,
+            distance: Distance::GreatCircle,
+            ..hours()
+        };
+        let e = gravity(&same, &Matrix::from_rows(vec![]), &p)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("great-circle distance"), "{e}");
+    }
+
+    #[test]
+    fn strength_classes_cut_at_mean_plus_minus_sd() {
+        let cuts = StrengthCuts {
+            mean: 10.0,
+            sd: 4.0,
+        };
+        assert_eq!(cuts.class(14.0), StrengthClass::High);
+        assert_eq!(cuts.class(13.9), StrengthClass::AboveMean);
+        assert_eq!(cuts.class(10.0), StrengthClass::AboveMean);
+        assert_eq!(cuts.class(6.0), StrengthClass::BelowMean);
+        assert_eq!(cuts.class(5.9), StrengthClass::Low);
+    }
+
+    #[test]
+    fn strongest_ties_break_on_ids() {
+        // Equal masses on an equilateral triangle of times: every R equal.
+        let reg = region(vec![
+            unit(0, 10.0, None, 104.0),
+            unit(1, 10.0, None, 105.0),
+            unit(2, 10.0, None, 106.0),
+        ]);
+        let m = matrix(
+            3,
+            &[(0, 1, Some(10.0)), (0, 2, Some(10.0)), (1, 2, Some(10.0))],
+        );
+        let g = gravity(
+            &reg,
+            &m,
+            &GravityParams {
+                mass: Mass::Pop,
+                ..GravityParams::default()
+            },
+        )
+        .unwrap();
+        let ids: Vec<(u32, u32)> = g.strongest(3).iter().map(|p| (p.from.0, p.to.0)).collect();
+        assert_eq!(ids, vec![(0, 1), (0, 2), (1, 2)]);
+    }
+}
