@@ -2,6 +2,7 @@
 
 use rayon::prelude::*;
 
+use crate::measures::centrality::{self, BrandesWorkspace, Centrality, PairWeights};
 use crate::model::{Minutes, UnitId};
 use crate::network::Network;
 use crate::route::{Dijkstra, Matrix, TimeParts, matrix};
@@ -37,4 +38,18 @@ pub fn time_parts(net: &Network, limit: Option<Minutes>) -> Vec<Vec<Option<TimeP
             },
         )
         .collect()
+}
+
+/// Betweenness, closeness and efficiency ([`crate::measures::centrality`]), one Brandes
+/// source step per unit in parallel; the parts are combined in source order, so the sums are
+/// the same for any thread count.
+pub fn betweenness(net: &Network, weights: Option<PairWeights<'_>>) -> Centrality {
+    let parts: Vec<_> = (0..net.unit_count() as u32)
+        .into_par_iter()
+        .map_init(
+            || BrandesWorkspace::new(net.node_count()),
+            |ws, s| centrality::brandes_source(net, UnitId(s), ws, weights),
+        )
+        .collect();
+    centrality::combine(net, weights, parts)
 }
