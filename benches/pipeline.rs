@@ -18,7 +18,13 @@ use regionlink::{Minutes, UnitId};
 fn layers() -> Vec<(&'static str, Option<&'static Path>)> {
     vec![
         ("units59", None),
-        ("counties219", Some(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/data/counties.geojson")))),
+        (
+            "counties219",
+            Some(Path::new(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/data/counties.geojson"
+            ))),
+        ),
     ]
 }
 
@@ -26,11 +32,19 @@ fn stages(c: &mut Criterion) {
     for (name, units) in layers() {
         let mut g = c.benchmark_group(name);
         g.sample_size(20);
-        g.bench_function("load", |b| b.iter(|| load_inputs(units, None, None, |_| {}, LoadOptions::default()).unwrap()));
+        g.bench_function("load", |b| {
+            b.iter(|| load_inputs(units, None, None, |_| {}, LoadOptions::default()).unwrap())
+        });
         let inputs = load_inputs(units, None, None, |_| {}, LoadOptions::default()).unwrap();
         let sc = Scenario::default();
-        let opts = BuildOptions { params: &inputs.study.network, scenario: &sc, kind: NetworkKind::Combined };
-        g.bench_function("build", |b| b.iter(|| build_network(&inputs.region, &inputs.links, opts).unwrap()));
+        let opts = BuildOptions {
+            params: &inputs.study.network,
+            scenario: &sc,
+            kind: NetworkKind::Combined,
+        };
+        g.bench_function("build", |b| {
+            b.iter(|| build_network(&inputs.region, &inputs.links, opts).unwrap())
+        });
         let (net, _) = build_network(&inputs.region, &inputs.links, opts).unwrap();
         let mut dj = Dijkstra::new(net.node_count());
         g.bench_function("one_tree", |b| {
@@ -39,7 +53,9 @@ fn stages(c: &mut Criterion) {
                 black_box(t.time(net.unit_node(UnitId(1))));
             })
         });
-        g.bench_function("matrix", |b| b.iter(|| black_box(travel_time_matrix(&net, None))));
+        g.bench_function("matrix", |b| {
+            b.iter(|| black_box(travel_time_matrix(&net, None)))
+        });
         g.finish();
     }
 }

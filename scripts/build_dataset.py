@@ -13,13 +13,14 @@ What it does:
     one fixed order with the same keys in every feature, "" -> null, seat_source merged from
     seats.csv, GDP (value, year, source) merged from gdp.csv; features sorted by code;
     one feature per line, compact JSON, UTF-8 (no \\u escapes).
-  * links.csv, lines.csv, sources.csv, timetable_times.csv, adjacency.csv: byte-identical copies.
+  * links.csv: a copy with the corrections in LINK_CORRECTIONS (each justified by PROVENANCE); lines.csv, sources.csv,
+    timetable_times.csv, adjacency.csv: byte-identical copies.
   * PROVENANCE.md: the staging PROVENANCE.md adapted to the shipped files (explicit edits,
     each asserted to apply exactly once, so a changed source fails loudly).
   * LICENSE-DATA.md: the data licence notice.
   * Sanity checks (assert): counts, unique codes, population sums, GDP coverage, region
     classification (PROVENANCE 2.5), seat point inside its polygon.
-  * Prints a report on the link table (links.csv) and adjacency.csv; it changes nothing there.
+  * Prints a report on the link table (links.csv) and adjacency.csv.
 """
 
 import csv
@@ -27,6 +28,7 @@ import hashlib
 import json
 import math
 import re
+import io
 import shutil
 import sys
 from collections import Counter, defaultdict
@@ -616,7 +618,9 @@ def build_provenance(src, units, counties, link_rep, inputs_sha):
         "- Added `seat_source` from the staging `seats.csv` (`layer=unit59`; `layer=sichuan_county` for Sichuan counties).\n"
         "- Merged GDP from the staging `gdp.csv` as `gdp_100m_cny` (number), `gdp_year` (integer) and `gdp_source` (the document);\n"
         "  `null` where there is no figure. Chongqing units in the county layer copy their unit's GDP.\n"
-        "- `links.csv`, `lines.csv`, `sources.csv`, `timetable_times.csv`, `adjacency.csv`: byte-identical copies.\n"
+        "- `lines.csv`, `sources.csv`, `timetable_times.csv`, `adjacency.csv`: byte-identical copies. `links.csv`: a copy with one\n"
+        "  correction: P05-01 Yuzhong–Nan'an (Chongqing (Caiyuanba)–Chongqing East) is `under_construction` without a year, not\n"
+        "  `open` 2025, as section 2.7 found that this section had not opened (noted in its `verification`).\n"
         "- This file: the staging `PROVENANCE.md` adapted to the shipped files (section 0 rewritten; references to unshipped files\n"
         "  replaced; the exact polygon source summarised in 2.1; the timetable section, which repeated the number 2.7, is now 2.7 in\n"
         "  section 2 and the adjacency section is 2.10, so `PROVENANCE 2.8` in `links.csv` still points to the corrections; sections 6 and 8 extended).\n"
@@ -703,6 +707,41 @@ The data is provided as is, without warranty of any kind. Details of every sourc
 
 # ---------------------------------------------------------------- main
 
+# Corrections to the staged links.csv, each justified by the staged PROVENANCE.md.
+LINK_CORRECTIONS = {
+    # PROVENANCE 2.7 findings: "The Chongqing East–Qianjiang section of P05 opened on 2025-06-27 ...
+    # Chongqing (Caiyuanba)–Chongqing East is not yet open." The staged row says open 2025.
+    "P05-01": {"status": "under_construction", "opening_year": "", "planned_opening_year": "",
+               "verification_append": " | regionlink: Chongqing (Caiyuanba)–Chongqing East not yet open (PROVENANCE 2.7), "
+                                      "status set to under_construction, opening year removed"},
+}
+
+
+def correct_links(path):
+    """Apply LINK_CORRECTIONS in place, keeping every other byte of the file."""
+    text = path.read_bytes().decode("utf-8")  # keep the file's CRLF line ends
+    lines = text.splitlines(keepends=True)
+    header = next(csv.reader([lines[0]]))
+    done = set()
+    for i, line in enumerate(lines[1:], start=1):
+        row = next(csv.reader([line]))
+        fix = LINK_CORRECTIONS.get(row[0])
+        if not fix:
+            continue
+        rec = dict(zip(header, row))
+        for k, v in fix.items():
+            if k == "verification_append":
+                rec["verification"] += v
+            else:
+                rec[k] = v
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator=line[len(line.rstrip("\r\n")):] or "\n").writerow([rec[h] for h in header])
+        lines[i] = buf.getvalue()
+        done.add(row[0])
+    check(done == set(LINK_CORRECTIONS), f"link corrections not applied: {set(LINK_CORRECTIONS) - done}")
+    path.write_bytes("".join(lines).encode("utf-8"))
+
+
 def main(argv):
     if len(argv) != 3:
         raise SystemExit("usage: python3 scripts/build_dataset.py SOURCE_DIR OUTPUT_DIR  (e.g. ../shared/data data)")
@@ -755,6 +794,7 @@ def main(argv):
     for name in COPIED_CSVS:
         shutil.copyfile(src / name, dst / name)
         check(sha256(src / name) == sha256(dst / name), f"copy of {name} differs")
+    correct_links(dst / "links.csv")
     for name, feats in (("units.geojson", units), ("counties.geojson", counties)):
         back = json.loads((dst / name).read_text(encoding="utf-8"))
         check(back == {"type": "FeatureCollection", "features": feats}, f"{name} does not round-trip")

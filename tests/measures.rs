@@ -15,21 +15,39 @@ use regionlink::route::Matrix;
 use regionlink::{Region, UnitId};
 
 /// A point layer and road links (no station penalties), with a study whose cores are `cores`.
-fn toy(points: &[(&str, f64, f64)], links: &[(&str, &str, f64)], cores: &[(&str, &[&str])]) -> (Region, Study, Network, Matrix) {
+fn toy(
+    points: &[(&str, f64, f64)],
+    links: &[(&str, &str, f64)],
+    cores: &[(&str, &[&str])],
+) -> (Region, Study, Network, Matrix) {
     let feats: Vec<String> = points
         .iter()
         .map(|(c, pop, x)| {
             format!(r#"{{"type":"Feature","properties":{{"code":"{c}","pop":{pop}}},"geometry":{{"type":"Point","coordinates":[{x},30.0]}}}}"#)
         })
         .collect();
-    let units = format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, feats.join(","));
-    let mut toml = String::from("name = \"toy\"\n[fields]\npopulation = \"pop\"\npopulation_unit = \"10k\"\n[network]\ncontiguity = false\n");
+    let units = format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        feats.join(",")
+    );
+    let mut toml = String::from(
+        "name = \"toy\"\n[fields]\npopulation = \"pop\"\npopulation_unit = \"10k\"\n[network]\ncontiguity = false\n",
+    );
     for (name, codes) in cores {
         let list: Vec<String> = codes.iter().map(|c| format!("\"{c}\"")).collect();
-        toml.push_str(&format!("[[cores]]\nname = \"{name}\"\ncodes = [{}]\n", list.join(", ")));
+        toml.push_str(&format!(
+            "[[cores]]\nname = \"{name}\"\ncodes = [{}]\n",
+            list.join(", ")
+        ));
     }
     let study = Study::from_toml(&toml, "toy.toml").unwrap();
-    let region = load_units(units.as_bytes(), "toy.geojson", &study, LoadOptions::default()).unwrap();
+    let region = load_units(
+        units.as_bytes(),
+        "toy.geojson",
+        &study,
+        LoadOptions::default(),
+    )
+    .unwrap();
     let mut csv = String::from("link_id,from_code,to_code,mode,time_min\n");
     for (i, (a, b, t)) in links.iter().enumerate() {
         csv.push_str(&format!("L{i},{a},{b},road,{t}\n"));
@@ -38,7 +56,11 @@ fn toy(points: &[(&str, f64, f64)], links: &[(&str, &str, f64)], cores: &[(&str,
     let (net, _) = build_network(
         &region,
         &raw,
-        BuildOptions { params: &study.network, scenario: &Scenario::default(), kind: NetworkKind::Combined },
+        BuildOptions {
+            params: &study.network,
+            scenario: &Scenario::default(),
+            kind: NetworkKind::Combined,
+        },
     )
     .unwrap();
     let m = travel_time_matrix(&net, None);
@@ -50,8 +72,18 @@ fn toy(points: &[(&str, f64, f64)], links: &[(&str, &str, f64)], cores: &[(&str,
 ///   A: B 10, C 30, D 60 · B: A 10, C 20, D 50 · C: A 30, B 20, D 30 · D: A 60, B 50, C 30
 fn four() -> (Region, Study, Network, Matrix) {
     toy(
-        &[("A", 10.0, 104.0), ("B", 20.0, 104.1), ("C", 30.0, 104.2), ("D", 40.0, 104.3)],
-        &[("A", "B", 10.0), ("B", "C", 20.0), ("C", "D", 30.0), ("A", "D", 100.0)],
+        &[
+            ("A", 10.0, 104.0),
+            ("B", 20.0, 104.1),
+            ("C", 30.0, 104.2),
+            ("D", 40.0, 104.3),
+        ],
+        &[
+            ("A", "B", 10.0),
+            ("B", "C", 20.0),
+            ("C", "D", 30.0),
+            ("A", "D", 100.0),
+        ],
         &[("west", &["A"]), ("east", &["D"])],
     )
 }
@@ -85,7 +117,12 @@ fn potential_by_hand() {
     // power a = 1, no self term: P_A = 20/10 + 30/30 + 40/60, P_B = 10/10 + 30/20 + 40/50,
     // P_C = 10/30 + 20/20 + 40/30, P_D = 10/60 + 20/50 + 30/30
     let p = potential(&m, &mass, Decay::Power { a: 1.0 }, None).unwrap();
-    let hand = [2.0 + 1.0 + 40.0 / 60.0, 1.0 + 1.5 + 0.8, 1.0 / 3.0 + 1.0 + 4.0 / 3.0, 1.0 / 6.0 + 0.4 + 1.0];
+    let hand = [
+        2.0 + 1.0 + 40.0 / 60.0,
+        1.0 + 1.5 + 0.8,
+        1.0 / 3.0 + 1.0 + 4.0 / 3.0,
+        1.0 / 6.0 + 0.4 + 1.0,
+    ];
     for (p, h) in p.iter().zip(hand) {
         close(*p, h);
     }
@@ -96,7 +133,10 @@ fn potential_by_hand() {
     // exp β: P_A = 20 e^-10β + 30 e^-30β + 40 e^-60β
     let b = 0.0116;
     let p = potential(&m, &mass, Decay::Exp { beta: b }, None).unwrap();
-    close(p[0], 20.0 * (-10.0 * b).exp() + 30.0 * (-30.0 * b).exp() + 40.0 * (-60.0 * b).exp());
+    close(
+        p[0],
+        20.0 * (-10.0 * b).exp() + 30.0 * (-30.0 * b).exp() + 40.0 * (-60.0 * b).exp(),
+    );
     // self term with t_ii = 5 for every unit adds M_i / 5 under power 1: A gets 10/5 = 2.
     let p = potential(&m, &mass, Decay::Power { a: 1.0 }, Some(&[5.0; 4])).unwrap();
     close(p[0], hand[0] + 2.0);
@@ -107,7 +147,10 @@ fn potential_by_hand() {
 #[test]
 fn internal_time_convention() {
     // Chengdu, 14,335 km² (approx.): r = √(A/π) = 67.55 km; ⅓ r = 22.52 km; at 50 km/h 27.0 min
-    close(internal_time_min(14_335.0, 50.0), (14_335.0f64 / std::f64::consts::PI).sqrt() / 3.0 / 50.0 * 60.0);
+    close(
+        internal_time_min(14_335.0, 50.0),
+        (14_335.0f64 / std::f64::consts::PI).sqrt() / 3.0 / 50.0 * 60.0,
+    );
     assert!((internal_time_min(14_335.0, 50.0) - 27.02).abs() < 0.01);
 }
 
@@ -149,7 +192,11 @@ fn reach_is_monotone_in_the_band() {
     let (net, _) = build_network(
         &inputs.region,
         &inputs.links,
-        BuildOptions { params: &inputs.study.network, scenario: &Scenario::default(), kind: NetworkKind::Combined },
+        BuildOptions {
+            params: &inputs.study.network,
+            scenario: &Scenario::default(),
+            kind: NetworkKind::Combined,
+        },
     )
     .unwrap();
     let cores = core_times(&net, &inputs.region, &inputs.study);
@@ -170,8 +217,19 @@ fn a_chain_between_the_cores_is_all_corridor() {
     // A —10— B —20— C —30— D, and E hanging off B by 20: the chain A..D is all in the corridor
     // (every detour ratio is 1), E is not: (30 + 70) / 60 = 1.67 > 1.25.
     let (region, study, net, m) = toy(
-        &[("A", 1.0, 104.0), ("B", 1.0, 104.1), ("C", 1.0, 104.2), ("D", 1.0, 104.3), ("E", 1.0, 104.4)],
-        &[("A", "B", 10.0), ("B", "C", 20.0), ("C", "D", 30.0), ("B", "E", 20.0)],
+        &[
+            ("A", 1.0, 104.0),
+            ("B", 1.0, 104.1),
+            ("C", 1.0, 104.2),
+            ("D", 1.0, 104.3),
+            ("E", 1.0, 104.4),
+        ],
+        &[
+            ("A", "B", 10.0),
+            ("B", "C", 20.0),
+            ("C", "D", 30.0),
+            ("B", "E", 20.0),
+        ],
         &[("west", &["A"]), ("east", &["D"])],
     );
     let cores = core_times(&net, &region, &study);
@@ -209,8 +267,13 @@ fn floyd_warshall_units(net: &Network) -> Vec<Vec<f64>> {
             }
         }
     }
-    let units: Vec<usize> = (0..net.unit_count()).map(|u| net.unit_node(UnitId(u as u32)).index()).collect();
-    units.iter().map(|&i| units.iter().map(|&j| d[i][j]).collect()).collect()
+    let units: Vec<usize> = (0..net.unit_count())
+        .map(|u| net.unit_node(UnitId(u as u32)).index())
+        .collect();
+    units
+        .iter()
+        .map(|&i| units.iter().map(|&j| d[i][j]).collect())
+        .collect()
 }
 
 #[test]
@@ -219,7 +282,11 @@ fn watt_two_independent_ways_agree_on_the_default_data() {
     let (net, _) = build_network(
         &inputs.region,
         &inputs.links,
-        BuildOptions { params: &inputs.study.network, scenario: &Scenario::default(), kind: NetworkKind::Combined },
+        BuildOptions {
+            params: &inputs.study.network,
+            scenario: &Scenario::default(),
+            kind: NetworkKind::Combined,
+        },
     )
     .unwrap();
     let mass = masses(&inputs.region, Mass::Pop).unwrap();
@@ -238,8 +305,15 @@ fn watt_two_independent_ways_agree_on_the_default_data() {
 #[test]
 fn missing_gdp_is_named() {
     let inputs = load_inputs(None, None, None, |_| {}, LoadOptions::default()).unwrap();
-    let e = masses(&inputs.region, Mass::PopGdp).unwrap_err().to_string();
-    assert!(e.starts_with("--mass pop_gdp needs GDP, but 10 of 59 units have none: Dadukou District (500104), "), "{e}");
+    let e = masses(&inputs.region, Mass::PopGdp)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with(
+            "--mass pop_gdp needs GDP, but 10 of 59 units have none: Dadukou District (500104), "
+        ),
+        "{e}"
+    );
     assert!(e.contains("use --mass pop"), "{e}");
 }
 
@@ -260,27 +334,40 @@ fn default_data_reach_and_corridor_sets() {
     let (net, _) = build_network(
         &inputs.region,
         &inputs.links,
-        BuildOptions { params: &inputs.study.network, scenario: &Scenario::default(), kind: NetworkKind::Combined },
+        BuildOptions {
+            params: &inputs.study.network,
+            scenario: &Scenario::default(),
+            kind: NetworkKind::Combined,
+        },
     )
     .unwrap();
     let cores = core_times(&net, &inputs.region, &inputs.study);
     let codes = |ids: &[UnitId]| -> Vec<String> {
-        let mut v: Vec<String> = ids.iter().map(|u| inputs.region.unit(*u).code.clone()).collect();
+        let mut v: Vec<String> = ids
+            .iter()
+            .map(|u| inputs.region.unit(*u).code.clone())
+            .collect();
         v.sort();
         v
     };
     assert_eq!(
         codes(&reached(&cores[0], 120.0)),
         [
-            "500106", "500111", "500112", "500116", "500118", "500120", "500153", "510100", "510300", "510500", "510600", "510700",
-            "510900", "511000", "511100", "511400", "511500", "511800", "512000"
+            "500106", "500111", "500112", "500116", "500118", "500120", "500153", "510100",
+            "510300", "510500", "510600", "510700", "510900", "511000", "511100", "511400",
+            "511500", "511800", "512000"
         ]
     );
     let m = travel_time_matrix(&net, None);
     let c = corridor(&m, &cores[0], &cores[1], 0.25).unwrap();
     assert_eq!(c.t_ab, 102.0);
     let ids: Vec<UnitId> = c.units.iter().map(|u| u.unit).collect();
-    assert_eq!(codes(&ids), ["500103", "500104", "500105", "500106", "500107", "500112", "500120", "510100"]);
+    assert_eq!(
+        codes(&ids),
+        [
+            "500103", "500104", "500105", "500106", "500107", "500112", "500120", "510100"
+        ]
+    );
     // ordered along the axis: Chengdu first
     assert_eq!(inputs.region.unit(c.units[0].unit).code, "510100");
 }

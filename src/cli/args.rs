@@ -42,6 +42,15 @@ pub enum Command {
     Access(crate::cli::measures::MeasureCmd),
     /// The dual-core corridor: units where the detour between the two cores is small.
     Corridor(crate::cli::measures::MeasureCmd),
+    /// Gravity-model economic linkage: strongest links, total linkage, membership in the
+    /// centres, strength classes.
+    Linkage(crate::cli::structure::StructureCmd),
+    /// Network structure: density, degree, clustering and path length of the linkage network;
+    /// betweenness, closeness and efficiency of the transport network; link betweenness.
+    Centrality(crate::cli::structure::StructureCmd),
+    /// Inequality of a per-unit measure across units and regions: CV, Gini, Theil with its
+    /// within/between decomposition, per-region means and medians, the lagging units.
+    Equity(crate::cli::structure::EquityCmd),
 }
 
 /// Where the inputs come from and how to read them.

@@ -8,6 +8,7 @@ pub mod matrix;
 pub mod measures;
 pub mod output;
 pub mod route;
+pub mod structure;
 
 use std::path::PathBuf;
 
@@ -32,6 +33,9 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
         Command::Reach(a) => measures::run_reach(&a, out),
         Command::Access(a) => measures::run_access(&a, out),
         Command::Corridor(a) => measures::run_corridor(&a, out),
+        Command::Linkage(a) => structure::run_linkage(&a, out),
+        Command::Centrality(a) => structure::run_centrality(&a, out),
+        Command::Equity(a) => structure::run_equity(&a, out),
     }
 }
 

@@ -101,6 +101,25 @@ impl Table {
         self.rows.push(row);
     }
 
+    /// Display width: CJK and other wide characters take two terminal columns.
+    fn width(s: &str) -> usize {
+        s.chars()
+            .map(|c| {
+                if ('\u{1100}'..='\u{115F}').contains(&c)
+                    || ('\u{2E80}'..='\u{A4CF}').contains(&c)
+                    || ('\u{AC00}'..='\u{D7A3}').contains(&c)
+                    || ('\u{F900}'..='\u{FAFF}').contains(&c)
+                    || ('\u{FE30}'..='\u{FE4F}').contains(&c)
+                    || ('\u{FF00}'..='\u{FF60}').contains(&c)
+                {
+                    2
+                } else {
+                    1
+                }
+            })
+            .sum()
+    }
+
     fn text(&self, c: usize, cell: &Cell, missing: &str) -> String {
         match cell {
             Cell::Text(s) => s.clone(),
@@ -135,8 +154,8 @@ impl Table {
         let width = |i: usize| {
             cells
                 .iter()
-                .map(|r| r[i].chars().count())
-                .chain(std::iter::once(self.columns[i].name.chars().count()))
+                .map(|r| Self::width(&r[i]))
+                .chain(std::iter::once(Self::width(&self.columns[i].name)))
                 .max()
                 .unwrap_or(0)
         };
@@ -149,7 +168,7 @@ impl Table {
                 .iter()
                 .enumerate()
                 .map(|(i, v)| {
-                    let pad = widths[i].saturating_sub(v.chars().count());
+                    let pad = widths[i].saturating_sub(Self::width(v));
                     if is_text[i] {
                         format!("{v}{}", " ".repeat(pad))
                     } else {

@@ -381,8 +381,15 @@ impl Study {
 
     /// The name of the core field suffix: lower-case ASCII letters, digits and `_`.
     pub fn core_key(core: &CoreDef) -> String {
-        let s: String = core
-            .name
+        field_key(&core.name)
+    }
+}
+
+/// A name as an output field key: lower-case ASCII letters and digits, `_` elsewhere
+/// (`Wanzhou District` → `wanzhou_district`).
+pub fn field_key(name: &str) -> String {
+    {
+        let s: String = name
             .to_lowercase()
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
