@@ -3,8 +3,9 @@
 //! An isochrone for a core and a time band is the union of the polygons of the units reached
 //! within the band. [`dissolve`] computes that union with geo's boolean operations
 //! ([`geo::algorithm::bool_ops::unary_union`], one sweep over all rings), so the result is exact
-//! at unit level: every edge of the output is an edge of an input unit, and an enclosed unit
-//! that is not reached leaves a hole. There is no hull, buffer or interpolation.
+//! at unit level: the outline runs along the units' own borders, every output vertex is an
+//! input vertex, and an enclosed unit that is not reached leaves a hole (an enclave of a
+//! reached unit inside it stays as an island). There is no hull, buffer or interpolation.
 //! [`finish_for_geojson`] then rounds the coordinates for output and checks validity again.
 //!
 //! # Validity
@@ -15,6 +16,13 @@
 //! MultiPolygon touching at points only). When a result fails, it is repaired once by running
 //! the overlay again on it; when it still fails, the functions return [`Error::Usage`] naming
 //! the first problem. An invalid polygon is never returned.
+//!
+//! geo's check tests every pair of segments of a ring, O(n²): 0.17 s in release (5 s
+//! unoptimised) for the 6,755-vertex outline of the whole region, 30 to 40 times the cost of
+//! the union itself. So a stricter O(n log n) test runs first (R-tree of all segments: rings
+//! simple and pairwise disjoint, holes in their shells, no part inside another part's area);
+//! what it accepts is valid, and only what it does not accept (for example a hole touching
+//! its shell at one vertex, which is valid) goes to geo's full check.
 //!
 //! # Canonical form
 //!
@@ -75,8 +83,10 @@ pub const MAX_DECIMALS: u32 = 12;
 ///
 /// # Complexity
 ///
-/// O((n + k) log n) for n input vertices and k edge crossings (the overlay sweep), plus the
-/// validation of the result.
+/// O((n + k) log n) for n input vertices and k edge crossings (the overlay sweep), and
+/// O(m log m) for the validity check of the m output vertices, O(m²) when the fast check
+/// cannot decide (see the [module docs](self)). The 219 county polygons (57,000 vertices)
+/// dissolve in about 6 ms in release.
 ///
 /// # Examples
 ///
@@ -113,7 +123,7 @@ pub fn dissolve(polys: &[&MultiPolygon<f64>]) -> Result<MultiPolygon<f64>> {
         .collect();
     let union = unary_union(&oriented);
     let union = canonical(clean(union));
-    if union.is_valid() {
+    if first_error(&union).is_none() {
         return Ok(union);
     }
     let repaired = canonical(clean(overlay_again(&union)));
@@ -187,7 +197,7 @@ pub fn finish_for_geojson(mp: MultiPolygon<f64>, decimals: u32) -> Result<MultiP
     }
     let scale = 10f64.powi(decimals as i32);
     let rounded = canonical(clean(round(mp, scale)));
-    if rounded.is_valid() {
+    if first_error(&rounded).is_none() {
         return Ok(rounded);
     }
     let repaired = canonical(clean(round(overlay_again(&rounded), scale)));
@@ -207,8 +217,117 @@ fn mp_coords(mp: &MultiPolygon<f64>) -> impl Iterator<Item = &Coord<f64>> {
 }
 
 /// The first validation error, or `None` when valid.
+///
+/// Geometries that pass the fast, stricter [`simple_and_disjoint`] check are valid without
+/// further work; all others (including valid ones where rings touch at a point) are judged
+/// by geo's [`Validation`], which is exact but tests every pair of segments of a ring
+/// (O(n²): 0.17 s in release for the 6,755-vertex outline of the whole region).
 fn first_error(mp: &MultiPolygon<f64>) -> Option<String> {
+    if simple_and_disjoint(mp) {
+        return None;
+    }
     mp.validation_errors().first().map(|e| e.to_string())
+}
+
+/// A sufficient condition for validity, in O(n log n) with an R-tree of the segments: `true`
+/// only if the geometry is valid by geo's [`Validation`] (and GEOS); `false` means "not
+/// proven", not "invalid".
+///
+/// It holds when (1) every coordinate is finite, every ring is closed, has no repeated
+/// consecutive vertex and at least 3 distinct vertices; (2) no two segments of any rings meet,
+/// except consecutive segments of a ring at their shared vertex, without folding back over
+/// each other. Then every ring is a simple closed curve and no two rings touch, so each ring
+/// lies wholly inside or outside any other, and one vertex decides which: (3) every hole has
+/// a vertex inside its shell and outside the other holes of its polygon; (4) no polygon has a
+/// vertex of its shell inside another polygon's area (inside that shell and outside its
+/// holes). An island in another polygon's hole passes; holes or parts that touch at a point
+/// (valid in OGC terms) do not, and fall back to the full check.
+fn simple_and_disjoint(mp: &MultiPolygon<f64>) -> bool {
+    use geo::algorithm::coordinate_position::{CoordPos, coord_pos_relative_to_ring};
+    use geo::line_intersection::{LineIntersection, line_intersection};
+    use geo::{BoundingRect, Line};
+    use rstar::RTree;
+    use rstar::primitives::GeomWithData;
+
+    // (1) ring shape, and one entry per segment: (ring number, segment index, segments in ring).
+    let mut segs = Vec::new();
+    for (r, ring) in mp
+        .iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .enumerate()
+    {
+        let c = &ring.0;
+        if c.len() < 4
+            || c.first() != c.last()
+            || c.iter().any(|c| !(c.x.is_finite() && c.y.is_finite()))
+        {
+            return false;
+        }
+        if c.windows(2).any(|w| w[0] == w[1]) {
+            return false;
+        }
+        let n = c.len() - 1;
+        segs.extend(
+            c.windows(2)
+                .enumerate()
+                .map(|(i, w)| GeomWithData::new(Line::new(w[0], w[1]), (r, i, n))),
+        );
+    }
+    // (2) segments meet only where consecutive, and consecutive ones do not fold back.
+    let tree = RTree::bulk_load(segs);
+    for (a, b) in tree.intersection_candidates_with_other_tree(&tree) {
+        let ((ra, ia, n), (rb, ib, _)) = (a.data, b.data);
+        if (ra, ia) >= (rb, ib) {
+            continue; // each unordered pair once, and not a segment with itself
+        }
+        let consecutive = ra == rb && (ib == ia + 1 || (ia == 0 && ib == n - 1));
+        match line_intersection(*a.geom(), *b.geom()) {
+            None => {}
+            Some(LineIntersection::SinglePoint { .. }) if consecutive => {}
+            Some(_) => return false,
+        }
+    }
+    // From here on no vertex lies on another ring, so ring tests give Inside or Outside.
+    let inside = |c: Coord<f64>, ring: &LineString<f64>| {
+        coord_pos_relative_to_ring(c, ring) == CoordPos::Inside
+    };
+    // (3) holes inside their shell, not nested in one another.
+    for p in mp {
+        for (i, h) in p.interiors().iter().enumerate() {
+            if !inside(h.0[0], p.exterior()) {
+                return false;
+            }
+            if p.interiors()
+                .iter()
+                .enumerate()
+                .any(|(j, g)| i != j && inside(h.0[0], g))
+            {
+                return false;
+            }
+        }
+    }
+    // (4) no shell inside another polygon's area (bounding boxes first).
+    let boxes: Vec<_> = mp.iter().map(|p| p.exterior().bounding_rect()).collect();
+    for (i, p) in mp.iter().enumerate() {
+        for (j, q) in mp.iter().enumerate() {
+            let (Some(bp), Some(bq)) = (boxes[i], boxes[j]) else {
+                return false;
+            };
+            let q0 = q.exterior().0[0];
+            let in_box = bp.min().x <= bq.min().x
+                && bp.min().y <= bq.min().y
+                && bq.max().x <= bp.max().x
+                && bq.max().y <= bp.max().y;
+            if i != j
+                && in_box
+                && inside(q0, p.exterior())
+                && !p.interiors().iter().any(|h| inside(q0, h))
+            {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// The "zero-width buffer" repair: the overlay of the geometry with itself. Zero-area parts
@@ -262,7 +381,7 @@ fn canonical(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
             let p = p.orient(Direction::Default);
             let (ext, holes) = p.into_inner();
             let mut holes: Vec<LineString<f64>> = holes.into_iter().map(start_at_min).collect();
-            holes.sort_by(|a, b| cmp_rings(a, b));
+            holes.sort_by(cmp_rings);
             Polygon::new(start_at_min(ext), holes)
         })
         .collect();
@@ -345,10 +464,7 @@ mod tests {
         load_inputs(Some(path), None, None, |_| {}, LoadOptions::default()).unwrap()
     }
 
-    fn geoms<'a>(
-        inputs: &'a crate::load::Inputs,
-        keep: impl Fn(&str) -> bool,
-    ) -> Vec<&'a MultiPolygon<f64>> {
+    fn geoms(inputs: &crate::load::Inputs, keep: impl Fn(&str) -> bool) -> Vec<&MultiPolygon<f64>> {
         inputs
             .region
             .units
@@ -416,7 +532,8 @@ mod tests {
         // Without rounding the hole is already there, and the area matches to overlay precision.
         let raw = dissolve(&refs).unwrap();
         assert_eq!(raw.0[0].interiors().len(), 1);
-        assert!(rel(raw.unsigned_area(), 8.0 * D * D) < 1e-9);
+        // (The overlay's grid is about 5e-11 degree here: the area is off by about 2e-9.)
+        assert!(rel(raw.unsigned_area(), 8.0 * D * D) < 1e-8);
     }
 
     #[test]
@@ -461,7 +578,7 @@ mod tests {
         let b = cell(1, 0);
         let out = dissolve(&[&a, &b]).unwrap();
         assert_eq!(out.0.len(), 1);
-        assert!(rel(out.unsigned_area(), 2.0 * D * D) < 1e-9);
+        assert!(rel(out.unsigned_area(), 2.0 * D * D) < 1e-8);
         assert_rfc7946(&out);
     }
 
@@ -529,6 +646,7 @@ mod tests {
         assert_eq!(out.0[0].interiors().len(), 0);
         assert!(rel(out.geodesic_area_unsigned(), geodesic(&all)) < 1e-6);
         let fin = finish_for_geojson(out, 6).unwrap();
+        assert!(fin.is_valid() && simple_and_disjoint(&fin));
         assert_eq!(fin.0.len(), 1);
         assert!(rel(fin.geodesic_area_unsigned(), geodesic(&all)) < 1e-6);
         assert_rfc7946(&fin);
@@ -556,7 +674,8 @@ mod tests {
 
     #[test]
     fn leaving_out_yuzhong_leaves_its_hole() {
-        // Yuzhong (500103) lies inside the main city, wholly surrounded by other units.
+        // Yuzhong (500103), the peninsula between the Yangtze and the Jialing, is enclosed by
+        // Jiangbei, Nan'an, Shapingba, Jiulongpo and Dadukou: without it the region has one hole.
         let inputs = units();
         let yuzhong = inputs
             .region
@@ -565,6 +684,7 @@ mod tests {
             .geometry
             .as_ref()
             .unwrap();
+        assert_eq!((yuzhong.0.len(), yuzhong.0[0].interiors().len()), (1, 0));
         let rest = geoms(inputs, |c| c != "500103");
         assert_eq!(rest.len(), 58);
         let out = finish_for_geojson(dissolve(&rest).unwrap(), 6).unwrap();
@@ -572,15 +692,117 @@ mod tests {
         assert_eq!(out.0.len(), 1);
         let holes = out.0[0].interiors();
         assert_eq!(holes.len(), 1);
-        let hole = Polygon::new(holes[0].clone(), vec![]);
+        // A hole ring is clockwise; as a polygon shell it must be turned counter-clockwise
+        // first, or the geodesic area is that of the rest of the Earth.
+        let hole = Polygon::new(holes[0].clone(), vec![]).orient(Direction::Default);
         assert!(
             rel(
                 hole.geodesic_area_unsigned(),
                 yuzhong.geodesic_area_unsigned()
             ) < 1e-6
         );
-        assert!(rel(hole.unsigned_area(), yuzhong.unsigned_area()) < 1e-9);
+        // Exact at unit level: after rounding, the hole has exactly Yuzhong's vertices.
+        let key = |c: &Coord<f64>| (c.x.to_bits(), c.y.to_bits());
+        let open = |r: &LineString<f64>| r.0[1..].iter().map(key).collect::<Vec<_>>();
+        let (mut a, mut b) = (open(&holes[0]), open(yuzhong.0[0].exterior()));
+        a.sort_unstable();
+        b.sort_unstable();
+        assert_eq!(a, b);
         assert_rfc7946(&out);
+    }
+
+    #[test]
+    fn leaving_out_jiulongpo_leaves_an_island_in_its_hole() {
+        // Jiulongpo (500107) is enclosed too, and it encloses an exclave of Dadukou (500104,
+        // two parts): without Jiulongpo the region has one hole with Dadukou's exclave as an
+        // island inside it: two polygons, one hole, valid (an island in a hole is not an
+        // overlap).
+        let inputs = units();
+        let dadukou = inputs
+            .region
+            .by_code("500104")
+            .unwrap()
+            .geometry
+            .as_ref()
+            .unwrap();
+        assert_eq!(dadukou.0.len(), 2);
+        let jiulongpo = inputs
+            .region
+            .by_code("500107")
+            .unwrap()
+            .geometry
+            .as_ref()
+            .unwrap();
+        assert_eq!(jiulongpo.0[0].interiors().len(), 1);
+        let rest = geoms(inputs, |c| c != "500107");
+        let out = finish_for_geojson(dissolve(&rest).unwrap(), 6).unwrap();
+        assert!(out.is_valid());
+        assert!(simple_and_disjoint(&out));
+        assert_eq!(out.0.len(), 2);
+        assert_eq!(out.iter().map(|p| p.interiors().len()).sum::<usize>(), 1);
+        // The island is the smaller Dadukou part; the hole is Jiulongpo's outline.
+        let island = out.iter().find(|p| p.interiors().is_empty()).unwrap();
+        let exclave = dadukou
+            .iter()
+            .min_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))
+            .unwrap();
+        assert!(rel(island.unsigned_area(), exclave.unsigned_area()) < 1e-12);
+        let main = out.iter().find(|p| !p.interiors().is_empty()).unwrap();
+        let hole = Polygon::new(main.interiors()[0].clone(), vec![]);
+        let outline = Polygon::new(jiulongpo.0[0].exterior().clone(), vec![]);
+        assert!(rel(hole.unsigned_area(), outline.unsigned_area()) < 1e-12);
+    }
+
+    #[test]
+    fn fast_check_only_accepts_valid_geometries() {
+        let mp = |ps: Vec<Polygon<f64>>| MultiPolygon::new(ps);
+        let sq = |x0: f64, y0: f64, s: f64| polygon![(x: x0, y: y0), (x: x0 + s, y: y0), (x: x0 + s, y: y0 + s), (x: x0, y: y0 + s)];
+        let ring = |x0: f64, y0: f64, s: f64| sq(x0, y0, s).exterior().clone();
+        let holed = |holes: Vec<LineString<f64>>| Polygon::new(ring(0., 0., 10.), holes);
+        // (geometry, accepted by the fast check, valid by geo)
+        let cases = [
+            (mp(vec![sq(0., 0., 1.)]), true, true),
+            (mp(vec![sq(0., 0., 1.), sq(2., 0., 1.)]), true, true),
+            (
+                mp(vec![holed(vec![ring(2., 2., 6.)]), sq(3., 3., 1.)]),
+                true,
+                true,
+            ), // island in a hole
+            (
+                mp(vec![holed(vec![ring(2., 2., 2.), ring(5., 5., 2.)])]),
+                true,
+                true,
+            ),
+            (mp(vec![sq(0., 0., 1.), sq(1., 1., 1.)]), false, true), // parts touch at a point
+            (mp(vec![holed(vec![ring(0., 2., 2.)])]), false, false), // hole touches shell on a line
+            (mp(vec![sq(0., 0., 1.), sq(1., 0., 1.)]), false, false), // parts share an edge
+            (mp(vec![sq(0., 0., 2.), sq(1., 1., 2.)]), false, false), // parts overlap
+            (mp(vec![sq(0., 0., 10.), sq(1., 1., 1.)]), false, false), // part inside a part
+            (mp(vec![holed(vec![ring(20., 20., 1.)])]), false, false), // hole outside shell
+            (
+                mp(vec![holed(vec![ring(2., 2., 6.), ring(3., 3., 1.)])]),
+                false,
+                false,
+            ), // nested holes
+            (
+                mp(vec![
+                    polygon![(x: 0., y: 0.), (x: 1., y: 1.), (x: 1., y: 0.), (x: 0., y: 1.)],
+                ]),
+                false,
+                false,
+            ), // bow tie
+            (
+                mp(vec![
+                    polygon![(x: 0., y: 0.), (x: 2., y: 0.), (x: 2., y: 1.), (x: 3., y: 1.), (x: 2., y: 1.), (x: 0., y: 1.)],
+                ]),
+                false,
+                false,
+            ), // spike
+        ];
+        for (i, (g, fast, valid)) in cases.iter().enumerate() {
+            assert_eq!(simple_and_disjoint(g), *fast, "case {i}");
+            assert_eq!(g.is_valid(), *valid, "case {i}");
+        }
     }
 
     #[test]
@@ -592,7 +814,8 @@ mod tests {
         assert!(out.is_valid());
         assert!(rel(out.geodesic_area_unsigned(), geodesic(&all)) < 1e-6);
         let fin = finish_for_geojson(out.clone(), 6).unwrap();
-        assert!(fin.is_valid());
+        // Valid by geo's full check, and by the fast check that dissolve relies on.
+        assert!(fin.is_valid() && simple_and_disjoint(&fin));
         assert_rfc7946(&fin);
         // Rounding only undoes the overlay's grid snapping: same rings, same vertex counts.
         assert_eq!(fin.0.len(), out.0.len());

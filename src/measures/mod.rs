@@ -27,6 +27,7 @@ pub enum Mass {
     /// GDP, 10⁸ yuan.
     Gdp,
     /// √(GDP · POP), GDP in 10⁸ yuan and POP in 10⁴ people.
+    #[value(name = "pop_gdp")]
     PopGdp,
 }
 
