@@ -27,6 +27,9 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the whole study: QGIS layers (GeoJSON + .qml styles), tables (CSV) and a report
+    /// (report.md, report.json) in one directory.
+    Run(crate::cli::run::RunArgs),
     /// Summarise the inputs: units by province and region (population, GDP), links by mode and
     /// status, how links attach, network components, cores and roles, data sources.
     Info(InfoArgs),

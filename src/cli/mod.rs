@@ -8,6 +8,7 @@ pub mod matrix;
 pub mod measures;
 pub mod output;
 pub mod route;
+pub mod run;
 pub mod structure;
 
 use std::path::PathBuf;
@@ -26,7 +27,9 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
             .num_threads(n)
             .build_global();
     }
+    let quiet = cli.quiet;
     match cli.command {
+        Command::Run(a) => run::run(&a, quiet, out),
         Command::Info(a) => info::run(&a, out),
         Command::Matrix(a) => matrix::run(&a, out),
         Command::Route(a) => route::run(&a, out),

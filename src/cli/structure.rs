@@ -24,6 +24,10 @@ pub struct GravityArgs {
     /// D in R = K·M_i·M_j / D^b: network time in minutes, in hours, or great-circle km.
     #[arg(long, value_enum, default_value_t = Distance::Time)]
     pub distance: Distance,
+    /// The unit of network times in the gravity model: min, or h (R scales by 60^b; ranks and
+    /// classes do not change). Same as `--distance time-hours`.
+    #[arg(long, value_name = "min|h", value_parser = ["min", "h"], default_value = "min")]
+    pub time_unit: String,
     /// Distance-decay exponent b.
     #[arg(long, default_value_t = 2.0)]
     pub b: f64,
@@ -103,9 +107,13 @@ pub fn centres(a: &Analysis) -> Vec<Centre> {
         };
         for code in codes {
             let units = members_of(region, code);
-            let name = match region.by_code(code) {
-                Some(u) => u.name.clone(),
-                None => code.clone(),
+            let name = match (
+                region.by_code(code),
+                crate::network::build::default_name(code),
+            ) {
+                (Some(u), _) => u.name.clone(),
+                (None, Some(n)) => n.to_string(),
+                (None, None) => format!("centre {code}"),
             };
             out.push(Centre { name, units });
         }

@@ -1,4 +1,6 @@
 //! Output formats: GeoJSON layers, isochrones, CSV tables, reports and QGIS styles.
 
+pub mod geojson;
 pub mod isochrone;
+pub mod qml;
 pub mod table;

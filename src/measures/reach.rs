@@ -123,11 +123,11 @@ pub struct Reach {
 ///
 /// # Examples
 /// ```
-/// # use regionlink::measures::reach::{reach, CoreTimes};
+/// # use regionlink::measures::reach::CoreTimes;
 /// # use regionlink::{Minutes, UnitId};
 /// let core = CoreTimes { name: "C".into(), key: "c".into(), units: vec![UnitId(0)],
 ///     times: vec![Some(Minutes(0.0)), Some(Minutes(50.0)), Some(Minutes(70.0)), None] };
-/// let ids: Vec<UnitId> = (0..4).map(UnitId).collect();
+/// // Units at 0, 50, 70 min and one unreachable: within 60 min, the first two.
 /// assert_eq!(regionlink::measures::reach::reached(&core, 60.0), vec![UnitId(0), UnitId(1)]);
 /// ```
 pub fn reach(region: &Region, core: &CoreTimes, band: f64) -> Reach {

@@ -647,27 +647,35 @@ impl Locator {
     }
 }
 
-/// The seat of a code of the embedded default 59-unit layer (the gazetteer used to attach
-/// prefecture-level links to other layers).
-pub fn default_seat(code: &str) -> Option<Point<f64>> {
-    static SEATS: std::sync::OnceLock<BTreeMap<String, Point<f64>>> = std::sync::OnceLock::new();
-    SEATS
-        .get_or_init(|| {
-            let v: serde_json::Value =
-                serde_json::from_str(dataset::UNITS_GEOJSON).unwrap_or_default();
-            let mut m = BTreeMap::new();
-            for f in v["features"].as_array().into_iter().flatten() {
-                let p = &f["properties"];
-                if let (Some(c), Some(x), Some(y)) = (
-                    p["code"].as_str(),
-                    p["seat_lon"].as_f64(),
-                    p["seat_lat"].as_f64(),
-                ) {
-                    m.insert(c.to_string(), Point::new(x, y));
-                }
+/// The embedded default 59-unit layer as a gazetteer: code → (seat, English name). Used to
+/// attach prefecture-level links to other layers and to name prefecture-level centres there.
+fn gazetteer() -> &'static BTreeMap<String, (Point<f64>, String)> {
+    static SEATS: std::sync::OnceLock<BTreeMap<String, (Point<f64>, String)>> =
+        std::sync::OnceLock::new();
+    SEATS.get_or_init(|| {
+        let v: serde_json::Value = serde_json::from_str(dataset::UNITS_GEOJSON).unwrap_or_default();
+        let mut m = BTreeMap::new();
+        for f in v["features"].as_array().into_iter().flatten() {
+            let p = &f["properties"];
+            if let (Some(c), Some(x), Some(y)) = (
+                p["code"].as_str(),
+                p["seat_lon"].as_f64(),
+                p["seat_lat"].as_f64(),
+            ) {
+                let name = p["name_en"].as_str().unwrap_or(c).to_string();
+                m.insert(c.to_string(), (Point::new(x, y), name));
             }
-            m
-        })
-        .get(code)
-        .copied()
+        }
+        m
+    })
+}
+
+/// The seat of a code of the embedded default 59-unit layer.
+pub fn default_seat(code: &str) -> Option<Point<f64>> {
+    gazetteer().get(code).map(|(p, _)| *p)
+}
+
+/// The English name of a code of the embedded default 59-unit layer.
+pub fn default_name(code: &str) -> Option<&'static str> {
+    gazetteer().get(code).map(|(_, n)| n.as_str())
 }
