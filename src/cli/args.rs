@@ -54,6 +54,15 @@ pub enum Command {
     /// Inequality of a per-unit measure across units and regions: CV, Gini, Theil with its
     /// within/between decomposition, per-region means and medians, the lagging units.
     Equity(crate::cli::structure::EquityCmd),
+    /// Baseline (today's open links) against a scenario: per-unit minutes saved, ΔWATT and
+    /// Δpotential in %, units moving into each band; scenario.geojson, CSV and a report section.
+    Scenario(crate::cli::scenario::ScenarioCmd),
+    /// For each year, the network of the links in service then: WATT, times to the cores, the
+    /// core-to-core time and the CV of WATT (time–space convergence); CSV, report and SVG chart.
+    Timeline(crate::cli::scenario::TimelineCmd),
+    /// Remove each link in turn and rank the links by the damage; optionally a Monte Carlo of
+    /// K simultaneous random failures with a fixed seed.
+    Resilience(crate::cli::scenario::ResilienceCmd),
 }
 
 /// Where the inputs come from and how to read them.

@@ -9,6 +9,7 @@ pub mod measures;
 pub mod output;
 pub mod route;
 pub mod run;
+pub mod scenario;
 pub mod structure;
 
 use std::path::PathBuf;
@@ -39,6 +40,9 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
         Command::Linkage(a) => structure::run_linkage(&a, out),
         Command::Centrality(a) => structure::run_centrality(&a, out),
         Command::Equity(a) => structure::run_equity(&a, out),
+        Command::Scenario(a) => scenario::run_scenario(&a, out),
+        Command::Timeline(a) => scenario::run_timeline(&a, out),
+        Command::Resilience(a) => scenario::run_resilience(&a, out),
     }
 }
 

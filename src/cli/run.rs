@@ -33,9 +33,11 @@ pub struct RunArgs {
 }
 
 /// One output file, fully built in memory before anything is written.
-struct OutFile {
-    name: String,
-    bytes: Vec<u8>,
+pub struct OutFile {
+    /// File name inside the output directory.
+    pub name: String,
+    /// Content.
+    pub bytes: Vec<u8>,
 }
 
 /// The progress bar: on stderr, only when it is a terminal and not `--quiet`.
@@ -310,19 +312,14 @@ pub fn run(a: &RunArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
     pb.inc(1);
 
     // --- write, only now that everything is built
-    let inputs = crate::cli::input_paths(&a.m.input, Some(&a.m.scenario));
-    for f in &files {
-        let path = a.out.join(&f.name);
-        crate::cli::output::write_atomic(&path, &inputs, |w| w.write_all(&f.bytes))?;
-    }
     pb.finish_and_clear();
-    writeln!(out, "wrote {} files to {}:", files.len(), a.out.display())?;
-    for f in &files {
-        writeln!(out, "  {}", f.name)?;
-    }
-    for s in &skipped {
-        writeln!(out, "  not written: {s}")?;
-    }
+    write_files(
+        &files,
+        &skipped,
+        &a.out,
+        &crate::cli::input_paths(&a.m.input, Some(&a.m.scenario)),
+        out,
+    )?;
     writeln!(
         out,
         "open the .geojson files in QGIS (their .qml styles load with them); read report.md"
@@ -330,7 +327,44 @@ pub fn run(a: &RunArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-fn add_layer(
+/// Write every file into `dir` (temporary file + rename each) and list them on `out`.
+pub fn write_files(
+    files: &[OutFile],
+    skipped: &[String],
+    dir: &std::path::Path,
+    inputs: &[PathBuf],
+    out: &mut dyn Write,
+) -> Result<()> {
+    // Refuse before writing anything.
+    for f in files {
+        let path = dir.join(&f.name);
+        for i in inputs {
+            if let (Ok(x), Ok(y)) = (std::fs::canonicalize(i), std::fs::canonicalize(&path))
+                && x == y
+            {
+                return Err(crate::Error::Usage(format!(
+                    "{}: refusing to overwrite an input file; choose another --out",
+                    path.display()
+                ))
+                .into());
+            }
+        }
+    }
+    for f in files {
+        crate::cli::output::write_atomic(&dir.join(&f.name), inputs, |w| w.write_all(&f.bytes))?;
+    }
+    writeln!(out, "wrote {} files to {}:", files.len(), dir.display())?;
+    for f in files {
+        writeln!(out, "  {}", f.name)?;
+    }
+    for s in skipped {
+        writeln!(out, "  not written: {s}")?;
+    }
+    Ok(())
+}
+
+/// Serialise a layer and its style into `files` (or note in `skipped` why it is empty).
+pub fn add_layer(
     files: &mut Vec<OutFile>,
     skipped: &mut Vec<String>,
     name: &str,

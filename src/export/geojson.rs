@@ -835,7 +835,6 @@ mod tests {
                 .is_err()
             );
         }
-        // A bow tie stays invalid after rounding... unless repaired: geo's overlay splits it.
         // A polygon thinner than the rounding step has no area left: an error.
         let sliver = MultiPolygon::new(vec![
             polygon![(x: 104.0, y: 30.0), (x: 104.1, y: 30.0), (x: 104.05, y: 30.00000004)],

@@ -94,14 +94,17 @@ struct Class {
 
 /// A `.qml` sidecar (QGIS 3.22) with a graduated colour renderer on `field`.
 ///
-/// Up to [`CLASSES`] quantile classes of the finite values of `values`: each break lies
-/// between two neighbouring sorted values at the 20 %, 40 %, 60 % and 80 % ranks (moved to
-/// the nearest place where the values differ when they tie there), at the roundest number in
-/// that gap (`30` rather than `27.35`), so every class holds the same values as an exact
-/// quantile split. The lowest bound is rounded down and the highest up, to a tenth of the
+/// Up to [`CLASSES`] quantile classes of the finite values of `values`, with round breaks.
+/// Break k starts at the gap between neighbouring sorted values at rank k/5 of the values
+/// (moved to the nearest gap where the values differ when they tie there); it may move by up
+/// to a quarter of a class (n/20 ranks for n values) to reach a rounder number (`50` rather
+/// than `54.37`), the coarsest of …, 100, 50, 10, 5, 1, 0.5, … that fits, nearest the exact
+/// quantile. So with 59 values a class holds 12 ± 4 of them, and with fewer than 20 values
+/// the split is exact. The lowest bound is rounded down and the highest up, to a tenth of the
 /// order of magnitude of the range. Repeated values can leave fewer classes; equal values
-/// give one. Colours run from light to dark with the values, or from dark to light when
-/// `low_is_good` (dark is always the good end); for lines the width grows with the colour
+/// give one. The result depends only on the set of values, not on their order. Colours run
+/// from light to dark with the values, or from dark to light when `low_is_good` (dark is
+/// always the good end); for lines the width grows with the colour
 /// (0.4 to 2 mm). Class labels read `120 – 150 min` (`unit` after the numbers, left out when
 /// empty).
 ///
@@ -129,8 +132,8 @@ struct Class {
 /// let qml = graduated(GeomKind::Polygon, "t_chengdu_min", &t, true, "name_zh", "min");
 /// assert!(qml.contains(r#"attr="t_chengdu_min""#));
 /// assert_eq!(qml.matches("<range ").count(), 5);
-/// // 10 values per class: 10, 15, …, 55 minutes in the first.
-/// assert!(qml.contains(r#"label="10 – 55 min""#));
+/// // 10, 15, …, 50 minutes in the first class (9 values instead of 10: 50 is rounder than 55).
+/// assert!(qml.contains(r#"label="10 – 50 min""#));
 /// assert!(qml.contains(r#"fieldName="name_zh""#));
 /// ```
 pub fn graduated(
@@ -420,8 +423,10 @@ fn quantile_classes(values: &[Option<f64>], n: usize) -> Vec<Class> {
     }
     let (lower, upper) = outer_bounds(min, max);
     // Break k separates the sorted values at rank round(k·len/n), or at the nearest rank
-    // where two neighbouring values differ.
+    // where two neighbouring values differ; it may move by up to `slack` ranks (a quarter of
+    // a class) to reach a rounder number.
     let len = v.len();
+    let slack = len / (4 * n);
     let gaps: Vec<usize> = (1..len).filter(|&i| v[i - 1] < v[i]).collect();
     let mut breaks: Vec<f64> = Vec::new();
     for k in 1..n {
@@ -429,7 +434,8 @@ fn quantile_classes(values: &[Option<f64>], n: usize) -> Vec<Class> {
         let Some(&i) = gaps.iter().min_by_key(|&&i| (i.abs_diff(target), i)) else {
             continue;
         };
-        let b = nice_between(v[i - 1], v[i]);
+        let (lo, hi) = (i.saturating_sub(slack).max(1), (i + slack).min(len - 1));
+        let b = nice_between(v[lo - 1], v[hi], v[i - 1] / 2.0 + v[i] / 2.0);
         if breaks.last().is_none_or(|&last| last < b) {
             breaks.push(b);
         }
@@ -458,10 +464,9 @@ fn decimal(k: f64, e: i32) -> f64 {
 
 /// The roundest number `x` with `a ≤ x < b` (`a < b`): the coarsest step of the series
 /// …, 100, 50, 10, 5, 1, 0.5, … that has a multiple in the gap (0 is the roundest of all), and
-/// of those multiples the one nearest the middle of the gap.
-fn nice_between(a: f64, b: f64) -> f64 {
+/// of those multiples the one nearest `near` (`a ≤ near ≤ b`).
+fn nice_between(a: f64, b: f64, near: f64) -> f64 {
     let top = a.abs().max(b.abs()).log10().floor() as i32;
-    let mid = a / 2.0 + b / 2.0;
     for e in (top - 16..=top + 1).rev() {
         // The step m × 10^e: first 10^e, then 5 × 10^(e−1).
         for (m, e) in [(1.0, e), (5.0, e - 1)] {
@@ -470,7 +475,7 @@ fn nice_between(a: f64, b: f64) -> f64 {
             if lo > hi {
                 continue;
             }
-            let k = (mid / u).round().clamp(lo, hi);
+            let k = (near / u).round().clamp(lo, hi);
             for k in [k, k - 1.0, k + 1.0] {
                 let x = decimal(k * m, e) + 0.0;
                 if a <= x && x < b {
@@ -612,15 +617,22 @@ mod tests {
             assert_eq!(w[0].1, w[1].0);
         }
         let breaks: Vec<f64> = r[..4].iter().map(|c| c.1).collect();
-        assert_eq!(breaks, vec![55.0, 115.0, 170.0, 230.0]);
-        assert_eq!(r[0].2, "0 – 55 min");
-        // Every class holds a fifth of the 59 values (12 or 11).
+        assert_eq!(breaks, vec![50.0, 120.0, 170.0, 230.0]);
+        assert_eq!(r[0].2, "0 – 50 min");
+        // Every class holds about a fifth of the 59 values: each break is within 2 ranks
+        // (59 / 20) of the exact quantile, so 11.8 ± 4 values.
         let xs: Vec<f64> = values.iter().flatten().copied().collect();
-        for (lo, hi, _) in &r {
-            let n = xs.iter().filter(|&&x| *lo < x && x <= *hi).count()
-                + usize::from(*lo == r[0].0) * xs.iter().filter(|&&x| x == *lo).count();
-            assert!((11..=12).contains(&n), "{lo}..{hi}: {n}");
-        }
+        let counts: Vec<usize> = r
+            .iter()
+            .enumerate()
+            .map(|(i, (lo, hi, _))| {
+                xs.iter()
+                    .filter(|&&x| (*lo < x || (i == 0 && *lo == x)) && x <= *hi)
+                    .count()
+            })
+            .collect();
+        assert_eq!(counts, vec![11, 14, 10, 12, 12]);
+        assert_eq!(counts.iter().sum::<usize>(), 59);
         // Low is good: the first class (short times) is the darkest colour.
         let first = xml.find(r#"name="color""#).unwrap();
         assert!(xml[first..].starts_with(r#"name="color" type="QString" value="37,52,148,255""#));
@@ -692,14 +704,15 @@ mod tests {
 
     #[test]
     fn class_breaks_are_deterministic_and_round() {
-        assert_eq!(nice_between(3.2, 48.0), 30.0);
-        assert_eq!(nice_between(0.0, 5.0), 0.0);
-        assert_eq!(nice_between(54.4, 60.0), 55.0);
-        assert_eq!(nice_between(1.0, 5.0), 3.0);
-        assert_eq!(nice_between(27.31, 27.38), 27.35);
-        assert_eq!(nice_between(0.123, 0.125), 0.124);
-        assert_eq!(nice_between(-7.0, 5.0), 0.0);
-        assert_eq!(nice_between(1.0, 1.0 + 1e-15), 1.0);
+        let mid = |a: f64, b: f64| a / 2.0 + b / 2.0;
+        assert_eq!(nice_between(3.2, 48.0, mid(3.2, 48.0)), 30.0);
+        assert_eq!(nice_between(0.0, 5.0, mid(0.0, 5.0)), 0.0);
+        assert_eq!(nice_between(54.4, 60.0, mid(54.4, 60.0)), 55.0);
+        assert_eq!(nice_between(1.0, 5.0, mid(1.0, 5.0)), 3.0);
+        assert_eq!(nice_between(27.31, 27.38, mid(27.31, 27.38)), 27.35);
+        assert_eq!(nice_between(0.123, 0.125, mid(0.123, 0.125)), 0.124);
+        assert_eq!(nice_between(-7.0, 5.0, mid(-7.0, 5.0)), 0.0);
+        assert_eq!(nice_between(1.0, 1.0 + 1e-15, mid(1.0, 1.0 + 1e-15)), 1.0);
         assert_eq!(outer_bounds(3.27, 47.9), (3.0, 48.0));
         assert_eq!(outer_bounds(112.0, 296.0), (110.0, 300.0));
         assert_eq!(outer_bounds(0.31, 0.69), (0.31, 0.69));

@@ -11,6 +11,7 @@ pub mod equity;
 pub mod linkage;
 pub mod par;
 pub mod reach;
+pub mod resilience;
 
 use serde::{Deserialize, Serialize};
 

@@ -53,3 +53,24 @@ pub fn betweenness(net: &Network, weights: Option<PairWeights<'_>>) -> Centralit
         .collect();
     centrality::combine(net, weights, parts)
 }
+
+/// The resilience figures of the network with each set of links failed, in parallel; output in
+/// the order of `sets`.
+pub fn failures(
+    net: &Network,
+    setting: &crate::measures::resilience::Setting<'_>,
+    sets: &[Vec<crate::model::LinkId>],
+) -> Vec<crate::measures::resilience::Figures> {
+    sets.par_iter()
+        .map_init(
+            || Dijkstra::new(net.node_count()),
+            |dj, failed| crate::measures::resilience::figures(&net.without(failed), dj, setting),
+        )
+        .collect()
+}
+
+/// `f` over `items` in parallel, results in item order (for example one network per year of a
+/// timeline).
+pub fn map_ordered<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    items.par_iter().map(f).collect()
+}

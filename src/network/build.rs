@@ -282,6 +282,36 @@ impl Network {
     pub fn link(&self, id: LinkId) -> &Link {
         &self.links[id.index()]
     }
+
+    /// The same network without the arcs of some links (the links stay listed, so link ids
+    /// keep their meaning). Used for failure scenarios: O(V + E), no re-attachment or
+    /// generation.
+    pub fn without(&self, failed: &[LinkId]) -> Network {
+        let mut offsets = Vec::with_capacity(self.offsets.len());
+        let mut heads = Vec::with_capacity(self.heads.len());
+        let mut arcs = Vec::with_capacity(self.arcs.len());
+        offsets.push(0u32);
+        for n in 0..self.nodes.len() {
+            let (a, b) = (self.offsets[n] as usize, self.offsets[n + 1] as usize);
+            for i in a..b {
+                if self.arcs[i].link.is_some_and(|l| failed.contains(&l)) {
+                    continue;
+                }
+                heads.push(self.heads[i]);
+                arcs.push(self.arcs[i]);
+            }
+            offsets.push(heads.len() as u32);
+        }
+        Network {
+            kind: self.kind,
+            nodes: self.nodes.clone(),
+            unit_nodes: self.unit_nodes.clone(),
+            offsets,
+            heads,
+            arcs,
+            links: self.links.clone(),
+        }
+    }
 }
 
 /// Options of [`build_network`].
