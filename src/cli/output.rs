@@ -17,14 +17,7 @@ pub fn write_atomic(
         path: path.display().to_string(),
         source: e,
     };
-    for i in inputs {
-        if same_file(i, path) {
-            return Err(Error::Usage(format!(
-                "{}: refusing to overwrite an input file; choose another output path",
-                path.display()
-            )));
-        }
-    }
+    refuse_inputs(path, inputs)?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -48,6 +41,17 @@ pub fn write_atomic(
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
         return Err(io(e));
+    }
+    Ok(())
+}
+
+/// An error when `path` is one of `inputs` (checked before anything is written).
+pub fn refuse_inputs(path: &Path, inputs: &[PathBuf]) -> crate::Result<()> {
+    if inputs.iter().any(|i| same_file(i, path)) {
+        return Err(Error::Usage(format!(
+            "{}: refusing to overwrite an input file; choose another output path",
+            path.display()
+        )));
     }
     Ok(())
 }

@@ -337,18 +337,7 @@ pub fn write_files(
 ) -> Result<()> {
     // Refuse before writing anything.
     for f in files {
-        let path = dir.join(&f.name);
-        for i in inputs {
-            if let (Ok(x), Ok(y)) = (std::fs::canonicalize(i), std::fs::canonicalize(&path))
-                && x == y
-            {
-                return Err(crate::Error::Usage(format!(
-                    "{}: refusing to overwrite an input file; choose another --out",
-                    path.display()
-                ))
-                .into());
-            }
-        }
+        crate::cli::output::refuse_inputs(&dir.join(&f.name), inputs)?;
     }
     for f in files {
         crate::cli::output::write_atomic(&dir.join(&f.name), inputs, |w| w.write_all(&f.bytes))?;
