@@ -41,6 +41,7 @@ fn stages(c: &mut Criterion) {
             params: &inputs.study.network,
             scenario: &sc,
             kind: NetworkKind::Combined,
+            roads: None,
         };
         g.bench_function("build", |b| {
             b.iter(|| build_network(&inputs.region, &inputs.links, opts).unwrap())

@@ -28,3 +28,4 @@ pub mod cli;
 pub mod measures;
 pub mod network;
 pub mod route;
+pub mod synth;

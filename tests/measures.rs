@@ -60,6 +60,7 @@ fn toy(
             params: &study.network,
             scenario: &Scenario::default(),
             kind: NetworkKind::Combined,
+            roads: None,
         },
     )
     .unwrap();
@@ -196,6 +197,7 @@ fn reach_is_monotone_in_the_band() {
             params: &inputs.study.network,
             scenario: &Scenario::default(),
             kind: NetworkKind::Combined,
+            roads: None,
         },
     )
     .unwrap();
@@ -286,6 +288,7 @@ fn watt_two_independent_ways_agree_on_the_default_data() {
             params: &inputs.study.network,
             scenario: &Scenario::default(),
             kind: NetworkKind::Combined,
+            roads: None,
         },
     )
     .unwrap();
@@ -338,6 +341,7 @@ fn default_data_reach_and_corridor_sets() {
             params: &inputs.study.network,
             scenario: &Scenario::default(),
             kind: NetworkKind::Combined,
+            roads: None,
         },
     )
     .unwrap();

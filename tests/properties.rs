@@ -39,6 +39,7 @@ fn build(inputs: &Inputs, links: &[RawLink], scenario: &Scenario, kind: NetworkK
         params: &inputs.study.network,
         scenario,
         kind,
+        roads: None,
     };
     build_network(&inputs.region, links, opts)
         .expect("the default links attach")

@@ -141,6 +141,7 @@ fn criticality_ranking_on_a_hand_built_network() {
             params: &study.network,
             scenario: &Scenario::default(),
             kind: NetworkKind::Combined,
+            roads: None,
         },
     )
     .unwrap();

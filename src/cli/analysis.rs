@@ -6,10 +6,10 @@ use clap::Args;
 use crate::cli::args::{InputArgs, ScenarioArgs};
 use crate::export::table::{Cell, Table};
 use crate::load::Inputs;
-use crate::measures::access::{Daily, daily, internal_time_min, potential, watt, watt_coefficient};
+use crate::measures::access::{AccessRow, AccessSpec, Daily, daily_of, internal_time_min, watt_coefficient};
 use crate::measures::corridor::{Corridor, corridor};
 use crate::measures::decay::Decay;
-use crate::measures::par::travel_time_matrix;
+use crate::measures::par::{accessibility, travel_time_matrix};
 use crate::measures::reach::{CoreTimes, core_times};
 use crate::measures::{Mass, masses};
 use crate::model::Mode;
@@ -63,8 +63,10 @@ pub struct Analysis {
     pub inputs: Inputs,
     /// The network (for `composite`, the combined network; times come from the matrix).
     pub net: Network,
-    /// The travel-time matrix.
-    pub matrix: Matrix,
+    /// The travel-time matrix (`None` for the streaming accessibility of `access`).
+    pub matrix: Option<Matrix>,
+    /// The search cut-off of the accessibility measures, minutes (`access --max-minutes`).
+    pub limit: Option<f64>,
     /// Times from each core (multi-source).
     pub cores: Vec<CoreTimes>,
     /// The bands, minutes.
@@ -90,8 +92,30 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// Compute everything from the options.
+    /// Compute everything from the options, the unit × unit travel-time matrix included.
     pub fn compute(a: &MeasureArgs) -> Result<Analysis> {
+        Analysis::compute_with(a, true, None, &|| {})
+    }
+
+    /// The travel-time matrix.
+    ///
+    /// # Errors
+    /// When the analysis was computed without it (streaming accessibility).
+    pub fn matrix(&self) -> crate::Result<&Matrix> {
+        self.matrix.as_ref().ok_or_else(|| {
+            crate::Error::Usage("this analysis was computed without the OD matrix".into())
+        })
+    }
+
+    /// Compute the accessibility measures (and core times), streaming: each origin's tree is
+    /// reduced at once to its row, no matrix is kept (`with_matrix` false), and each search
+    /// stops at `limit` minutes. `progress` is called once per finished origin.
+    pub fn compute_with(
+        a: &MeasureArgs,
+        with_matrix: bool,
+        limit: Option<f64>,
+        progress: &(dyn Fn() + Sync),
+    ) -> Result<Analysis> {
         let inputs = crate::cli::load(&a.input)?;
         let study = &inputs.study;
         let bands = if a.bands.is_empty() {
@@ -145,17 +169,16 @@ impl Analysis {
                         c
                     })
                     .collect();
-                (net, m, cores)
+                (net, Some(m), cores)
             }
             k => {
-                let (net, _) = crate::cli::network(&inputs, &a.scenario, k)?;
-                let m = travel_time_matrix(&net, None);
+                let (net, report) = crate::cli::network(&inputs, &a.scenario, k)?;
+                crate::cli::warn_snaps(&report, &inputs.region);
+                let m = with_matrix.then(|| travel_time_matrix(&net, None));
                 let cores = core_times(&net, &inputs.region, study);
                 (net, m, cores)
             }
         };
-        let w = watt(&matrix, &masses);
-        let watt_coef = watt_coefficient(&w);
         let road_speed = study.network.mode(Mode::Road).speed_kmh;
         let self_times = self_on.then(|| {
             inputs
@@ -176,19 +199,56 @@ impl Analysis {
                     ))
                     .into());
         }
+        if let Some(l) = limit
+            && let Some(b) = bands.iter().find(|b| **b > l)
+        {
+            return Err(crate::Error::Usage(format!(
+                "--max-minutes {l} is below the band of {b} minutes: the population within that band would be undercounted; raise --max-minutes or lower --bands"
+            ))
+            .into());
+        }
+        let pop: Vec<f64> = inputs.region.units.iter().map(|u| u.population_10k).collect();
+        let spec = AccessSpec {
+            mass: &masses,
+            pop: &pop,
+            decays: &decays,
+            bands: &bands,
+            self_times: self_times.as_deref(),
+        };
+        // One reduction for every origin: from the matrix for the composite (a combination of
+        // two networks' times), otherwise streamed from each origin's tree.
+        let rows = match (&matrix, a.network) {
+            (Some(m), NetworkKind::Composite) => (0..m.len())
+                .map(|i| {
+                    let time = |j: usize| {
+                        m.get(crate::UnitId(i as u32), crate::UnitId(j as u32))
+                            .map(|t| t.0)
+                    };
+                    AccessRow::reduce(i, &time, &spec)
+                })
+                .collect::<crate::Result<Vec<_>>>()?,
+            _ => accessibility(&net, &spec, limit.map(crate::Minutes), progress)?,
+        };
+        let w: Vec<Option<f64>> = rows.iter().map(|r| r.watt).collect();
+        let watt_coef = watt_coefficient(&w);
         let potentials = decays
             .iter()
-            .map(|&d| Ok((d, potential(&matrix, &masses, d, self_times.as_deref())?)))
-            .collect::<crate::Result<Vec<_>>>()?;
-        let daily = daily(&matrix, &inputs.region, &bands);
-        let corridor = match cores.as_slice() {
-            [c, q, ..] => Some(corridor(&matrix, c, q, epsilon)?),
+            .enumerate()
+            .map(|(k, &d)| (d, rows.iter().map(|r| r.potentials[k]).collect()))
+            .collect();
+        let daily = rows
+            .iter()
+            .map(|r| daily_of(&r.within, &inputs.region, &bands))
+            .collect();
+        let corridor = match (cores.as_slice(), &matrix) {
+            ([c, q, ..], Some(m)) => Some(corridor(m, c, q, epsilon)?),
             _ => None,
         };
         Ok(Analysis {
             inputs,
             net,
             matrix,
+            limit,
             cores,
             bands,
             mass,

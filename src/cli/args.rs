@@ -63,6 +63,9 @@ pub enum Command {
     /// Remove each link in turn and rank the links by the damage; optionally a Monte Carlo of
     /// K simultaneous random failures with a fixed seed.
     Resilience(crate::cli::scenario::ResilienceCmd),
+    // SYNTH /// Write a seeded synthetic road network (osm4routing nodes.csv + edges.csv), a units layer
+    // SYNTH /// of points with populations, a links file and a study file, for benchmarks and examples.
+    // SYNTH Synth(crate::cli::synth::SynthArgs),
 }
 
 /// Where the inputs come from and how to read them.
@@ -80,6 +83,11 @@ pub struct InputArgs {
     /// [default: the embedded data/study.toml].
     #[arg(long, value_name = "FILE")]
     pub study: Option<PathBuf>,
+    /// Road graph replacing the generated road links: a directory (or file) of osm4routing's
+    /// nodes.csv + edges.csv, a GeoJSON of LineStrings, or an OpenStreetMap .osm.pbf extract.
+    /// Seats are snapped to the nearest road node; speeds come from the study's [roads].
+    #[arg(long, value_name = "PATH")]
+    pub roads: Option<PathBuf>,
     /// Reject self-intersecting polygons instead of warning.
     #[arg(long)]
     pub strict: bool,

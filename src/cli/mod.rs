@@ -11,6 +11,7 @@ pub mod route;
 pub mod run;
 pub mod scenario;
 pub mod structure;
+// SYNTH pub mod synth;
 
 use std::path::PathBuf;
 
@@ -43,6 +44,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
         Command::Scenario(a) => scenario::run_scenario(&a, out),
         Command::Timeline(a) => scenario::run_timeline(&a, out),
         Command::Resilience(a) => scenario::run_resilience(&a, out),
+        // SYNTH Command::Synth(a) => synth::run(&a, out),
     }
 }
 
@@ -61,7 +63,10 @@ pub fn load(input: &InputArgs) -> Result<Inputs> {
     for w in inputs.region.warnings() {
         eprintln!("regionlink: warning: {w}");
     }
-    Ok(inputs)
+    match &input.roads {
+        Some(p) => Ok(inputs.with_roads(p)?),
+        None => Ok(inputs),
+    }
 }
 
 /// Build the network of a scenario (adding the `--add` links first).
@@ -97,9 +102,47 @@ pub fn network(
             params: &inputs.study.network,
             scenario: &scenario,
             kind,
+            roads: inputs.roads.as_ref().map(|g| (g, &inputs.study.roads)),
         },
     )?;
     Ok((net, report))
+}
+
+/// Warn on stderr about seats snapped far from the road graph and road nodes dropped outside
+/// its largest strongly connected component (once per process).
+pub fn warn_snaps(report: &BuildReport, region: &crate::Region) {
+    static DONE: std::sync::Once = std::sync::Once::new();
+    let Some(r) = &report.roads else { return };
+    DONE.call_once(|| {
+        if r.nodes_dropped > 0 {
+            eprintln!(
+                "regionlink: note: {}: kept the largest strongly connected part of the road graph, {} of {} nodes; dropped {} nodes in {} smaller components",
+                r.source,
+                r.nodes_kept,
+                r.nodes_read,
+                r.nodes_dropped,
+                r.components - 1
+            );
+        }
+        let far: Vec<_> = r.far_snaps().collect();
+        if !far.is_empty() {
+            eprintln!(
+                "regionlink: warning: {} seats are more than {} km from the road graph (connector at the study's roads.connector_kmh); see `regionlink info`:",
+                far.len(),
+                r.snap_warn_km
+            );
+            for s in far.iter().take(10) {
+                let u = region.unit(s.unit);
+                eprintln!(
+                    "  {} ({}) → road node {}: {:.2} km, {:.1} min",
+                    u.name, u.code, s.road_node_id, s.km, s.minutes
+                );
+            }
+            if far.len() > 10 {
+                eprintln!("  … and {} more", far.len() - 10);
+            }
+        }
+    });
 }
 
 fn file_error(p: &std::path::Path, e: std::io::Error) -> crate::Error {
@@ -124,7 +167,7 @@ impl ScenarioArgs {
 
 /// Paths that `--out` must not overwrite.
 pub fn input_paths(input: &InputArgs, sc: Option<&ScenarioArgs>) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = [&input.units, &input.links, &input.study]
+    let mut v: Vec<PathBuf> = [&input.units, &input.links, &input.study, &input.roads]
         .into_iter()
         .flatten()
         .cloned()

@@ -159,6 +159,14 @@ pub fn run(a: &RouteArgs, out: &mut dyn Write) -> Result<()> {
                     format!("from {mode}")
                 )?;
             }
+            Leg::Road { minutes, arcs } => {
+                estimates.push(n);
+                writeln!(
+                    out,
+                    "{n:>3}  {:<44} {:<11} {minutes:>7.1}  {arcs} arcs of the road graph, seat connectors included [estimate: length / class speed]",
+                    "road graph (--roads)", "road"
+                )?;
+            }
             Leg::Ride {
                 link,
                 from,

@@ -287,7 +287,7 @@ pub fn run(a: &RunArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
     };
     let codes: Vec<&str> = region.units.iter().map(|u| u.code.as_str()).collect();
     let mut od = Vec::new();
-    crate::cli::matrix::write_csv(&mut od, &an.matrix, parts.as_deref(), &codes, false)?;
+    crate::cli::matrix::write_csv(&mut od, an.matrix()?, parts.as_deref(), &codes, false)?;
     files.push(OutFile {
         name: "od_matrix.csv".into(),
         bytes: od,

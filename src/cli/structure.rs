@@ -142,7 +142,7 @@ impl Structural {
             b: g.b,
             k: g.k,
         };
-        let gravity = gravity(&a.inputs.region, &a.matrix, &p)?;
+        let gravity = gravity(&a.inputs.region, a.matrix()?, &p)?;
         let membership = membership(&gravity, &centres(a))?;
         let structure = structure(&BinaryNetwork::from_gravity(&gravity, g.threshold)?);
         let centrality = crate::measures::par::betweenness(&a.net, None);

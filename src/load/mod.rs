@@ -5,6 +5,7 @@
 
 pub mod dataset;
 pub mod links;
+pub mod roads;
 pub mod study;
 pub mod units;
 
@@ -13,7 +14,7 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::model::Region;
 pub use links::{RawLink, load_links};
-pub use study::{CoreDef, FieldMap, ModeParams, NetworkParams, PopulationUnit, Study};
+pub use study::{CoreDef, FieldMap, ModeParams, NetworkParams, PopulationUnit, RoadParams, Study};
 pub use units::{LoadOptions, load_units, members_of};
 
 /// A file given by the user, or the embedded default.
@@ -61,6 +62,19 @@ pub struct Inputs {
     pub links: Vec<RawLink>,
     /// Where the links came from.
     pub links_file: String,
+    /// The road graph (`--roads`), when given: see [`Inputs::with_roads`].
+    pub roads: Option<roads::RoadGraph>,
+}
+
+impl Inputs {
+    /// Read a road graph (timed with the study's `[roads]` speeds) into the inputs.
+    ///
+    /// # Errors
+    /// See [`roads::load_roads`].
+    pub fn with_roads(mut self, path: &Path) -> Result<Inputs> {
+        self.roads = Some(roads::load_roads(path, &self.study.roads)?);
+        Ok(self)
+    }
 }
 
 /// Load a study, its units and its links; `None` means the embedded default for that part.
@@ -103,5 +117,6 @@ pub fn load_inputs(
         region,
         links,
         links_file,
+        roads: None,
     })
 }

@@ -38,6 +38,73 @@ pub struct Study {
     /// Parameters of the measures.
     #[serde(default)]
     pub measures: MeasureParams,
+    /// How a road graph given with `--roads` is timed and joined to the units.
+    #[serde(default)]
+    pub roads: RoadParams,
+}
+
+/// Road-graph parameters (`[roads]` in the study file): the speed of each road class of an
+/// OpenStreetMap road graph (osm4routing's car classes), and how unit seats join the graph.
+///
+/// Defaults are average running speeds in km/h, below the design speeds of China's highway
+/// standard JTG B01-2014 (expressway 80–120, first-class 60–100, second-class 60–80,
+/// third-class 30–40, fourth-class 20–30) to allow for grades, curves, towns and junctions.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RoadParams {
+    /// `motorway` (expressways), km/h.
+    pub motorway_kmh: f64,
+    /// `trunk` (national trunk roads), km/h.
+    pub trunk_kmh: f64,
+    /// `primary`, km/h.
+    pub primary_kmh: f64,
+    /// `secondary`, km/h.
+    pub secondary_kmh: f64,
+    /// `tertiary`, km/h.
+    pub tertiary_kmh: f64,
+    /// `residential` (osm4routing's class for residential, unclassified and service roads), km/h.
+    pub residential_kmh: f64,
+    /// GeoJSON road lines with neither a `minutes` nor a `speed_kmh` nor a known `highway`
+    /// class, km/h.
+    pub default_kmh: f64,
+    /// Seat → nearest road node (and back): the connector, at this speed over the geodesic
+    /// distance (local streets in town), km/h.
+    pub connector_kmh: f64,
+    /// Warn when a seat is farther than this from its road node, km.
+    pub snap_warn_km: f64,
+}
+
+impl Default for RoadParams {
+    fn default() -> Self {
+        RoadParams {
+            motorway_kmh: 90.0,
+            trunk_kmh: 70.0,
+            primary_kmh: 55.0,
+            secondary_kmh: 45.0,
+            tertiary_kmh: 35.0,
+            residential_kmh: 25.0,
+            default_kmh: 40.0,
+            connector_kmh: 20.0,
+            snap_warn_km: 2.0,
+        }
+    }
+}
+
+impl RoadParams {
+    /// The keys and values, in order (for checks and reports).
+    pub fn entries(&self) -> [(&'static str, f64); 9] {
+        [
+            ("motorway_kmh", self.motorway_kmh),
+            ("trunk_kmh", self.trunk_kmh),
+            ("primary_kmh", self.primary_kmh),
+            ("secondary_kmh", self.secondary_kmh),
+            ("tertiary_kmh", self.tertiary_kmh),
+            ("residential_kmh", self.residential_kmh),
+            ("default_kmh", self.default_kmh),
+            ("connector_kmh", self.connector_kmh),
+            ("snap_warn_km", self.snap_warn_km),
+        ]
+    }
 }
 
 /// Parameters of the measures (`[measures]` in the study file).
@@ -356,6 +423,11 @@ impl Study {
                 "measures.corridor_epsilon",
                 format!("is {eps}, expected a number ≥ 0"),
             );
+        }
+        for (k, v) in self.roads.entries() {
+            if !(v.is_finite() && v > 0.0) {
+                return bad(&format!("roads.{k}"), format!("is {v}, expected a positive number"));
+            }
         }
         let n = &self.network;
         if !(n.circuity.is_finite() && n.circuity >= 1.0) {

@@ -43,18 +43,25 @@ use crate::route::Matrix;
 /// assert_eq!(watt(&m, &[1.0, 2.0, 3.0])[0], Some(16.0));
 /// ```
 pub fn watt(m: &Matrix, mass: &[f64]) -> Vec<Option<f64>> {
-    let n = m.len();
-    (0..n)
-        .map(|i| {
-            let (mut num, mut den) = (0.0, 0.0);
-            for j in (0..n).filter(|&j| j != i) {
-                let t = m.get(UnitId(i as u32), UnitId(j as u32))?;
-                num += t.0 * mass[j];
-                den += mass[j];
-            }
-            (den > 0.0).then(|| num / den)
-        })
+    (0..m.len())
+        .map(|i| watt_row(i, &matrix_times(m, i), mass))
         .collect()
+}
+
+/// Row `i` of a matrix as times (minutes) per destination.
+fn matrix_times(m: &Matrix, i: usize) -> impl Fn(usize) -> Option<f64> + '_ {
+    move |j| m.get(UnitId(i as u32), UnitId(j as u32)).map(|t| t.0)
+}
+
+/// WATT of unit `i` from its times to every unit (`time(j)`, minutes): the shared reduction of
+/// [`watt`] (from a matrix) and [`AccessRow::reduce`] (from one shortest-path tree).
+pub fn watt_row(i: usize, time: &impl Fn(usize) -> Option<f64>, mass: &[f64]) -> Option<f64> {
+    let (mut num, mut den) = (0.0, 0.0);
+    for (j, &m) in mass.iter().enumerate().filter(|&(j, _)| j != i) {
+        num += time(j)? * m;
+        den += m;
+    }
+    (den > 0.0).then(|| num / den)
 }
 
 /// The accessibility coefficient WATT_i / mean(WATT) (mean over the units that have a WATT):
@@ -126,32 +133,44 @@ pub fn potential(
     decay: Decay,
     self_times: Option<&[f64]>,
 ) -> Result<Vec<f64>> {
-    let n = m.len();
+    (0..m.len())
+        .map(|i| potential_row(i, &matrix_times(m, i), mass, decay, self_times))
+        .collect()
+}
+
+/// Potential of unit `i` from its times to every unit: the shared reduction of [`potential`]
+/// and [`AccessRow::reduce`].
+///
+/// # Errors
+/// As [`potential`].
+pub fn potential_row(
+    i: usize,
+    time: &impl Fn(usize) -> Option<f64>,
+    mass: &[f64],
+    decay: Decay,
+    self_times: Option<&[f64]>,
+) -> Result<f64> {
     let zero = |what: String| {
         Error::Usage(format!(
             "{what} is 0 minutes, where the {decay} decay is infinite; use another decay or turn the self-potential off"
         ))
     };
-    (0..n)
-        .map(|i| {
-            let mut p = 0.0;
-            for j in (0..n).filter(|&j| j != i) {
-                if let Some(t) = m.get(UnitId(i as u32), UnitId(j as u32)) {
-                    if t.0 <= 0.0 && decay.infinite_at_zero() {
-                        return Err(zero(format!("the time between units #{i} and #{j}")));
-                    }
-                    p += mass[j] * decay.weight(t.0);
-                }
+    let mut p = 0.0;
+    for (j, &m) in mass.iter().enumerate().filter(|&(j, _)| j != i) {
+        if let Some(t) = time(j) {
+            if t <= 0.0 && decay.infinite_at_zero() {
+                return Err(zero(format!("the time between units #{i} and #{j}")));
             }
-            if let Some(st) = self_times {
-                if st[i] <= 0.0 && decay.infinite_at_zero() {
-                    return Err(zero(format!("the internal time of unit #{i} (area 0?)")));
-                }
-                p += mass[i] * decay.weight(st[i]);
-            }
-            Ok(p)
-        })
-        .collect()
+            p += m * decay.weight(t);
+        }
+    }
+    if let Some(st) = self_times {
+        if st[i] <= 0.0 && decay.infinite_at_zero() {
+            return Err(zero(format!("the internal time of unit #{i} (area 0?)")));
+        }
+        p += mass[i] * decay.weight(st[i]);
+    }
+    Ok(p)
 }
 
 /// What a unit reaches within one band.
@@ -176,35 +195,109 @@ pub struct Daily {
 /// # Complexity
 /// O(n² · bands).
 pub fn daily(m: &Matrix, region: &Region, bands: &[f64]) -> Vec<Vec<Daily>> {
-    let n = m.len();
-    let total: f64 = region.population_10k_total();
-    (0..n)
+    let pop: Vec<f64> = region.units.iter().map(|u| u.population_10k).collect();
+    (0..m.len())
         .map(|i| {
-            bands
-                .iter()
-                .map(|&b| {
-                    let mut units = 0;
-                    let mut pop = 0.0;
-                    for j in 0..n {
-                        let t = if i == j {
-                            Some(0.0)
-                        } else {
-                            m.get(UnitId(i as u32), UnitId(j as u32)).map(|t| t.0)
-                        };
-                        if t.is_some_and(|t| t <= b) {
-                            units += 1;
-                            pop += region.units[j].population_10k;
-                        }
-                    }
-                    Daily {
-                        band_min: b,
-                        units,
-                        pop_10k: pop,
-                        pop_share: if total > 0.0 { pop / total } else { 0.0 },
-                        unit_share: units as f64 / n as f64,
-                    }
-                })
-                .collect()
+            let within = within_row(i, &matrix_times(m, i), &pop, bands);
+            daily_of(&within, region, bands)
         })
         .collect()
+}
+
+/// The units (unit `i` included, at time 0) and population within each band, from unit `i`'s
+/// times: the shared reduction of [`daily`] and [`AccessRow::reduce`].
+pub fn within_row(
+    i: usize,
+    time: &impl Fn(usize) -> Option<f64>,
+    pop: &[f64],
+    bands: &[f64],
+) -> Vec<(usize, f64)> {
+    bands
+        .iter()
+        .map(|&b| {
+            let (mut units, mut p) = (0, 0.0);
+            for (j, &pj) in pop.iter().enumerate() {
+                let t = if i == j { Some(0.0) } else { time(j) };
+                if t.is_some_and(|t| t <= b) {
+                    units += 1;
+                    p += pj;
+                }
+            }
+            (units, p)
+        })
+        .collect()
+}
+
+/// [`Daily`] records from the counts of [`within_row`].
+pub fn daily_of(within: &[(usize, f64)], region: &Region, bands: &[f64]) -> Vec<Daily> {
+    let total: f64 = region.population_10k_total();
+    let n = region.len();
+    within
+        .iter()
+        .zip(bands)
+        .map(|(&(units, pop), &b)| Daily {
+            band_min: b,
+            units,
+            pop_10k: pop,
+            pop_share: if total > 0.0 { pop / total } else { 0.0 },
+            unit_share: units as f64 / n as f64,
+        })
+        .collect()
+}
+
+/// What one origin's shortest-path tree is reduced to at once, so that accessibility over many
+/// origins needs no origin × destination matrix.
+#[derive(Debug, Clone, Copy)]
+pub struct AccessSpec<'a> {
+    /// M_j per unit (WATT and potential).
+    pub mass: &'a [f64],
+    /// Population per unit, 10⁴ people (bands).
+    pub pop: &'a [f64],
+    /// Decays of the potential.
+    pub decays: &'a [Decay],
+    /// Bands, minutes.
+    pub bands: &'a [f64],
+    /// Internal times of the self-potential, minutes, or `None`.
+    pub self_times: Option<&'a [f64]>,
+}
+
+/// One origin's accessibility.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessRow {
+    /// WATT, minutes (`None` when some unit is unreached).
+    pub watt: Option<f64>,
+    /// Other units reached.
+    pub reached: usize,
+    /// Potential per decay of the spec.
+    pub potentials: Vec<f64>,
+    /// (units, population in 10⁴) within each band of the spec, the origin included.
+    pub within: Vec<(usize, f64)>,
+}
+
+impl AccessRow {
+    /// Reduce unit `i`'s times to every unit (`time(j)`, minutes) to its accessibility.
+    ///
+    /// # Errors
+    /// A power decay at a zero time ([`potential`]).
+    ///
+    /// # Complexity
+    /// O(n · (decays + bands)).
+    pub fn reduce(
+        i: usize,
+        time: &impl Fn(usize) -> Option<f64>,
+        spec: &AccessSpec<'_>,
+    ) -> Result<AccessRow> {
+        Ok(AccessRow {
+            watt: watt_row(i, time, spec.mass),
+            reached: (0..spec.mass.len())
+                .filter(|&j| j != i && time(j).is_some())
+                .count(),
+            potentials: spec
+                .decays
+                .iter()
+                .map(|&d| potential_row(i, time, spec.mass, d, spec.self_times))
+                .collect::<Result<_>>()?,
+            within: within_row(i, time, spec.pop, spec.bands),
+        })
+    }
 }

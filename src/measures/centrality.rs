@@ -941,6 +941,7 @@ mod tests {
         fn unit_of(&self, n: usize) -> u32 {
             match self.g[NodeIndex::new(n)] {
                 Node::Unit(u) | Node::Station(u, _) => u.0,
+                Node::Road(r) => r,
             }
         }
 

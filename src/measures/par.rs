@@ -2,6 +2,7 @@
 
 use rayon::prelude::*;
 
+use crate::measures::access::{AccessRow, AccessSpec};
 use crate::measures::centrality::{self, BrandesWorkspace, Centrality, PairWeights};
 use crate::model::{Minutes, UnitId};
 use crate::network::Network;
@@ -38,6 +39,80 @@ pub fn time_parts(net: &Network, limit: Option<Minutes>) -> Vec<Vec<Option<TimeP
             },
         )
         .collect()
+}
+
+/// Accessibility of every unit, one shortest-path tree per origin in parallel, each tree
+/// reduced at once to its [`AccessRow`] (potential per decay, population per band, WATT): memory
+/// is the network plus one search workspace per thread, never origins × nodes or origins ×
+/// units. `limit` prunes each search (units beyond it count as unreached). `progress` is told
+/// of every finished origin. Rows are in unit order, whatever the thread count.
+///
+/// # Errors
+/// A power decay at a zero time ([`AccessRow::reduce`]).
+///
+/// # Complexity
+/// O(n · ((V + E) log V + n · (decays + bands))) work for n units.
+pub fn accessibility(
+    net: &Network,
+    spec: &AccessSpec<'_>,
+    limit: Option<Minutes>,
+    progress: &(dyn Fn() + Sync),
+) -> crate::Result<Vec<AccessRow>> {
+    (0..net.unit_count() as u32)
+        .into_par_iter()
+        .map_init(
+            || Dijkstra::new(net.node_count()),
+            |dj, o| {
+                let tree = dj.run(net, &[(net.unit_node(UnitId(o)), Minutes::ZERO)], limit);
+                let time = |j: usize| tree.time(net.unit_node(UnitId(j as u32))).map(|t| t.0);
+                let row = AccessRow::reduce(o as usize, &time, spec);
+                progress();
+                row
+            },
+        )
+        .collect()
+}
+
+/// Stream one row per unit (origin order) to `sink` without holding all rows: origins are
+/// searched in parallel in chunks of `chunk`, and each chunk's rows are handed to `sink` in
+/// order before the next chunk starts. `row` gets the origin's shortest-path tree (pruned at
+/// `limit`). Memory: the network, one workspace per thread and `chunk` rows.
+///
+/// # Errors
+/// The first error of `sink`.
+pub fn stream_rows<R: Send, E>(
+    net: &Network,
+    limit: Option<Minutes>,
+    chunk: usize,
+    row: impl Fn(UnitId, &crate::route::Tree<'_>) -> R + Sync,
+    mut sink: impl FnMut(UnitId, R) -> Result<(), E>,
+) -> Result<(), E> {
+    let n = net.unit_count() as u32;
+    let chunk = chunk.max(1) as u32;
+    // One workspace per pool thread, kept across chunks (each is only ever locked by its own
+    // thread, so the locks are uncontended).
+    let workspaces: Vec<std::sync::Mutex<Option<Dijkstra>>> = (0..rayon::current_num_threads())
+        .map(|_| std::sync::Mutex::new(None))
+        .collect();
+    let mut start = 0u32;
+    while start < n {
+        let end = (start + chunk).min(n);
+        let rows: Vec<R> = (start..end)
+            .into_par_iter()
+            .map(|o| {
+                let slot = &workspaces[rayon::current_thread_index().unwrap_or(0) % workspaces.len()];
+                let mut guard = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let dj = guard.get_or_insert_with(|| Dijkstra::new(net.node_count()));
+                let tree = dj.run(net, &[(net.unit_node(UnitId(o)), Minutes::ZERO)], limit);
+                row(UnitId(o), &tree)
+            })
+            .collect();
+        for (o, r) in (start..end).zip(rows) {
+            sink(UnitId(o), r)?;
+        }
+        start = end;
+    }
+    Ok(())
 }
 
 /// Betweenness, closeness and efficiency ([`crate::measures::centrality`]), one Brandes

@@ -9,7 +9,8 @@ use rstar::{AABB, RTree, RTreeObject};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::load::{NetworkParams, RawLink, dataset};
+use crate::load::roads::RoadGraph;
+use crate::load::{NetworkParams, RawLink, RoadParams, dataset};
 use crate::model::{LinkId, LinkStatus, Minutes, Mode, NodeId, Region, UnitId};
 use crate::network::generate;
 use crate::network::scenario::Scenario;
@@ -115,6 +116,9 @@ pub enum Node {
     Unit(UnitId),
     /// The station (or access point) of a mode in a unit.
     Station(UnitId, Mode),
+    /// A node of a road graph given with `--roads` (its index in
+    /// [`crate::load::roads::RoadGraph::nodes`]).
+    Road(u32),
 }
 
 /// An arc of the graph: its time and the link it belongs to (`None` for access/egress arcs).
@@ -147,6 +151,8 @@ pub struct BuildReport {
     pub generated_contiguity: usize,
     /// Generated nearest-seat links (not already contiguity links).
     pub generated_nearest: usize,
+    /// The road graph, when one was given (then no road links are generated).
+    pub roads: Option<crate::network::roads::RoadReport>,
 }
 
 /// The frozen network: compact adjacency arrays (CSR), immutable and `Send + Sync`.
@@ -173,6 +179,35 @@ impl Network {
         kind: NetworkKind,
     ) -> Result<Network> {
         let nodes: Vec<Node> = graph.node_weights().copied().collect();
+        let arcs = graph
+            .edge_references()
+            .map(|e| {
+                (
+                    e.source().index() as u32,
+                    e.target().index() as u32,
+                    *e.weight(),
+                )
+            })
+            .collect();
+        Network::from_arcs(nodes, arcs, links, kind)
+    }
+
+    /// Build from a node list and (tail, head, arc) triples, in any order. Arcs leaving a node
+    /// are stored sorted by (head, minutes, link), so the result does not depend on the order
+    /// of `arcs` and searches are deterministic.
+    ///
+    /// Every [`Node::Unit`] of units `0..n` must be present; `links` are the links that arcs
+    /// refer to. Rejects NaN, infinite and negative arc times.
+    ///
+    /// # Complexity
+    /// O(V + E log d) for the largest out-degree d (a counting sort by tail, then each node's
+    /// arcs sorted).
+    pub fn from_arcs(
+        nodes: Vec<Node>,
+        arcs: Vec<(u32, u32, Arc)>,
+        links: Vec<Link>,
+        kind: NetworkKind,
+    ) -> Result<Network> {
         let mut unit_nodes =
             vec![None; nodes.iter().filter(|n| matches!(n, Node::Unit(_))).count()];
         for (i, n) in nodes.iter().enumerate() {
@@ -188,34 +223,49 @@ impl Network {
             .enumerate()
             .map(|(u, n)| n.ok_or_else(|| Error::Usage(format!("unit {u} has no node"))))
             .collect::<Result<Vec<_>>>()?;
-        let mut offsets = Vec::with_capacity(nodes.len() + 1);
-        let mut heads = Vec::with_capacity(graph.edge_count());
-        let mut arcs = Vec::with_capacity(graph.edge_count());
-        offsets.push(0u32);
-        for n in graph.node_indices() {
-            let mut out: Vec<(u32, Arc)> = graph
-                .edges(n)
-                .map(|e| (e.target().index() as u32, *e.weight()))
-                .collect();
-            for (_, a) in &out {
-                if !(a.minutes.is_finite() && a.minutes >= 0.0) {
-                    return Err(Error::Usage(format!(
-                        "arc time {} is not a finite, non-negative number of minutes",
-                        a.minutes
-                    )));
-                }
+        let n = nodes.len();
+        let mut offsets = vec![0u32; n + 1];
+        for (t, h, a) in &arcs {
+            if *t as usize >= n || *h as usize >= n {
+                return Err(Error::Usage(format!(
+                    "arc {t} → {h} refers to a node beyond the {n} nodes"
+                )));
             }
-            out.sort_by(|a, b| {
+            if !(a.minutes.is_finite() && a.minutes >= 0.0) {
+                return Err(Error::Usage(format!(
+                    "arc time {} is not a finite, non-negative number of minutes",
+                    a.minutes
+                )));
+            }
+            offsets[*t as usize + 1] += 1;
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut fill = offsets.clone();
+        let mut slots: Vec<(u32, Arc)> = vec![
+            (
+                0,
+                Arc {
+                    minutes: 0.0,
+                    link: None
+                }
+            );
+            arcs.len()
+        ];
+        for (t, h, a) in arcs {
+            slots[fill[t as usize] as usize] = (h, a);
+            fill[t as usize] += 1;
+        }
+        drop(fill);
+        for i in 0..n {
+            slots[offsets[i] as usize..offsets[i + 1] as usize].sort_by(|a, b| {
                 a.0.cmp(&b.0)
                     .then(a.1.minutes.total_cmp(&b.1.minutes))
                     .then(a.1.link.cmp(&b.1.link))
             });
-            for (h, a) in out {
-                heads.push(h);
-                arcs.push(a);
-            }
-            offsets.push(heads.len() as u32);
         }
+        let (heads, arcs): (Vec<u32>, Vec<Arc>) = slots.into_iter().unzip();
         Ok(Network {
             kind,
             nodes,
@@ -323,6 +373,8 @@ pub struct BuildOptions<'a> {
     pub scenario: &'a Scenario,
     /// Which modes are used.
     pub kind: NetworkKind,
+    /// A road graph (`--roads`) replacing the generated road links, and its parameters.
+    pub roads: Option<(&'a RoadGraph, &'a RoadParams)>,
 }
 
 /// Attach the links in service to units, generate road links, and freeze the network.
@@ -443,8 +495,8 @@ pub fn build_network(
             .or_default() += 1;
     }
 
-    // Generated road links.
-    if opts.kind.includes(Mode::Road) {
+    // Generated road links (not when a road graph is given: it is the road network).
+    if opts.kind.includes(Mode::Road) && opts.roads.is_none() {
         let road = params.mode(Mode::Road);
         let mut pairs: BTreeMap<(UnitId, UnitId), (f64, &'static str)> = BTreeMap::new();
         if params.contiguity {
@@ -504,78 +556,132 @@ pub fn build_network(
         l.id = LinkId(i as u32);
     }
 
-    // The graph.
-    let mut g: DiGraph<Node, Arc> = DiGraph::new();
-    for u in &region.units {
-        g.add_node(Node::Unit(u.id));
-    }
-    let mut stations: BTreeMap<(UnitId, Mode), petgraph::graph::NodeIndex> = BTreeMap::new();
-    let mut node_of =
-        |g: &mut DiGraph<Node, Arc>, u: UnitId, m: Mode| -> petgraph::graph::NodeIndex {
-            let p = params.mode(m);
-            if p.access_min == 0.0 && p.egress_min == 0.0 {
-                return petgraph::graph::NodeIndex::new(u.index());
-            }
-            *stations.entry((u, m)).or_insert_with(|| {
-                let s = g.add_node(Node::Station(u, m));
-                let un = petgraph::graph::NodeIndex::new(u.index());
-                g.add_edge(
-                    un,
-                    s,
-                    Arc {
-                        minutes: p.access_min,
-                        link: None,
-                    },
-                );
-                g.add_edge(
-                    s,
-                    un,
-                    Arc {
-                        minutes: p.egress_min,
-                        link: None,
-                    },
-                );
-                s
-            })
-        };
+    // The graph: unit nodes, then station nodes in order of first use, then road nodes.
+    let mut nodes: Vec<Node> = region.units.iter().map(|u| Node::Unit(u.id)).collect();
+    let mut arcs: Vec<(u32, u32, Arc)> = Vec::new();
+    let mut stations: BTreeMap<(UnitId, Mode), u32> = BTreeMap::new();
+    let mut node_of = |nodes: &mut Vec<Node>, arcs: &mut Vec<(u32, u32, Arc)>, u: UnitId, m: Mode| {
+        let p = params.mode(m);
+        if p.access_min == 0.0 && p.egress_min == 0.0 {
+            return u.0;
+        }
+        *stations.entry((u, m)).or_insert_with(|| {
+            let s = nodes.len() as u32;
+            nodes.push(Node::Station(u, m));
+            let access = Arc {
+                minutes: p.access_min,
+                link: None,
+            };
+            let egress = Arc {
+                minutes: p.egress_min,
+                link: None,
+            };
+            arcs.push((u.0, s, access));
+            arcs.push((s, u.0, egress));
+            s
+        })
+    };
     for l in &out {
-        let a = node_of(&mut g, l.from, l.mode);
-        let b = node_of(&mut g, l.to, l.mode);
+        let a = node_of(&mut nodes, &mut arcs, l.from, l.mode);
+        let b = node_of(&mut nodes, &mut arcs, l.to, l.mode);
         let arc = Arc {
             minutes: l.minutes.0,
             link: Some(l.id),
         };
-        g.add_edge(a, b, arc);
-        g.add_edge(b, a, arc);
+        arcs.push((a, b, arc));
+        arcs.push((b, a, arc));
     }
-    let net = Network::freeze(&g, out, opts.kind)?;
+    if let (Some((g, rp)), true) = (opts.roads, opts.kind.includes(Mode::Road)) {
+        report.roads = Some(add_roads(region, g, rp, &mut nodes, &mut arcs)?);
+    }
+    let net = Network::from_arcs(nodes, arcs, out, opts.kind)?;
     Ok((net, report))
 }
 
-/// Connected components of the units over the network's links (links are two-way):
-/// each component's units, largest first (ties: by first unit).
+/// Add the largest strongly connected component of a road graph and the seat connectors.
+fn add_roads(
+    region: &Region,
+    g: &RoadGraph,
+    rp: &RoadParams,
+    nodes: &mut Vec<Node>,
+    arcs: &mut Vec<(u32, u32, Arc)>,
+) -> Result<crate::network::roads::RoadReport> {
+    use crate::network::roads;
+    let road = roads::road_arcs(g);
+    let (keep, components) = roads::largest_scc(g.nodes.len(), &road);
+    let base = nodes.len() as u32;
+    // Road node i of the graph → network node (kept nodes only, in graph order).
+    let mut index = vec![u32::MAX; g.nodes.len()];
+    for (i, _) in keep.iter().enumerate().filter(|(_, k)| **k) {
+        index[i] = nodes.len() as u32;
+        nodes.push(Node::Road(i as u32));
+    }
+    let kept = nodes.len() - base as usize;
+    let mut arcs_kept = 0;
+    arcs.reserve(road.len() + 2 * region.len());
+    for (t, h, minutes) in road {
+        let (a, b) = (index[t as usize], index[h as usize]);
+        if a != u32::MAX && b != u32::MAX {
+            arcs.push((a, b, Arc { minutes, link: None }));
+            arcs_kept += 1;
+        }
+    }
+    let snaps = roads::snap(region, g, &keep, rp).ok_or_else(|| {
+        Error::input(
+            &g.source,
+            crate::Location::File,
+            "the road graph has no node (or no strongly connected part) to join the units to",
+        )
+    })?;
+    for s in &snaps {
+        let arc = Arc {
+            minutes: s.minutes,
+            link: None,
+        };
+        let r = index[s.road_node as usize];
+        arcs.push((s.unit.0, r, arc));
+        arcs.push((r, s.unit.0, arc));
+    }
+    Ok(roads::RoadReport {
+        source: g.source.clone(),
+        nodes_read: g.nodes.len(),
+        edges_read: g.edges.len(),
+        edges_no_car: g.skipped_no_car,
+        components,
+        nodes_kept: kept,
+        nodes_dropped: g.nodes.len() - kept,
+        arcs_kept,
+        snaps,
+        snap_warn_km: rp.snap_warn_km,
+    })
+}
+
+/// Connected components of the units over the network, arcs taken both ways: each
+/// component's units, largest first (ties: by first unit).
+///
+/// # Complexity
+/// O(V + E) (union–find over every arc).
 pub fn components(net: &Network) -> Vec<Vec<UnitId>> {
-    let n = net.unit_count();
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
+    let n = net.node_count();
+    let mut parent: Vec<u32> = (0..n as u32).collect();
+    fn find(p: &mut [u32], mut x: u32) -> u32 {
+        while p[x as usize] != x {
+            p[x as usize] = p[p[x as usize] as usize];
+            x = p[x as usize];
         }
         x
     }
-    for l in net.links() {
-        let (a, b) = (
-            find(&mut parent, l.from.index()),
-            find(&mut parent, l.to.index()),
-        );
-        if a != b {
-            parent[a.max(b)] = a.min(b);
+    for t in 0..n {
+        for (_, h, _) in net.out_arcs(NodeId(t as u32)) {
+            let (a, b) = (find(&mut parent, t as u32), find(&mut parent, h.0));
+            if a != b {
+                parent[a.max(b) as usize] = a.min(b);
+            }
         }
     }
-    let mut groups: BTreeMap<usize, Vec<UnitId>> = BTreeMap::new();
-    for u in 0..n {
-        let r = find(&mut parent, u);
+    let mut groups: BTreeMap<u32, Vec<UnitId>> = BTreeMap::new();
+    for u in 0..net.unit_count() {
+        let r = find(&mut parent, net.unit_node(UnitId(u as u32)).0);
         groups.entry(r).or_default().push(UnitId(u as u32));
     }
     let mut out: Vec<Vec<UnitId>> = groups.into_values().collect();

@@ -11,6 +11,7 @@
 
 pub mod build;
 pub mod generate;
+pub mod roads;
 pub mod scenario;
 
 pub use build::{

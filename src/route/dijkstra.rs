@@ -168,6 +168,14 @@ pub enum Leg {
         /// Minutes.
         minutes: f64,
     },
+    /// A drive on the road graph given with `--roads` (consecutive road arcs and the seat
+    /// connectors at either end, merged).
+    Road {
+        /// Minutes.
+        minutes: f64,
+        /// Road arcs driven (connectors included).
+        arcs: usize,
+    },
     /// A link ridden from `from` to `to`.
     Ride {
         /// The link.
@@ -209,7 +217,9 @@ impl Tree<'_> {
         let mut cur = n;
         while let Some(a) = self.pred_arc(cur) {
             let (tail, _, arc) = self.net.arc(a);
+            let road = |n: NodeId| matches!(self.net.node(n), Node::Road(_));
             match arc.link {
+                None if road(tail) || road(self.net.arc(a).1) => p.estimate += arc.minutes,
                 None => p.penalty += arc.minutes,
                 Some(l) if self.net.link(l).estimate => p.estimate += arc.minutes,
                 Some(_) => p.timetable += arc.minutes,
@@ -251,11 +261,24 @@ impl Tree<'_> {
         let arcs = self.path_arcs(n)?;
         let unit_of = |n: NodeId| match self.net.node(n) {
             Node::Unit(u) | Node::Station(u, _) => u,
+            // Links join unit or station nodes only.
+            Node::Road(_) => crate::UnitId(u32::MAX),
         };
-        let mut legs = Vec::with_capacity(arcs.len());
+        let mut legs: Vec<Leg> = Vec::with_capacity(arcs.len());
         for a in arcs {
             let (tail, head, arc) = self.net.arc(a);
             let leg = match (arc.link, self.net.node(tail), self.net.node(head)) {
+                (None, Node::Road(_), _) | (None, _, Node::Road(_)) => {
+                    if let Some(Leg::Road { minutes, arcs }) = legs.last_mut() {
+                        *minutes += arc.minutes;
+                        *arcs += 1;
+                        continue;
+                    }
+                    Leg::Road {
+                        minutes: arc.minutes,
+                        arcs: 1,
+                    }
+                }
                 (Some(link), _, _) => Leg::Ride {
                     link,
                     from: unit_of(tail),
