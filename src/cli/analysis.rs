@@ -94,7 +94,7 @@ pub struct Analysis {
 impl Analysis {
     /// Compute everything from the options, the unit × unit travel-time matrix included.
     pub fn compute(a: &MeasureArgs) -> Result<Analysis> {
-        Analysis::compute_with(a, true, None, &|| {})
+        Analysis::compute_with(a, true, None, &indicatif::ProgressBar::hidden())
     }
 
     /// The travel-time matrix.
@@ -109,12 +109,12 @@ impl Analysis {
 
     /// Compute the accessibility measures (and core times), streaming: each origin's tree is
     /// reduced at once to its row, no matrix is kept (`with_matrix` false), and each search
-    /// stops at `limit` minutes. `progress` is called once per finished origin.
+    /// stops at `limit` minutes. `progress` counts the origins searched.
     pub fn compute_with(
         a: &MeasureArgs,
         with_matrix: bool,
         limit: Option<f64>,
-        progress: &(dyn Fn() + Sync),
+        progress: &indicatif::ProgressBar,
     ) -> Result<Analysis> {
         let inputs = crate::cli::load(&a.input)?;
         let study = &inputs.study;

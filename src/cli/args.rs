@@ -42,7 +42,7 @@ pub enum Command {
     Reach(crate::cli::measures::MeasureCmd),
     /// Accessibility of every unit: WATT, time to each core, potential (several decays),
     /// population within each band.
-    Access(crate::cli::measures::MeasureCmd),
+    Access(crate::cli::measures::AccessCmd),
     /// The dual-core corridor: units where the detour between the two cores is small.
     Corridor(crate::cli::measures::MeasureCmd),
     /// Gravity-model economic linkage: strongest links, total linkage, membership in the
@@ -197,6 +197,9 @@ pub struct MatrixArgs {
     /// ordinary roads to the stations); composite √(road × rail).
     #[arg(long, value_enum, default_value_t = NetworkKind::Combined)]
     pub network: NetworkKind,
+    /// Stop each search at this many minutes: pairs farther apart are left empty.
+    #[arg(long, value_name = "MIN")]
+    pub max_minutes: Option<f64>,
     /// Write the CSV to this file instead of stdout (written to a temporary file, then renamed).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,

@@ -6,31 +6,62 @@ use anyhow::Result;
 
 use crate::cli::args::MatrixArgs;
 use crate::cli::output::write_atomic;
-use crate::measures::par::{time_parts, travel_time_matrix};
+use crate::measures::par::travel_time_matrix;
 use crate::model::UnitId;
 use crate::network::NetworkKind;
 use crate::route::Matrix;
 use crate::route::TimeParts;
 
-/// Run the subcommand.
+/// Run the subcommand. Except for the composite (a combination of two networks' matrices),
+/// rows are computed in parallel chunks of origins and written as they come, so the matrix is
+/// never held in memory.
 pub fn run(a: &MatrixArgs, out: &mut dyn Write) -> Result<()> {
+    if let Some(l) = a.max_minutes
+        && !(l.is_finite() && l > 0.0)
+    {
+        return Err(crate::Error::Usage(format!(
+            "--max-minutes {l}: expected a positive number of minutes"
+        ))
+        .into());
+    }
     let inputs = crate::cli::load(&a.input)?;
-    let matrix = compute(&inputs, &a.scenario, a.network)?;
-    // The split by source is only meaningful on a real network (not the composite).
-    let parts = match (a.network, a.wide) {
-        (NetworkKind::Composite, _) | (_, true) => None,
-        (k, false) => Some(time_parts(
-            &crate::cli::network(&inputs, &a.scenario, k)?.0,
-            None,
-        )),
-    };
     let codes: Vec<&str> = inputs
         .region
         .units
         .iter()
         .map(|u| u.code.as_str())
         .collect();
-    let write = |w: &mut dyn Write| write_csv(w, &matrix, parts.as_deref(), &codes, a.wide);
+    let limit = a.max_minutes.map(crate::Minutes);
+    let write: Box<dyn FnOnce(&mut dyn Write) -> std::io::Result<()>> = match a.network {
+        NetworkKind::Composite => {
+            let mut matrix = compute(&inputs, &a.scenario, NetworkKind::Composite)?;
+            if let Some(l) = limit {
+                matrix = Matrix::from_rows(
+                    (0..matrix.len() as u32)
+                        .map(|i| {
+                            (0..matrix.len() as u32)
+                                .map(|j| {
+                                    if i == j {
+                                        Some(crate::Minutes::ZERO)
+                                    } else {
+                                        matrix.get(UnitId(i), UnitId(j)).filter(|t| t.0 <= l.0)
+                                    }
+                                })
+                                .collect()
+                        })
+                        .collect(),
+                );
+            }
+            let codes = codes.clone();
+            Box::new(move |w| write_csv(w, &matrix, None, &codes, a.wide))
+        }
+        k => {
+            let (net, report) = crate::cli::network(&inputs, &a.scenario, k)?;
+            crate::cli::warn_snaps(&report, &inputs.region);
+            let codes = codes.clone();
+            Box::new(move |w| stream_csv(w, &net, limit, &codes, a.wide))
+        }
+    };
     match &a.out {
         Some(p) => {
             write_atomic(
@@ -41,6 +72,92 @@ pub fn run(a: &MatrixArgs, out: &mut dyn Write) -> Result<()> {
             Ok(())
         }
         None => Ok(write(out)?),
+    }
+}
+
+/// One origin's row: time and its split per destination.
+type Row = Vec<(Option<crate::Minutes>, Option<TimeParts>)>;
+
+/// Write the matrix of `net` as [`write_csv`] does, searching origins in parallel chunks and
+/// writing each chunk's rows in origin order as soon as it is done.
+pub fn stream_csv(
+    w: &mut dyn Write,
+    net: &crate::network::Network,
+    limit: Option<crate::Minutes>,
+    codes: &[&str],
+    wide: bool,
+) -> std::io::Result<()> {
+    let n = codes.len();
+    let mut c = csv::Writer::from_writer(w);
+    if wide {
+        c.write_record(std::iter::once("from_code").chain(codes.iter().copied()))?;
+    } else {
+        c.write_record(LONG_HEADER)?;
+    }
+    let chunk = 32 * rayon::current_num_threads();
+    crate::measures::par::stream_rows(
+        net,
+        limit,
+        chunk,
+        |o, tree| -> Row {
+            (0..n as u32)
+                .map(|d| {
+                    let node = net.unit_node(UnitId(d));
+                    if o.0 == d {
+                        (Some(crate::Minutes::ZERO), None)
+                    } else if wide {
+                        (tree.time(node), None)
+                    } else {
+                        (tree.time(node), tree.parts(node))
+                    }
+                })
+                .collect()
+        },
+        |o, row| {
+            let i = o.index();
+            if wide {
+                c.write_record(
+                    std::iter::once(codes[i].to_string()).chain(row.iter().map(|(t, _)| cell(*t))),
+                )
+            } else {
+                for (j, (t, p)) in row.iter().enumerate().filter(|(j, _)| *j != i) {
+                    write_long(&mut c, codes[i], codes[j], *t, *p)?;
+                }
+                Ok(())
+            }
+        },
+    )
+    .map_err(std::io::Error::from)?;
+    c.flush()
+}
+
+const LONG_HEADER: [&str; 6] = [
+    "from_code",
+    "to_code",
+    "minutes",
+    "timetable_min",
+    "estimate_min",
+    "penalty_min",
+];
+
+fn write_long<W: Write>(
+    c: &mut csv::Writer<W>,
+    from: &str,
+    to: &str,
+    t: Option<crate::Minutes>,
+    p: Option<TimeParts>,
+) -> csv::Result<()> {
+    let num = |x: f64| format!("{x:.2}");
+    match p {
+        None => c.write_record([from, to, &cell(t), "", "", ""]),
+        Some(p) => c.write_record([
+            from,
+            to,
+            &cell(t),
+            &num(p.timetable),
+            &num(p.estimate),
+            &num(p.penalty),
+        ]),
     }
 }
 

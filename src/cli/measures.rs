@@ -23,6 +23,21 @@ pub struct MeasureCmd {
     pub out: Option<PathBuf>,
 }
 
+/// `regionlink access` arguments.
+#[derive(Debug, Args)]
+pub struct AccessCmd {
+    /// Measure options.
+    #[command(flatten)]
+    pub m: MeasureArgs,
+    /// Write the per-unit table as CSV to this file (one row per unit).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Stop each search at this many minutes (at least the largest band): potentials then sum
+    /// the units within it only, and WATT, which needs every unit, is left empty.
+    #[arg(long, value_name = "MIN")]
+    pub max_minutes: Option<f64>,
+}
+
 fn pct(x: Option<f64>) -> Cell {
     Cell::Num(x.map(|x| x * 100.0))
 }
@@ -214,8 +229,19 @@ pub fn access_table(a: &Analysis) -> Table {
 }
 
 /// Run `regionlink access`.
-pub fn run_access(cmd: &MeasureCmd, out: &mut dyn Write) -> Result<()> {
-    let a = Analysis::compute(&cmd.m)?;
+pub fn run_access(cmd: &AccessCmd, quiet: bool, out: &mut dyn Write) -> Result<()> {
+    if let Some(l) = cmd.max_minutes
+        && !(l.is_finite() && l > 0.0)
+    {
+        return Err(crate::Error::Usage(format!(
+            "--max-minutes {l}: expected a positive number of minutes"
+        ))
+        .into());
+    }
+    let pb = crate::cli::run::progress(quiet, 0);
+    pb.set_message("origins searched");
+    let a = Analysis::compute_with(&cmd.m, false, cmd.max_minutes, &pb)?;
+    pb.finish_and_clear();
     header(&a, out, "Accessibility of every unit")?;
     writeln!(
         out,
@@ -241,7 +267,12 @@ pub fn run_access(cmd: &MeasureCmd, out: &mut dyn Write) -> Result<()> {
     let t = access_table(&a);
     t.print(out)?;
     let missing = a.watt.iter().filter(|w| w.is_none()).count();
-    if missing > 0 {
+    if let Some(l) = a.limit {
+        writeln!(
+            out,
+            "\nsearches stopped at {l} min (--max-minutes): potentials count the units within it; WATT needs every unit and is left empty."
+        )?;
+    } else if missing > 0 {
         writeln!(
             out,
             "\n{missing} units have no WATT: some other unit is unreachable from them."

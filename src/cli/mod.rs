@@ -36,7 +36,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
         Command::Matrix(a) => matrix::run(&a, out),
         Command::Route(a) => route::run(&a, out),
         Command::Reach(a) => measures::run_reach(&a, out),
-        Command::Access(a) => measures::run_access(&a, out),
+        Command::Access(a) => measures::run_access(&a, quiet, out),
         Command::Corridor(a) => measures::run_corridor(&a, out),
         Command::Linkage(a) => structure::run_linkage(&a, out),
         Command::Centrality(a) => structure::run_centrality(&a, out),

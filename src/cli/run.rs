@@ -41,7 +41,7 @@ pub struct OutFile {
 }
 
 /// The progress bar: on stderr, only when it is a terminal and not `--quiet`.
-fn progress(quiet: bool, steps: u64) -> indicatif::ProgressBar {
+pub fn progress(quiet: bool, steps: u64) -> indicatif::ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
