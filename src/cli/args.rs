@@ -63,9 +63,9 @@ pub enum Command {
     /// Remove each link in turn and rank the links by the damage; optionally a Monte Carlo of
     /// K simultaneous random failures with a fixed seed.
     Resilience(crate::cli::scenario::ResilienceCmd),
-    // SYNTH /// Write a seeded synthetic road network (osm4routing nodes.csv + edges.csv), a units layer
-    // SYNTH /// of points with populations, a links file and a study file, for benchmarks and examples.
-    // SYNTH Synth(crate::cli::synth::SynthArgs),
+    /// Write a seeded synthetic road network (osm4routing nodes.csv + edges.csv), a units layer
+    /// of points with populations, a links file and a study file, for benchmarks and examples.
+    Synth(crate::cli::synth::SynthArgs),
 }
 
 /// Where the inputs come from and how to read them.

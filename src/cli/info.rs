@@ -149,6 +149,20 @@ pub fn run(a: &InfoArgs, out: &mut dyn Write) -> Result<()> {
                 "arc_count": net.arc_count(),
                 "components": comps.iter().map(|c| c.iter().map(|u| &region.unit(*u).code).collect::<Vec<_>>()).collect::<Vec<_>>(),
             },
+            "roads": report.roads.as_ref().map(|r| json!({
+                "source": r.source,
+                "nodes_read": r.nodes_read,
+                "edges_read": r.edges_read,
+                "edges_without_car_access": r.edges_no_car,
+                "strongly_connected_components": r.components,
+                "nodes_kept": r.nodes_kept,
+                "nodes_dropped": r.nodes_dropped,
+                "arcs_kept": r.arcs_kept,
+                "snap_warn_km": r.snap_warn_km,
+                "connector_kmh": inputs.study.roads.connector_kmh,
+                "snap_km_median_p95_max": r.snap_quantiles().map(|(a, b, c)| [round(a, 4), round(b, 4), round(c, 4)]),
+                "snaps": r.snaps.iter().map(|s| json!({"code": region.unit(s.unit).code, "road_node_id": s.road_node_id, "km": round(s.km, 4), "connector_min": round(s.minutes, 3)})).collect::<Vec<_>>(),
+            })),
             "warnings": region.warnings(),
             "attribution": if embedded { json!(dataset::ATTRIBUTION) } else { Value::Null },
         });
@@ -342,10 +356,59 @@ pub fn run(a: &InfoArgs, out: &mut dyn Write) -> Result<()> {
     )?;
     writeln!(
         out,
-        "  nodes: {} (units + stations), arcs: {}",
+        "  nodes: {} (units + stations{}), arcs: {}",
         net.node_count(),
+        if report.roads.is_some() {
+            " + road nodes"
+        } else {
+            ""
+        },
         net.arc_count()
     )?;
+    if let Some(r) = &report.roads {
+        writeln!(
+            out,
+            "  road graph {}: {} nodes, {} edges cars may use ({} without car access skipped)",
+            r.source, r.nodes_read, r.edges_read, r.edges_no_car
+        )?;
+        writeln!(
+            out,
+            "    largest strongly connected part kept: {} nodes, {} directed arcs; dropped {} nodes in {} smaller components",
+            r.nodes_kept,
+            r.arcs_kept,
+            r.nodes_dropped,
+            r.components.saturating_sub(1)
+        )?;
+        if let Some((med, p95, max)) = r.snap_quantiles() {
+            writeln!(
+                out,
+                "    seats snapped to the nearest road node: median {med:.3} km, 95th percentile {p95:.3} km, max {max:.3} km (connector at {} km/h)",
+                inputs.study.roads.connector_kmh
+            )?;
+        }
+        let far: Vec<_> = r.far_snaps().collect();
+        if far.is_empty() {
+            writeln!(out, "    no seat is more than {} km from its road node", r.snap_warn_km)?;
+        } else {
+            writeln!(
+                out,
+                "    warning: {} seats more than {} km from their road node:",
+                far.len(),
+                r.snap_warn_km
+            )?;
+            for s in far.iter().take(12) {
+                let u = region.unit(s.unit);
+                writeln!(
+                    out,
+                    "      {} {}: {:.2} km to node {} ({:.1} min each way)",
+                    u.code, u.name, s.km, s.road_node_id, s.minutes
+                )?;
+            }
+            if far.len() > 12 {
+                writeln!(out, "      … and {} more (see --json)", far.len() - 12)?;
+            }
+        }
+    }
     if comps.len() == 1 {
         writeln!(out, "  connected: every unit reaches every other")?;
     } else {

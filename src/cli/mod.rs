@@ -11,7 +11,7 @@ pub mod route;
 pub mod run;
 pub mod scenario;
 pub mod structure;
-// SYNTH pub mod synth;
+pub mod synth;
 
 use std::path::PathBuf;
 
@@ -44,7 +44,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
         Command::Scenario(a) => scenario::run_scenario(&a, out),
         Command::Timeline(a) => scenario::run_timeline(&a, out),
         Command::Resilience(a) => scenario::run_resilience(&a, out),
-        // SYNTH Command::Synth(a) => synth::run(&a, out),
+        Command::Synth(a) => synth::run(&a, out),
     }
 }
 
