@@ -44,8 +44,9 @@ pub fn time_parts(net: &Network, limit: Option<Minutes>) -> Vec<Vec<Option<TimeP
 /// Accessibility of every unit, one shortest-path tree per origin in parallel, each tree
 /// reduced at once to its [`AccessRow`] (potential per decay, population per band, WATT): memory
 /// is the network plus one search workspace per thread, never origins × nodes or origins ×
-/// units. `limit` prunes each search (units beyond it count as unreached). `progress` is told
-/// of every finished origin. Rows are in unit order, whatever the thread count.
+/// units. `limit` prunes each search (units beyond it count as unreached). `progress` counts
+/// the origins searched (its length is set to the number of units). Rows are in unit order,
+/// whatever the thread count.
 ///
 /// # Errors
 /// A power decay at a zero time ([`AccessRow::reduce`]).
@@ -56,8 +57,9 @@ pub fn accessibility(
     net: &Network,
     spec: &AccessSpec<'_>,
     limit: Option<Minutes>,
-    progress: &(dyn Fn() + Sync),
+    progress: &indicatif::ProgressBar,
 ) -> crate::Result<Vec<AccessRow>> {
+    progress.set_length(net.unit_count() as u64);
     (0..net.unit_count() as u32)
         .into_par_iter()
         .map_init(
@@ -66,7 +68,7 @@ pub fn accessibility(
                 let tree = dj.run(net, &[(net.unit_node(UnitId(o)), Minutes::ZERO)], limit);
                 let time = |j: usize| tree.time(net.unit_node(UnitId(j as u32))).map(|t| t.0);
                 let row = AccessRow::reduce(o as usize, &time, spec);
-                progress();
+                progress.inc(1);
                 row
             },
         )
