@@ -79,7 +79,11 @@ fn petgraph_of(net: &Network) -> DiGraph<(), f64> {
     }
     for t in 0..net.node_count() as u32 {
         for (_, h, a) in net.out_arcs(regionlink::NodeId(t)) {
-            g.add_edge(NodeIndex::new(t as usize), NodeIndex::new(h.index()), a.minutes);
+            g.add_edge(
+                NodeIndex::new(t as usize),
+                NodeIndex::new(h.index()),
+                a.minutes,
+            );
         }
     }
     g

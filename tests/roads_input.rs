@@ -554,7 +554,8 @@ fn geojson_timing_and_direction_properties() {
     let l5 = d((0.0, 2.0), (1.0, 0.0));
     let (la, lb) = (d((0.0, 0.0), (0.0, 1.0)), d((0.0, 1.0), (1.0, 1.0)));
     let h = |len: f64, kmh: f64| len / 1000.0 / kmh * 60.0;
-    let expected: [(u32, u32, f64, Option<f64>, Option<f64>, RoadClass); 8] = [
+    type Expected = (u32, u32, f64, Option<f64>, Option<f64>, RoadClass);
+    let expected: [Expected; 8] = [
         // primary_link, one way: primary speed 55 km/h.
         (0, 1, l0, Some(h(l0, 55.0)), None, RoadClass::Primary),
         // minutes given, oneway -1: backward only.

@@ -42,7 +42,13 @@ fn region(points: &[(&str, f64, f64)]) -> (Region, Study) {
         "roads.toml",
     )
     .unwrap();
-    let region = load_units(units.as_bytes(), "u.geojson", &study, LoadOptions::default()).unwrap();
+    let region = load_units(
+        units.as_bytes(),
+        "u.geojson",
+        &study,
+        LoadOptions::default(),
+    )
+    .unwrap();
     (region, study)
 }
 
@@ -180,7 +186,11 @@ fn curated_links_still_join_units_over_the_road_graph() {
     let (hsr_only, _) = build_network(&region, &raw, opts).unwrap();
     let mut dj = Dijkstra::new(hsr_only.node_count());
     let t = dj
-        .run(&hsr_only, &[(hsr_only.unit_node(UnitId(0)), Minutes::ZERO)], None)
+        .run(
+            &hsr_only,
+            &[(hsr_only.unit_node(UnitId(0)), Minutes::ZERO)],
+            None,
+        )
         .time(hsr_only.unit_node(UnitId(1)))
         .unwrap()
         .0;
@@ -346,7 +356,10 @@ fn cut_off_matches_a_cut_full_matrix() {
     let mut reached = 0;
     for i in 0..n {
         for j in (0..n).filter(|&j| j != i) {
-            assert_eq!(cut.get(UnitId(i), UnitId(j)), by_hand.get(UnitId(i), UnitId(j)));
+            assert_eq!(
+                cut.get(UnitId(i), UnitId(j)),
+                by_hand.get(UnitId(i), UnitId(j))
+            );
             reached += cut.get(UnitId(i), UnitId(j)).is_some() as usize;
         }
     }

@@ -6,7 +6,9 @@ use clap::Args;
 use crate::cli::args::{InputArgs, ScenarioArgs};
 use crate::export::table::{Cell, Table};
 use crate::load::Inputs;
-use crate::measures::access::{AccessRow, AccessSpec, Daily, daily_of, internal_time_min, watt_coefficient};
+use crate::measures::access::{
+    AccessRow, AccessSpec, Daily, daily_of, internal_time_min, watt_coefficient,
+};
 use crate::measures::corridor::{Corridor, corridor};
 use crate::measures::decay::Decay;
 use crate::measures::par::{accessibility, travel_time_matrix};
@@ -207,7 +209,12 @@ impl Analysis {
             ))
             .into());
         }
-        let pop: Vec<f64> = inputs.region.units.iter().map(|u| u.population_10k).collect();
+        let pop: Vec<f64> = inputs
+            .region
+            .units
+            .iter()
+            .map(|u| u.population_10k)
+            .collect();
         let spec = AccessSpec {
             mass: &masses,
             pop: &pop,

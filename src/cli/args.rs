@@ -85,7 +85,7 @@ pub struct InputArgs {
     pub study: Option<PathBuf>,
     /// Road graph replacing the generated road links: a directory (or file) of osm4routing's
     /// nodes.csv + edges.csv, a GeoJSON of LineStrings, or an OpenStreetMap .osm.pbf extract.
-    /// Seats are snapped to the nearest road node; speeds come from the study's [roads].
+    /// Seats are snapped to the nearest road node; speeds come from the study's `[roads]`.
     #[arg(long, value_name = "PATH")]
     pub roads: Option<PathBuf>,
     /// Reject self-intersecting polygons instead of warning.

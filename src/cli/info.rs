@@ -388,7 +388,11 @@ pub fn run(a: &InfoArgs, out: &mut dyn Write) -> Result<()> {
         }
         let far: Vec<_> = r.far_snaps().collect();
         if far.is_empty() {
-            writeln!(out, "    no seat is more than {} km from its road node", r.snap_warn_km)?;
+            writeln!(
+                out,
+                "    no seat is more than {} km from its road node",
+                r.snap_warn_km
+            )?;
         } else {
             writeln!(
                 out,

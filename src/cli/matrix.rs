@@ -32,7 +32,7 @@ pub fn run(a: &MatrixArgs, out: &mut dyn Write) -> Result<()> {
         .map(|u| u.code.as_str())
         .collect();
     let limit = a.max_minutes.map(crate::Minutes);
-    let write: Box<dyn FnOnce(&mut dyn Write) -> std::io::Result<()>> = match a.network {
+    let write: Box<Writer<'_>> = match a.network {
         NetworkKind::Composite => {
             let mut matrix = compute(&inputs, &a.scenario, NetworkKind::Composite)?;
             if let Some(l) = limit {
@@ -74,6 +74,9 @@ pub fn run(a: &MatrixArgs, out: &mut dyn Write) -> Result<()> {
         None => Ok(write(out)?),
     }
 }
+
+/// Writes the CSV to a stream.
+type Writer<'a> = dyn FnOnce(&mut dyn Write) -> std::io::Result<()> + 'a;
 
 /// One origin's row: time and its split per destination.
 type Row = Vec<(Option<crate::Minutes>, Option<TimeParts>)>;

@@ -426,7 +426,10 @@ impl Study {
         }
         for (k, v) in self.roads.entries() {
             if !(v.is_finite() && v > 0.0) {
-                return bad(&format!("roads.{k}"), format!("is {v}, expected a positive number"));
+                return bad(
+                    &format!("roads.{k}"),
+                    format!("is {v}, expected a positive number"),
+                );
             }
         }
         let n = &self.network;

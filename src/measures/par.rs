@@ -102,8 +102,11 @@ pub fn stream_rows<R: Send, E>(
         let rows: Vec<R> = (start..end)
             .into_par_iter()
             .map(|o| {
-                let slot = &workspaces[rayon::current_thread_index().unwrap_or(0) % workspaces.len()];
-                let mut guard = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let slot =
+                    &workspaces[rayon::current_thread_index().unwrap_or(0) % workspaces.len()];
+                let mut guard = slot
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 let dj = guard.get_or_insert_with(|| Dijkstra::new(net.node_count()));
                 let tree = dj.run(net, &[(net.unit_node(UnitId(o)), Minutes::ZERO)], limit);
                 row(UnitId(o), &tree)

@@ -163,6 +163,9 @@ pub struct Network {
     unit_nodes: Vec<NodeId>,
     offsets: Vec<u32>,
     heads: Vec<u32>,
+    /// `(arcs[i].minutes, heads[i])` side by side for the search kernel: one cache line
+    /// serves both.
+    packed: Vec<(f64, u32)>,
     arcs: Vec<Arc>,
     links: Vec<Link>,
 }
@@ -271,6 +274,11 @@ impl Network {
             nodes,
             unit_nodes,
             offsets,
+            packed: arcs
+                .iter()
+                .zip(&heads)
+                .map(|(a, &h)| (a.minutes, h))
+                .collect(),
             heads,
             arcs,
             links,
@@ -317,6 +325,13 @@ impl Network {
         (a..b).map(move |i| (i, NodeId(self.heads[i]), &self.arcs[i]))
     }
 
+    /// The compact arrays the search kernel scans: per-node offsets into the arc array (length
+    /// V + 1), and each arc's (minutes, head node).
+    #[inline]
+    pub fn csr(&self) -> (&[u32], &[(f64, u32)]) {
+        (&self.offsets, &self.packed)
+    }
+
     /// The arc with this index and its tail node.
     pub fn arc(&self, i: usize) -> (NodeId, NodeId, &Arc) {
         let tail = self.offsets.partition_point(|&o| o as usize <= i) - 1;
@@ -357,6 +372,11 @@ impl Network {
             nodes: self.nodes.clone(),
             unit_nodes: self.unit_nodes.clone(),
             offsets,
+            packed: arcs
+                .iter()
+                .zip(&heads)
+                .map(|(a, &h)| (a.minutes, h))
+                .collect(),
             heads,
             arcs,
             links: self.links.clone(),
@@ -560,27 +580,28 @@ pub fn build_network(
     let mut nodes: Vec<Node> = region.units.iter().map(|u| Node::Unit(u.id)).collect();
     let mut arcs: Vec<(u32, u32, Arc)> = Vec::new();
     let mut stations: BTreeMap<(UnitId, Mode), u32> = BTreeMap::new();
-    let mut node_of = |nodes: &mut Vec<Node>, arcs: &mut Vec<(u32, u32, Arc)>, u: UnitId, m: Mode| {
-        let p = params.mode(m);
-        if p.access_min == 0.0 && p.egress_min == 0.0 {
-            return u.0;
-        }
-        *stations.entry((u, m)).or_insert_with(|| {
-            let s = nodes.len() as u32;
-            nodes.push(Node::Station(u, m));
-            let access = Arc {
-                minutes: p.access_min,
-                link: None,
-            };
-            let egress = Arc {
-                minutes: p.egress_min,
-                link: None,
-            };
-            arcs.push((u.0, s, access));
-            arcs.push((s, u.0, egress));
-            s
-        })
-    };
+    let mut node_of =
+        |nodes: &mut Vec<Node>, arcs: &mut Vec<(u32, u32, Arc)>, u: UnitId, m: Mode| {
+            let p = params.mode(m);
+            if p.access_min == 0.0 && p.egress_min == 0.0 {
+                return u.0;
+            }
+            *stations.entry((u, m)).or_insert_with(|| {
+                let s = nodes.len() as u32;
+                nodes.push(Node::Station(u, m));
+                let access = Arc {
+                    minutes: p.access_min,
+                    link: None,
+                };
+                let egress = Arc {
+                    minutes: p.egress_min,
+                    link: None,
+                };
+                arcs.push((u.0, s, access));
+                arcs.push((s, u.0, egress));
+                s
+            })
+        };
     for l in &out {
         let a = node_of(&mut nodes, &mut arcs, l.from, l.mode);
         let b = node_of(&mut nodes, &mut arcs, l.to, l.mode);
@@ -622,7 +643,14 @@ fn add_roads(
     for (t, h, minutes) in road {
         let (a, b) = (index[t as usize], index[h as usize]);
         if a != u32::MAX && b != u32::MAX {
-            arcs.push((a, b, Arc { minutes, link: None }));
+            arcs.push((
+                a,
+                b,
+                Arc {
+                    minutes,
+                    link: None,
+                },
+            ));
             arcs_kept += 1;
         }
     }

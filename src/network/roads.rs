@@ -181,7 +181,7 @@ pub fn largest_scc(n: usize, arcs: &[(u32, u32, f64)]) -> (Vec<bool>, usize) {
 const CANDIDATES: usize = 8;
 
 /// Snap every unit's seat to the nearest kept road node: an R-tree on an equirectangular
-/// projection centred on the graph's mean latitude finds the [`CANDIDATES`] nearest, which are
+/// projection centred on the graph's mean latitude finds the 8 nearest, which are
 /// re-ranked by geodesic distance (ties: the lower node index). `None` when no node is kept.
 ///
 /// # Complexity

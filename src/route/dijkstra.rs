@@ -1,41 +1,49 @@
 //! The shortest-path kernel: Dijkstra with a binary heap on the CSR arrays, buffers reused
 //! across runs and reset in O(1) by a generation stamp.
 //!
+//! At road-network scale the search is bound by memory latency, not arithmetic, so the layout
+//! is chosen for cache misses: each arc's (minutes, head) sit side by side, each node's (time,
+//! predecessor, stamp) fill 16 bytes, a queue entry is one `u128` (time bits, node), and
+//! before relaxing a node the kernel touches the arcs and label of the nodes at the top of the
+//! queue so that their misses overlap with the work (see `benches/roads.rs`).
+//!
 //! Determinism: the heap orders by (time, node id), arcs are scanned in the frozen order, and a
 //! predecessor changes only on a strict improvement, so equal-time paths are chosen the same way
 //! on every run and thread.
 
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use crate::model::{LinkId, Minutes, NodeId};
 use crate::network::{Network, Node};
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Entry {
-    t: f64,
-    node: u32,
+/// A heap key: the time's bits (for times ≥ +0.0 the IEEE-754 bit patterns order as the
+/// numbers do) above the node id, so one integer comparison orders by (time, node id).
+#[inline]
+fn key(t: f64, node: u32) -> u128 {
+    (u128::from((t + 0.0).to_bits()) << 32) | u128::from(node)
 }
 
-impl Eq for Entry {}
-
-impl Ord for Entry {
-    fn cmp(&self, other: &Self) -> Ordering {
-        // BinaryHeap is a max-heap: reverse for the smallest time, then the smallest node id.
-        other
-            .t
-            .total_cmp(&self.t)
-            .then_with(|| other.node.cmp(&self.node))
-    }
-}
-
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
+#[inline]
+fn unkey(k: u128) -> (f64, u32) {
+    (f64::from_bits((k >> 32) as u64), k as u32)
 }
 
 const NO_ARC: u32 = u32::MAX;
+
+/// How many of the next queue entries have their memory touched ahead of time.
+const TOUCH: usize = 2;
+
+/// What the search knows of a node, packed so that one relaxation touches one cache line.
+#[derive(Debug, Clone, Copy)]
+struct Label {
+    /// Best time found (valid when `stamp` is the current generation).
+    dist: f64,
+    /// The arc it was reached by, or [`NO_ARC`].
+    pred: u32,
+    /// The generation that set `dist`.
+    stamp: u32,
+}
 
 /// A reusable shortest-path workspace for one network size.
 ///
@@ -59,29 +67,34 @@ const NO_ARC: u32 = u32::MAX;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Dijkstra {
-    dist: Vec<f64>,
-    pred: Vec<u32>,
-    stamp: Vec<u32>,
-    settled: Vec<u32>,
+    labels: Vec<Label>,
     generation: u32,
-    heap: BinaryHeap<Entry>,
+    heap: BinaryHeap<Reverse<u128>>,
 }
 
 impl Dijkstra {
     /// A workspace for networks of `node_count` nodes.
     pub fn new(node_count: usize) -> Self {
         Dijkstra {
-            dist: vec![f64::INFINITY; node_count],
-            pred: vec![NO_ARC; node_count],
-            stamp: vec![0; node_count],
-            settled: vec![0; node_count],
+            labels: vec![
+                Label {
+                    dist: f64::INFINITY,
+                    pred: NO_ARC,
+                    stamp: 0,
+                };
+                node_count
+            ],
             generation: 0,
             heap: BinaryHeap::new(),
         }
     }
 
-    /// Shortest times from several sources at once (each with a start offset) to every node,
-    /// stopping at `limit` minutes when given (nodes beyond it are unreached).
+    /// Shortest times from several sources at once (each with a start offset, minutes ≥ 0) to
+    /// every node, stopping at `limit` minutes when given (nodes beyond it are unreached).
+    ///
+    /// Every node labelled is within the limit and is eventually settled, so a node has a time
+    /// exactly when it carries this run's stamp; a queue entry is stale when its time exceeds
+    /// the node's label (a later, strictly better label was pushed).
     ///
     /// # Complexity
     /// O((V + E) log V) per run; no allocation after the first run.
@@ -92,47 +105,61 @@ impl Dijkstra {
         limit: Option<Minutes>,
     ) -> Tree<'a> {
         assert!(
-            net.node_count() <= self.dist.len(),
+            net.node_count() <= self.labels.len(),
             "workspace smaller than the network"
         );
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
-            self.stamp.fill(0);
-            self.settled.fill(0);
+            self.labels.iter_mut().for_each(|l| l.stamp = 0);
             self.generation = 1;
         }
         let g = self.generation;
         let limit = limit.map_or(f64::INFINITY, |m| m.0);
-        self.heap.clear();
+        let labels = &mut self.labels[..];
+        let heap = &mut self.heap;
+        heap.clear();
         for &(s, t0) in sources {
-            let i = s.index();
-            if t0.0 <= limit && (self.stamp[i] != g || t0.0 < self.dist[i]) {
-                self.stamp[i] = g;
-                self.dist[i] = t0.0;
-                self.pred[i] = NO_ARC;
-                self.heap.push(Entry { t: t0.0, node: s.0 });
+            debug_assert!(t0.0 >= 0.0, "source offsets are minutes ≥ 0");
+            let l = &mut labels[s.index()];
+            if t0.0 <= limit && (l.stamp != g || t0.0 < l.dist) {
+                *l = Label {
+                    dist: t0.0,
+                    pred: NO_ARC,
+                    stamp: g,
+                };
+                heap.push(Reverse(key(t0.0, s.0)));
             }
         }
-        while let Some(Entry { t, node }) = self.heap.pop() {
-            let u = node as usize;
-            if self.settled[u] == g || t > self.dist[u] {
+        let (offsets, arcs) = net.csr();
+        while let Some(Reverse(k)) = heap.pop() {
+            let (t, u) = unkey(k);
+            if t > labels[u as usize].dist {
                 continue;
             }
-            self.settled[u] = g;
-            for (ai, head, arc) in net.out_arcs(NodeId(node)) {
-                let v = head.index();
-                let nt = t + arc.minutes;
-                if nt > limit || self.settled[v] == g {
+            // Touch the arcs and labels of the nodes likely to come next (the heap's top three),
+            // so that their cache misses overlap with this node's relaxations.
+            for Reverse(next) in heap.as_slice().iter().take(TOUCH) {
+                let n = *next as u32 as usize;
+                let o = offsets[n] as usize;
+                std::hint::black_box((arcs.get(o).map(|a| a.1), labels[n].stamp));
+            }
+            let (a, b) = (
+                offsets[u as usize] as usize,
+                offsets[u as usize + 1] as usize,
+            );
+            for (i, &(w, v)) in arcs[a..b].iter().enumerate() {
+                let nt = t + w;
+                if nt > limit {
                     continue;
                 }
-                if self.stamp[v] != g || nt < self.dist[v] {
-                    self.stamp[v] = g;
-                    self.dist[v] = nt;
-                    self.pred[v] = ai as u32;
-                    self.heap.push(Entry {
-                        t: nt,
-                        node: head.0,
-                    });
+                let l = &mut labels[v as usize];
+                if l.stamp != g || nt < l.dist {
+                    *l = Label {
+                        dist: nt,
+                        pred: (a + i) as u32,
+                        stamp: g,
+                    };
+                    heap.push(Reverse(key(nt, v)));
                 }
             }
         }
@@ -232,15 +259,14 @@ impl Tree<'_> {
     /// The shortest time to `n`, or `None` when unreachable (or beyond the limit).
     #[inline]
     pub fn time(&self, n: NodeId) -> Option<Minutes> {
-        let i = n.index();
-        (self.ws.settled[i] == self.ws.generation).then(|| Minutes(self.ws.dist[i]))
+        let l = &self.ws.labels[n.index()];
+        (l.stamp == self.ws.generation).then_some(Minutes(l.dist))
     }
 
     /// The arc index by which `n` was reached (`None` for a source or an unreached node).
     pub fn pred_arc(&self, n: NodeId) -> Option<usize> {
-        let i = n.index();
-        (self.ws.settled[i] == self.ws.generation && self.ws.pred[i] != NO_ARC)
-            .then(|| self.ws.pred[i] as usize)
+        let l = &self.ws.labels[n.index()];
+        (l.stamp == self.ws.generation && l.pred != NO_ARC).then_some(l.pred as usize)
     }
 
     /// The arcs of the shortest path to `n`, from the source; `None` when unreachable.
