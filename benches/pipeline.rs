@@ -1,5 +1,6 @@
 //! Benchmarks of the pipeline stages on the embedded default data (59 units and 219 counties):
-//! load, build, one shortest-path tree, the all-origins matrix.
+//! load, build, one shortest-path tree, the all-origins matrix, and export of the units layer
+//! (polygons with a few attributes) as GeoJSON.
 //!
 //! Run with `cargo bench`; CI only compiles them (`cargo bench --no-run`).
 
@@ -9,6 +10,8 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use regionlink::export::geojson::{Geom, Layer, to_geojson};
+use regionlink::export::table::Table;
 use regionlink::load::{LoadOptions, load_inputs};
 use regionlink::measures::par::travel_time_matrix;
 use regionlink::network::{BuildOptions, NetworkKind, Scenario, build_network};
@@ -56,6 +59,25 @@ fn stages(c: &mut Criterion) {
         });
         g.bench_function("matrix", |b| {
             b.iter(|| black_box(travel_time_matrix(&net, None)))
+        });
+        let mut table = Table::new(&[("code", 0), ("name", 0), ("pop_2020_10k", 2)]);
+        let mut geoms = Vec::new();
+        for u in &inputs.region.units {
+            table.push(vec![
+                u.code.clone().into(),
+                u.name.clone().into(),
+                u.population_10k.into(),
+            ]);
+            geoms.push(Geom::Polygon(u.geometry.clone().unwrap()));
+        }
+        g.bench_function("export_geojson", |b| {
+            b.iter(|| {
+                let layer = Layer {
+                    table: &table,
+                    geoms: geoms.clone(),
+                };
+                black_box(to_geojson(&layer).unwrap())
+            })
         });
         g.finish();
     }

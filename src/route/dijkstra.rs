@@ -138,10 +138,20 @@ impl Dijkstra {
             }
             // Touch the arcs and labels of the nodes likely to come next (the heap's top three),
             // so that their cache misses overlap with this node's relaxations.
-            for Reverse(next) in heap.as_slice().iter().take(TOUCH) {
+            let top = heap.as_slice();
+            for Reverse(next) in top.iter().skip(1).take(TOUCH) {
                 let n = *next as u32 as usize;
                 let o = offsets[n] as usize;
                 std::hint::black_box((arcs.get(o).map(|a| a.1), labels[n].stamp));
+            }
+            // The next node's arcs were touched an iteration ago: touch its heads' labels.
+            if let Some(Reverse(next)) = top.first() {
+                let n = *next as u32 as usize;
+                let mut acc = 0u32;
+                for &(_, v) in &arcs[offsets[n] as usize..offsets[n + 1] as usize] {
+                    acc ^= labels[v as usize].stamp;
+                }
+                std::hint::black_box(acc);
             }
             let (a, b) = (
                 offsets[u as usize] as usize,
