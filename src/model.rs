@@ -272,6 +272,22 @@ impl Unit {
     pub fn label_zh(&self) -> &str {
         self.name_zh.as_deref().unwrap_or(&self.name)
     }
+
+    /// The name followed by the Chinese name when there is one: `Wanzhou 万州区`, `Synth 7`.
+    pub fn label_both(&self) -> String {
+        match &self.name_zh {
+            Some(z) if z != &self.name => format!("{} {z}", self.name),
+            _ => self.name.clone(),
+        }
+    }
+
+    /// `Name (中文, code)`, or `Name (code)` without a Chinese name.
+    pub fn label_code(&self) -> String {
+        match &self.name_zh {
+            Some(z) if z != &self.name => format!("{} ({z}, {})", self.name, self.code),
+            _ => format!("{} ({})", self.name, self.code),
+        }
+    }
 }
 
 /// A set of units loaded from one file, with lookups.

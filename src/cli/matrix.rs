@@ -15,7 +15,7 @@ use crate::route::TimeParts;
 /// Run the subcommand. Except for the composite (a combination of two networks' matrices),
 /// rows are computed in parallel chunks of origins and written as they come, so the matrix is
 /// never held in memory.
-pub fn run(a: &MatrixArgs, out: &mut dyn Write) -> Result<()> {
+pub fn run(a: &MatrixArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
     if let Some(l) = a.max_minutes
         && !(l.is_finite() && l > 0.0)
     {
@@ -59,7 +59,13 @@ pub fn run(a: &MatrixArgs, out: &mut dyn Write) -> Result<()> {
             let (net, report) = crate::cli::network(&inputs, &a.scenario, k)?;
             crate::cli::warn_snaps(&report, &inputs.region);
             let codes = codes.clone();
-            Box::new(move |w| stream_csv(w, &net, limit, &codes, a.wide))
+            Box::new(move |w| {
+                let pb = crate::cli::run::progress(quiet, codes.len() as u64);
+                pb.set_message("origins written");
+                let r = stream_csv(w, &net, limit, &codes, a.wide, &pb);
+                pb.finish_and_clear();
+                r
+            })
         }
     };
     match &a.out {
@@ -82,13 +88,15 @@ type Writer<'a> = dyn FnOnce(&mut dyn Write) -> std::io::Result<()> + 'a;
 type Row = Vec<(Option<crate::Minutes>, Option<TimeParts>)>;
 
 /// Write the matrix of `net` as [`write_csv`] does, searching origins in parallel chunks and
-/// writing each chunk's rows in origin order as soon as it is done.
+/// writing each chunk's rows in origin order as soon as it is done; `progress` counts the
+/// origins written.
 pub fn stream_csv(
     w: &mut dyn Write,
     net: &crate::network::Network,
     limit: Option<crate::Minutes>,
     codes: &[&str],
     wide: bool,
+    progress: &indicatif::ProgressBar,
 ) -> std::io::Result<()> {
     let n = codes.len();
     let mut c = csv::Writer::from_writer(w);
@@ -118,6 +126,7 @@ pub fn stream_csv(
         },
         |o, row| {
             let i = o.index();
+            progress.inc(1);
             if wide {
                 c.write_record(
                     std::iter::once(codes[i].to_string()).chain(row.iter().map(|(t, _)| cell(*t))),

@@ -33,7 +33,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
     match cli.command {
         Command::Run(a) => run::run(&a, quiet, out),
         Command::Info(a) => info::run(&a, out),
-        Command::Matrix(a) => matrix::run(&a, out),
+        Command::Matrix(a) => matrix::run(&a, quiet, out),
         Command::Route(a) => route::run(&a, out),
         Command::Reach(a) => measures::run_reach(&a, out),
         Command::Access(a) => measures::run_access(&a, quiet, out),

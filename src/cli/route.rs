@@ -43,7 +43,7 @@ pub fn resolve(inputs: &Inputs, q: &str) -> Result<Place> {
         [u] => {
             let u = region.unit(*u);
             Ok(Place {
-                label: format!("{} ({}, {})", u.name, u.label_zh(), u.code),
+                label: u.label_code(),
                 units: vec![u.id],
             })
         }
@@ -114,13 +114,7 @@ pub fn run(a: &RouteArgs, out: &mut dyn Write) -> Result<()> {
     )?;
     if to.units.len() > 1 {
         let u = region.unit(dest);
-        writeln!(
-            out,
-            "nearest unit of the destination: {} ({}, {})",
-            u.name,
-            u.label_zh(),
-            u.code
-        )?;
+        writeln!(out, "nearest unit of the destination: {}", u.label_code())?;
     }
     writeln!(out)?;
     writeln!(

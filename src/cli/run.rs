@@ -687,10 +687,9 @@ fn report(
         for l in &e.lagging {
             let u = region.unit(l.unit);
             w(format!(
-                "| {} | {} {} | {} | {:.1} |",
+                "| {} | {} | {} | {:.1} |",
                 u.code,
-                u.name,
-                u.label_zh(),
+                u.label_both(),
                 l.group,
                 l.value
             ));
@@ -713,10 +712,9 @@ fn report(
         for u in &c.units {
             let x = region.unit(u.unit);
             w(format!(
-                "| {:.3} | {} {} | {:.3} | {:.1} | {} |",
+                "| {:.3} | {} | {:.3} | {:.1} | {} |",
                 u.position,
-                x.name,
-                x.label_zh(),
+                x.label_both(),
                 u.detour,
                 x.population_10k,
                 f1(an.watt[u.unit.index()])
@@ -743,12 +741,10 @@ fn report(
     for (k, l) in st.gravity.strongest(10).iter().enumerate() {
         let (f, t) = (region.unit(l.from), region.unit(l.to));
         w(format!(
-            "| {} | {} {} | {} {} | {:.3} | {} |",
+            "| {} | {} | {} | {:.3} | {} |",
             k + 1,
-            f.name,
-            f.label_zh(),
-            t.name,
-            t.label_zh(),
+            f.label_both(),
+            t.label_both(),
             l.r,
             l.class.as_str()
         ));

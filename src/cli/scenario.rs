@@ -243,9 +243,8 @@ pub fn run_scenario(cmd: &ScenarioCmd, out: &mut dyn Write) -> Result<()> {
     for &i in order.iter().take(10) {
         let u = &region.units[i];
         md.push_str(&format!(
-            "| {} {} | {} | {} | {} |\n",
-            u.name,
-            u.label_zh(),
+            "| {} | {} | {} | {} |\n",
+            u.label_both(),
             fmt(base.watt[i]),
             fmt(scen.watt[i]),
             fmt(pct_change(base.watt[i], scen.watt[i]))
