@@ -631,11 +631,14 @@ fn add_roads(
     let road = roads::road_arcs(g);
     let (keep, components) = roads::largest_scc(g.nodes.len(), &road);
     let base = nodes.len() as u32;
-    // Road node i of the graph → network node (kept nodes only, in graph order).
+    // Road node i of the graph → network node: kept nodes only, numbered along a Hilbert
+    // curve so that nodes near each other on the map are near each other in memory (files
+    // list nodes in arbitrary order — osm4routing's come from a hash map — and a search on a
+    // shuffled order pays a cache miss for almost every arc).
     let mut index = vec![u32::MAX; g.nodes.len()];
-    for (i, _) in keep.iter().enumerate().filter(|(_, k)| **k) {
-        index[i] = nodes.len() as u32;
-        nodes.push(Node::Road(i as u32));
+    for i in roads::spatial_order(g, &keep) {
+        index[i as usize] = nodes.len() as u32;
+        nodes.push(Node::Road(i));
     }
     let kept = nodes.len() - base as usize;
     let mut arcs_kept = 0;

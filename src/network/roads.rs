@@ -177,6 +177,61 @@ pub fn largest_scc(n: usize, arcs: &[(u32, u32, f64)]) -> (Vec<bool>, usize) {
     (keep, count)
 }
 
+/// The kept nodes of `g` (indices into `g.nodes`) in the order of a Hilbert curve over their
+/// bounding box (2¹⁶ × 2¹⁶ cells; ties by index): a locality-preserving numbering for the
+/// search arrays. Deterministic.
+///
+/// # Complexity
+/// O(V log V).
+pub fn spatial_order(g: &RoadGraph, keep: &[bool]) -> Vec<u32> {
+    let kept: Vec<u32> = (0..g.nodes.len() as u32)
+        .filter(|&i| keep[i as usize])
+        .collect();
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for &i in &kept {
+        let n = &g.nodes[i as usize];
+        (x0, y0, x1, y1) = (x0.min(n.lon), y0.min(n.lat), x1.max(n.lon), y1.max(n.lat));
+    }
+    const SIDE: u32 = 1 << 16;
+    let cell = |v: f64, lo: f64, hi: f64| -> u32 {
+        if hi > lo {
+            (((v - lo) / (hi - lo)) * f64::from(SIDE - 1)).round() as u32
+        } else {
+            0
+        }
+    };
+    let mut keyed: Vec<(u64, u32)> = kept
+        .iter()
+        .map(|&i| {
+            let n = &g.nodes[i as usize];
+            (hilbert(SIDE, cell(n.lon, x0, x1), cell(n.lat, y0, y1)), i)
+        })
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, i)| i).collect()
+}
+
+/// The distance along the Hilbert curve of cell (x, y) of a `side` × `side` grid (`side` a
+/// power of two; the classic iterative rotate-and-flip form).
+fn hilbert(side: u32, mut x: u32, mut y: u32) -> u64 {
+    let mut d = 0u64;
+    let mut s = side / 2;
+    while s > 0 {
+        let rx = u32::from(x & s > 0);
+        let ry = u32::from(y & s > 0);
+        d += u64::from(s) * u64::from(s) * u64::from((3 * rx) ^ ry);
+        if ry == 0 {
+            if rx == 1 {
+                x = side - 1 - x;
+                y = side - 1 - y;
+            }
+            std::mem::swap(&mut x, &mut y);
+        }
+        s /= 2;
+    }
+    d
+}
+
 /// How many nearest candidates (in the projected plane) are re-ranked by geodesic distance.
 const CANDIDATES: usize = 8;
 
@@ -256,6 +311,28 @@ mod tests {
         assert_ne!(comp[5], comp[3]);
         let (keep, _) = largest_scc(6, &arcs);
         assert_eq!(keep, vec![true, true, true, false, false, false]);
+    }
+
+    #[test]
+    fn hilbert_visits_every_cell_once_between_neighbours() {
+        // On a 8 × 8 grid the curve is a bijection onto 0..64 and consecutive cells touch.
+        let side = 8;
+        let mut at = vec![(0, 0); 64];
+        for x in 0..side {
+            for y in 0..side {
+                at[hilbert(side, x, y) as usize] = (x, y);
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for w in at.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            assert_eq!(a.0.abs_diff(b.0) + a.1.abs_diff(b.1), 1, "{a:?} → {b:?}");
+            seen.insert(a);
+        }
+        seen.insert(at[63]);
+        assert_eq!(seen.len(), 64);
+        assert_eq!(at[0], (0, 0));
+        assert_eq!(at[63], (7, 0));
     }
 
     #[test]
