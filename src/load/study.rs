@@ -520,6 +520,18 @@ mod tests {
     }
 
     #[test]
+    fn the_default_study_spells_out_the_road_defaults() {
+        let s = Study::from_toml(crate::load::dataset::STUDY_TOML, "study.toml").unwrap();
+        assert_eq!(s.roads.entries(), RoadParams::default().entries());
+        let e =
+            Study::from_toml("name = \"x\"\n[roads]\nconnector_kmh = 0\n", "s.toml").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "s.toml: roads.connector_kmh: is 0, expected a positive number"
+        );
+    }
+
+    #[test]
     fn line_col_counts_chars() {
         assert_eq!(line_col("ab\ncdé f", 8), (2, 5));
     }
