@@ -88,21 +88,52 @@ fn toy() -> (Region, Study, RoadGraph) {
     (region, study, g)
 }
 
-#[test]
-fn road_graph_times_connectors_direction_and_scc() {
-    let (region, study, g) = toy();
+/// The combined network of `region` over the road graph `g`.
+fn on_roads(
+    region: &Region,
+    study: &Study,
+    g: &RoadGraph,
+) -> regionlink::Result<(
+    regionlink::network::Network,
+    regionlink::network::BuildReport,
+)> {
     let sc = Scenario::default();
-    let (net, report) = build_network(
-        &region,
+    build_network(
+        region,
         &[],
         BuildOptions {
             params: &study.network,
             scenario: &sc,
             kind: NetworkKind::Combined,
-            roads: Some((&g, &study.roads)),
+            roads: Some((g, &study.roads)),
         },
     )
-    .unwrap();
+}
+
+/// The combined network of loaded inputs (no road graph).
+fn default_network(
+    inputs: &regionlink::load::Inputs,
+) -> regionlink::Result<(
+    regionlink::network::Network,
+    regionlink::network::BuildReport,
+)> {
+    let sc = Scenario::default();
+    build_network(
+        &inputs.region,
+        &inputs.links,
+        BuildOptions {
+            params: &inputs.study.network,
+            scenario: &sc,
+            kind: NetworkKind::Combined,
+            roads: None,
+        },
+    )
+}
+
+#[test]
+fn road_graph_times_connectors_direction_and_scc() {
+    let (region, study, g) = toy();
+    let (net, report) = on_roads(&region, &study, &g).unwrap();
     let r = report.roads.as_ref().unwrap();
     assert_eq!(
         (r.nodes_read, r.nodes_kept, r.nodes_dropped, r.components),
@@ -202,18 +233,7 @@ fn a_road_graph_with_no_strongly_connected_part_is_an_error() {
     let (region, study, mut g) = toy();
     g.nodes.truncate(2);
     g.edges = vec![edge(0, 1, Some(1.0), None)];
-    let sc = Scenario::default();
-    let (net, report) = build_network(
-        &region,
-        &[],
-        BuildOptions {
-            params: &study.network,
-            scenario: &sc,
-            kind: NetworkKind::Combined,
-            roads: Some((&g, &study.roads)),
-        },
-    )
-    .unwrap();
+    let (net, report) = on_roads(&region, &study, &g).unwrap();
     // Two singleton components: the first (lowest index) is kept, and both seats snap to it.
     let r = report.roads.unwrap();
     assert_eq!((r.nodes_kept, r.components), (1, 2));
@@ -221,17 +241,7 @@ fn a_road_graph_with_no_strongly_connected_part_is_an_error() {
     assert!(net.node_count() == 3);
     g.nodes.clear();
     g.edges.clear();
-    let err = build_network(
-        &region,
-        &[],
-        BuildOptions {
-            params: &study.network,
-            scenario: &sc,
-            kind: NetworkKind::Combined,
-            roads: Some((&g, &study.roads)),
-        },
-    )
-    .unwrap_err();
+    let err = on_roads(&region, &study, &g).unwrap_err();
     assert_eq!(
         err.to_string(),
         "toy roads: the road graph has no node (or no strongly connected part) to join the units to"
@@ -250,18 +260,7 @@ fn streaming_accessibility_equals_the_matrix_formulas() {
     ] {
         let inputs =
             load_inputs(units.as_deref(), None, None, |_| {}, LoadOptions::default()).unwrap();
-        let sc = Scenario::default();
-        let (net, _) = build_network(
-            &inputs.region,
-            &inputs.links,
-            BuildOptions {
-                params: &inputs.study.network,
-                scenario: &sc,
-                kind: NetworkKind::Combined,
-                roads: None,
-            },
-        )
-        .unwrap();
+        let (net, _) = default_network(&inputs).unwrap();
         let mass: Vec<f64> = inputs
             .region
             .units
@@ -323,18 +322,7 @@ fn streaming_accessibility_equals_the_matrix_formulas() {
 #[test]
 fn cut_off_matches_a_cut_full_matrix() {
     let inputs = load_inputs(None, None, None, |_| {}, LoadOptions::default()).unwrap();
-    let sc = Scenario::default();
-    let (net, _) = build_network(
-        &inputs.region,
-        &inputs.links,
-        BuildOptions {
-            params: &inputs.study.network,
-            scenario: &sc,
-            kind: NetworkKind::Combined,
-            roads: None,
-        },
-    )
-    .unwrap();
+    let (net, _) = default_network(&inputs).unwrap();
     let full = travel_time_matrix(&net, None);
     let cut = travel_time_matrix(&net, Some(Minutes(90.0)));
     let n = full.len() as u32;

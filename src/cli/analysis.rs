@@ -7,7 +7,7 @@ use crate::cli::args::{InputArgs, ScenarioArgs};
 use crate::export::table::{Cell, Table};
 use crate::load::Inputs;
 use crate::measures::access::{
-    AccessRow, AccessSpec, Daily, daily_of, internal_time_min, watt_coefficient,
+    AccessRow, AccessSpec, Daily, daily_of, internal_time_min, matrix_times, watt_coefficient,
 };
 use crate::measures::corridor::{Corridor, corridor};
 use crate::measures::decay::Decay;
@@ -226,13 +226,7 @@ impl Analysis {
         // two networks' times), otherwise streamed from each origin's tree.
         let rows = match (&matrix, a.network) {
             (Some(m), NetworkKind::Composite) => (0..m.len())
-                .map(|i| {
-                    let time = |j: usize| {
-                        m.get(crate::UnitId(i as u32), crate::UnitId(j as u32))
-                            .map(|t| t.0)
-                    };
-                    AccessRow::reduce(i, &time, &spec)
-                })
+                .map(|i| AccessRow::reduce(i, &matrix_times(m, i), &spec))
                 .collect::<crate::Result<Vec<_>>>()?,
             _ => accessibility(&net, &spec, limit.map(crate::Minutes), progress)?,
         };

@@ -220,32 +220,16 @@ pub fn write_csv(
             c.write_record(std::iter::once(code.to_string()).chain((0..n).map(|j| at(i, j))))?;
         }
     } else {
-        let num = |x: f64| format!("{x:.2}");
         match parts {
-            None => c.write_record(["from_code", "to_code", "minutes"])?,
-            Some(_) => c.write_record([
-                "from_code",
-                "to_code",
-                "minutes",
-                "timetable_min",
-                "estimate_min",
-                "penalty_min",
-            ])?,
+            None => c.write_record(&LONG_HEADER[..3])?,
+            Some(_) => c.write_record(LONG_HEADER)?,
         }
         for i in 0..n {
             for j in (0..n).filter(|&j| j != i) {
-                let t = at(i, j);
-                match parts.map(|p| p[i][j]) {
-                    None => c.write_record([codes[i], codes[j], &t])?,
-                    Some(None) => c.write_record([codes[i], codes[j], &t, "", "", ""])?,
-                    Some(Some(p)) => c.write_record([
-                        codes[i],
-                        codes[j],
-                        &t,
-                        &num(p.timetable),
-                        &num(p.estimate),
-                        &num(p.penalty),
-                    ])?,
+                let t = m.get(UnitId(i as u32), UnitId(j as u32));
+                match parts {
+                    None => c.write_record([codes[i], codes[j], &cell(t)])?,
+                    Some(p) => write_long(&mut c, codes[i], codes[j], t, p[i][j])?,
                 }
             }
         }

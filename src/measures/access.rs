@@ -48,8 +48,8 @@ pub fn watt(m: &Matrix, mass: &[f64]) -> Vec<Option<f64>> {
         .collect()
 }
 
-/// Row `i` of a matrix as times (minutes) per destination.
-fn matrix_times(m: &Matrix, i: usize) -> impl Fn(usize) -> Option<f64> + '_ {
+/// Row `i` of a matrix as times (minutes) per destination, the input of the row reductions.
+pub fn matrix_times(m: &Matrix, i: usize) -> impl Fn(usize) -> Option<f64> + '_ {
     move |j| m.get(UnitId(i as u32), UnitId(j as u32)).map(|t| t.0)
 }
 

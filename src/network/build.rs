@@ -162,8 +162,7 @@ pub struct Network {
     nodes: Vec<Node>,
     unit_nodes: Vec<NodeId>,
     offsets: Vec<u32>,
-    heads: Vec<u32>,
-    /// `(arcs[i].minutes, heads[i])` side by side for the search kernel: one cache line
+    /// `(arcs[i].minutes, head of arc i)` side by side for the search kernel: one cache line
     /// serves both.
     packed: Vec<(f64, u32)>,
     arcs: Vec<Arc>,
@@ -268,18 +267,14 @@ impl Network {
                     .then(a.1.link.cmp(&b.1.link))
             });
         }
-        let (heads, arcs): (Vec<u32>, Vec<Arc>) = slots.into_iter().unzip();
+        let packed = slots.iter().map(|(h, a)| (a.minutes, *h)).collect();
+        let arcs = slots.into_iter().map(|(_, a)| a).collect();
         Ok(Network {
             kind,
             nodes,
             unit_nodes,
             offsets,
-            packed: arcs
-                .iter()
-                .zip(&heads)
-                .map(|(a, &h)| (a.minutes, h))
-                .collect(),
-            heads,
+            packed,
             arcs,
             links,
         })
@@ -297,7 +292,7 @@ impl Network {
 
     /// Number of arcs.
     pub fn arc_count(&self) -> usize {
-        self.heads.len()
+        self.arcs.len()
     }
 
     /// Number of units.
@@ -322,7 +317,7 @@ impl Network {
             self.offsets[n.index()] as usize,
             self.offsets[n.index() + 1] as usize,
         );
-        (a..b).map(move |i| (i, NodeId(self.heads[i]), &self.arcs[i]))
+        (a..b).map(move |i| (i, NodeId(self.packed[i].1), &self.arcs[i]))
     }
 
     /// The compact arrays the search kernel scans: per-node offsets into the arc array (length
@@ -335,7 +330,7 @@ impl Network {
     /// The arc with this index and its tail node.
     pub fn arc(&self, i: usize) -> (NodeId, NodeId, &Arc) {
         let tail = self.offsets.partition_point(|&o| o as usize <= i) - 1;
-        (NodeId(tail as u32), NodeId(self.heads[i]), &self.arcs[i])
+        (NodeId(tail as u32), NodeId(self.packed[i].1), &self.arcs[i])
     }
 
     /// The links of the network (curated in service, then generated).
@@ -353,7 +348,7 @@ impl Network {
     /// generation.
     pub fn without(&self, failed: &[LinkId]) -> Network {
         let mut offsets = Vec::with_capacity(self.offsets.len());
-        let mut heads = Vec::with_capacity(self.heads.len());
+        let mut packed = Vec::with_capacity(self.packed.len());
         let mut arcs = Vec::with_capacity(self.arcs.len());
         offsets.push(0u32);
         for n in 0..self.nodes.len() {
@@ -362,22 +357,17 @@ impl Network {
                 if self.arcs[i].link.is_some_and(|l| failed.contains(&l)) {
                     continue;
                 }
-                heads.push(self.heads[i]);
+                packed.push(self.packed[i]);
                 arcs.push(self.arcs[i]);
             }
-            offsets.push(heads.len() as u32);
+            offsets.push(arcs.len() as u32);
         }
         Network {
             kind: self.kind,
             nodes: self.nodes.clone(),
             unit_nodes: self.unit_nodes.clone(),
             offsets,
-            packed: arcs
-                .iter()
-                .zip(&heads)
-                .map(|(a, &h)| (a.minutes, h))
-                .collect(),
-            heads,
+            packed,
             arcs,
             links: self.links.clone(),
         }

@@ -253,10 +253,10 @@ impl Tree<'_> {
         let mut p = TimeParts::default();
         let mut cur = n;
         while let Some(a) = self.pred_arc(cur) {
-            let (tail, _, arc) = self.net.arc(a);
+            let (tail, head, arc) = self.net.arc(a);
             let road = |n: NodeId| matches!(self.net.node(n), Node::Road(_));
             match arc.link {
-                None if road(tail) || road(self.net.arc(a).1) => p.estimate += arc.minutes,
+                None if road(tail) || road(head) => p.estimate += arc.minutes,
                 None => p.penalty += arc.minutes,
                 Some(l) if self.net.link(l).estimate => p.estimate += arc.minutes,
                 Some(_) => p.timetable += arc.minutes,
