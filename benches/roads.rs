@@ -22,7 +22,7 @@ use regionlink::measures::access::AccessSpec;
 use regionlink::measures::decay::Decay;
 use regionlink::measures::par::accessibility;
 use regionlink::network::{BuildOptions, Network, NetworkKind, Scenario, build_network};
-use regionlink::route::Dijkstra;
+use regionlink::route::{Dijkstra, Engine};
 use regionlink::synth::{SynthOptions, generate, write};
 use regionlink::{Minutes, Region, UnitId};
 
@@ -169,7 +169,10 @@ fn access(c: &mut Criterion) {
         g.bench_function(format!("1000_origins_cutoff60_threads{threads}"), |b| {
             b.iter(|| {
                 pool.install(|| {
-                    black_box(accessibility(&net, &spec, Some(Minutes(60.0)), &hidden).unwrap())
+                    black_box(
+                        accessibility(&Engine::Dijkstra(&net), &spec, Some(Minutes(60.0)), &hidden)
+                            .unwrap(),
+                    )
                 })
             })
         });

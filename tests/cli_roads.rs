@@ -206,6 +206,131 @@ fn road_matrix_equals_an_independent_oracle_and_is_thread_independent() {
     assert_eq!(n, 12 * 11);
 }
 
+/// `--engine phast`: the wide road matrix equals the independent oracle and does not depend on
+/// the thread count; `access` equals the Dijkstra run's table; refused with a clear message
+/// where it cannot serve (the long matrix splits times by path; the composite network).
+#[test]
+fn phast_engine_equals_the_oracle_and_dijkstra() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("s");
+    synth(&d, "2500", "12");
+    let inp = inputs(&d);
+    let (codes, want) = oracle(&d);
+    let w1 = dir.path().join("w1.csv");
+    let w2 = dir.path().join("w2.csv");
+    for (threads, out) in [("1", &w1), ("2", &w2)] {
+        let o = ok(&args(
+            &["--threads", threads, "matrix", "--network", "road"],
+            &inp,
+            &[
+                "--wide",
+                "--engine",
+                "phast",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        ));
+        assert!(
+            o.stderr.contains("PHAST: contraction hierarchy of"),
+            "{}",
+            o.stderr
+        );
+    }
+    let a = std::fs::read(&w1).unwrap();
+    assert_eq!(a, std::fs::read(&w2).unwrap(), "1 and 2 threads differ");
+    let mut rdr = csv::Reader::from_reader(a.as_slice());
+    let header: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
+    let mut n = 0;
+    for r in rdr.records() {
+        let r = r.unwrap();
+        let i = codes.iter().position(|c| c == &r[0]).unwrap();
+        for (k, cell) in r.iter().enumerate().skip(1) {
+            let j = codes.iter().position(|c| *c == header[k]).unwrap();
+            let got: f64 = cell.parse().unwrap();
+            if i == j {
+                assert_eq!(got, 0.0);
+                continue;
+            }
+            assert!(
+                (got - want[i][j]).abs() <= 0.005 + 1e-9,
+                "{} → {}: {got} vs oracle {}",
+                codes[i],
+                codes[j],
+                want[i][j]
+            );
+            n += 1;
+        }
+    }
+    assert_eq!(n, 12 * 11);
+    // access: PHAST and Dijkstra print the same table (numbers to their last printed digit).
+    let (p, q) = (dir.path().join("p.csv"), dir.path().join("q.csv"));
+    let o = ok(&args(
+        &["access", "--network", "road"],
+        &inp,
+        &[
+            "--bands",
+            "30,60",
+            "--engine",
+            "phast",
+            "--out",
+            p.to_str().unwrap(),
+        ],
+    ));
+    assert!(o.stdout.contains("times by PHAST"), "{}", o.stdout);
+    let o = ok(&args(
+        &["access", "--network", "road"],
+        &inp,
+        &[
+            "--bands",
+            "30,60",
+            "--engine",
+            "dijkstra",
+            "--out",
+            q.to_str().unwrap(),
+        ],
+    ));
+    assert!(!o.stdout.contains("PHAST"), "{}", o.stdout);
+    let (p, q) = (
+        std::fs::read_to_string(&p).unwrap(),
+        std::fs::read_to_string(&q).unwrap(),
+    );
+    assert_eq!(p.lines().count(), 13);
+    for (lp, lq) in p.lines().zip(q.lines()) {
+        for (x, y) in lp.split(',').zip(lq.split(',')) {
+            match (x.parse::<f64>(), y.parse::<f64>()) {
+                (Ok(a), Ok(b)) => assert!((a - b).abs() <= 0.011, "{x} vs {y}"),
+                _ => assert_eq!(x, y),
+            }
+        }
+    }
+    // Where PHAST cannot serve: exit 1 with the reason.
+    let o = run(&args(
+        &["matrix", "--network", "road"],
+        &inp,
+        &["--engine", "phast"],
+    ));
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("--engine phast gives travel times only"),
+        "{}",
+        o.stderr
+    );
+    let o = run(&args(
+        &["access", "--network", "composite"],
+        &inp,
+        &["--engine", "phast"],
+    ));
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("composite"), "{}", o.stderr);
+    let o = run(&args(
+        &["matrix", "--network", "composite"],
+        &inp,
+        &["--wide", "--engine", "phast"],
+    ));
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("composite"), "{}", o.stderr);
+}
+
 #[test]
 fn synth_is_deterministic_and_access_cut_off_is_consistent() {
     let dir = tempfile::tempdir().unwrap();

@@ -11,7 +11,7 @@ use regionlink::measures::access::{AccessSpec, daily, potential, watt};
 use regionlink::measures::decay::Decay;
 use regionlink::measures::par::{accessibility, travel_time_matrix};
 use regionlink::network::{BuildOptions, NetworkKind, Node, Scenario, build_network};
-use regionlink::route::{Dijkstra, Leg, Matrix};
+use regionlink::route::{Dijkstra, Engine, Leg, Matrix};
 use regionlink::{Minutes, Region, UnitId};
 
 /// Haversine on the mean Earth radius, written out (independent of geo).
@@ -279,7 +279,8 @@ fn streaming_accessibility_equals_the_matrix_formulas() {
         };
         let hidden = indicatif::ProgressBar::hidden();
         for limit in [None, Some(180.0)] {
-            let rows = accessibility(&net, &spec, limit.map(Minutes), &hidden).unwrap();
+            let rows =
+                accessibility(&Engine::Dijkstra(&net), &spec, limit.map(Minutes), &hidden).unwrap();
             let m = travel_time_matrix(&net, limit.map(Minutes));
             let w = watt(&m, &mass);
             let d = daily(&m, &inputs.region, &bands);
@@ -308,12 +309,12 @@ fn streaming_accessibility_equals_the_matrix_formulas() {
             .num_threads(1)
             .build()
             .unwrap()
-            .install(|| accessibility(&net, &spec, None, &hidden).unwrap());
+            .install(|| accessibility(&Engine::Dijkstra(&net), &spec, None, &hidden).unwrap());
         let two = rayon::ThreadPoolBuilder::new()
             .num_threads(2)
             .build()
             .unwrap()
-            .install(|| accessibility(&net, &spec, None, &hidden).unwrap());
+            .install(|| accessibility(&Engine::Dijkstra(&net), &spec, None, &hidden).unwrap());
         assert_eq!(one, two);
     }
 }

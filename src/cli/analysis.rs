@@ -16,7 +16,7 @@ use crate::measures::reach::{CoreTimes, core_times};
 use crate::measures::{Mass, masses};
 use crate::model::Mode;
 use crate::network::{Network, NetworkKind};
-use crate::route::Matrix;
+use crate::route::{EngineKind, Matrix};
 
 /// Options of the measures (each overrides the study's `[measures]` / `bands_min`).
 #[derive(Debug, Clone, Args)]
@@ -58,6 +58,9 @@ fn parse_on_off(s: &str) -> std::result::Result<bool, String> {
     }
 }
 
+/// Why `--engine phast` is refused on the composite network.
+pub const COMPOSITE_NOT_PHAST: &str = "--engine phast: the composite network's times combine two networks' full matrices; use --engine auto or dijkstra";
+
 /// Everything the measure commands show, computed once.
 #[derive(Debug)]
 pub struct Analysis {
@@ -69,6 +72,8 @@ pub struct Analysis {
     pub matrix: Option<Matrix>,
     /// The search cut-off of the accessibility measures, minutes (`access --max-minutes`).
     pub limit: Option<f64>,
+    /// The kernel that computed the accessibility rows ("Dijkstra" or PHAST).
+    pub engine: &'static str,
     /// Times from each core (multi-source).
     pub cores: Vec<CoreTimes>,
     /// The bands, minutes.
@@ -96,7 +101,14 @@ pub struct Analysis {
 impl Analysis {
     /// Compute everything from the options, the unit × unit travel-time matrix included.
     pub fn compute(a: &MeasureArgs) -> Result<Analysis> {
-        Analysis::compute_with(a, true, None, &indicatif::ProgressBar::hidden())
+        Analysis::compute_with(
+            a,
+            true,
+            None,
+            EngineKind::Dijkstra,
+            true,
+            &indicatif::ProgressBar::hidden(),
+        )
     }
 
     /// The travel-time matrix.
@@ -111,13 +123,20 @@ impl Analysis {
 
     /// Compute the accessibility measures (and core times), streaming: each origin's tree is
     /// reduced at once to its row, no matrix is kept (`with_matrix` false), and each search
-    /// stops at `limit` minutes. `progress` counts the origins searched.
+    /// stops at `limit` minutes, with the kernel `engine` chooses (see
+    /// [`crate::cli::prepare_engine`]; notes on stderr unless `quiet`). `progress` counts the
+    /// nodes contracted (PHAST), then the origins searched.
     pub fn compute_with(
         a: &MeasureArgs,
         with_matrix: bool,
         limit: Option<f64>,
+        engine: EngineKind,
+        quiet: bool,
         progress: &indicatif::ProgressBar,
     ) -> Result<Analysis> {
+        if a.network == NetworkKind::Composite && engine == EngineKind::Phast {
+            return Err(crate::Error::Usage(COMPOSITE_NOT_PHAST.into()).into());
+        }
         let inputs = crate::cli::load(&a.input)?;
         let study = &inputs.study;
         let bands = if a.bands.is_empty() {
@@ -224,11 +243,17 @@ impl Analysis {
         };
         // One reduction for every origin: from the matrix for the composite (a combination of
         // two networks' times), otherwise streamed from each origin's tree.
+        let mut phast = false;
         let rows = match (&matrix, a.network) {
             (Some(m), NetworkKind::Composite) => (0..m.len())
                 .map(|i| AccessRow::reduce(i, &matrix_times(m, i), &spec))
                 .collect::<crate::Result<Vec<_>>>()?,
-            _ => accessibility(&net, &spec, limit.map(crate::Minutes), progress)?,
+            _ => {
+                let limit = limit.map(crate::Minutes);
+                let data = crate::cli::prepare_engine(engine, &net, limit, false, quiet, progress)?;
+                phast = data.is_some();
+                accessibility(&crate::cli::engine(&net, &data), &spec, limit, progress)?
+            }
         };
         let w: Vec<Option<f64>> = rows.iter().map(|r| r.watt).collect();
         let watt_coef = watt_coefficient(&w);
@@ -250,6 +275,7 @@ impl Analysis {
             net,
             matrix,
             limit,
+            engine: EngineKind::describe(phast),
             cores,
             bands,
             mass,

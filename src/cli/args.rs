@@ -206,6 +206,11 @@ pub struct MatrixArgs {
     /// Wide format: one row per origin, one column per destination code.
     #[arg(long)]
     pub wide: bool,
+    /// Shortest-path kernel: dijkstra, phast (a contraction hierarchy built once, then one
+    /// sweep per origin; times only, so --wide), or auto (phast for --wide with 500 origins or
+    /// more and no --max-minutes).
+    #[arg(long, value_enum, default_value_t = crate::route::EngineKind::Auto)]
+    pub engine: crate::route::EngineKind,
 }
 
 /// `regionlink route`.

@@ -33,6 +33,11 @@ pub fn run(a: &MatrixArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
         .collect();
     let limit = a.max_minutes.map(crate::Minutes);
     let write: Box<Writer<'_>> = match a.network {
+        NetworkKind::Composite if a.engine == crate::route::EngineKind::Phast => {
+            return Err(
+                crate::Error::Usage(crate::cli::analysis::COMPOSITE_NOT_PHAST.into()).into(),
+            );
+        }
         NetworkKind::Composite => {
             let mut matrix = compute(&inputs, &a.scenario, NetworkKind::Composite)?;
             if let Some(l) = limit {
@@ -58,11 +63,14 @@ pub fn run(a: &MatrixArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
         k => {
             let (net, report) = crate::cli::network(&inputs, &a.scenario, k)?;
             crate::cli::warn_snaps(&report, &inputs.region);
+            let pb = crate::cli::run::progress(quiet, codes.len() as u64);
+            let phast = crate::cli::prepare_engine(a.engine, &net, limit, !a.wide, quiet, &pb)?;
             let codes = codes.clone();
             Box::new(move |w| {
-                let pb = crate::cli::run::progress(quiet, codes.len() as u64);
+                pb.set_length(codes.len() as u64);
                 pb.set_message("origins written");
-                let r = stream_csv(w, &net, limit, &codes, a.wide, &pb);
+                let engine = crate::cli::engine(&net, &phast);
+                let r = stream_csv(w, &engine, limit, &codes, a.wide, &pb);
                 pb.finish_and_clear();
                 r
             })
@@ -87,12 +95,13 @@ type Writer<'a> = dyn FnOnce(&mut dyn Write) -> std::io::Result<()> + 'a;
 /// One origin's row: time and its split per destination.
 type Row = Vec<(Option<crate::Minutes>, Option<TimeParts>)>;
 
-/// Write the matrix of `net` as [`write_csv`] does, searching origins in parallel chunks and
-/// writing each chunk's rows in origin order as soon as it is done; `progress` counts the
-/// origins written.
+/// Write the matrix of the engine's network as [`write_csv`] does, searching origins with
+/// `engine` in parallel chunks and writing each chunk's rows in origin order as soon as it is
+/// done; `progress` counts the origins written. The long format's split of each time needs
+/// paths, so it needs a Dijkstra engine (with PHAST its columns are empty).
 pub fn stream_csv(
     w: &mut dyn Write,
-    net: &crate::network::Network,
+    engine: &crate::route::Engine<'_>,
     limit: Option<crate::Minutes>,
     codes: &[&str],
     wide: bool,
@@ -106,20 +115,21 @@ pub fn stream_csv(
         c.write_record(LONG_HEADER)?;
     }
     let chunk = 32 * rayon::current_num_threads();
+    let net = engine.network();
     crate::measures::par::stream_rows(
-        net,
+        engine,
         limit,
         chunk,
-        |o, tree| -> Row {
+        |o, times| -> Row {
             (0..n as u32)
                 .map(|d| {
                     let node = net.unit_node(UnitId(d));
                     if o.0 == d {
                         (Some(crate::Minutes::ZERO), None)
                     } else if wide {
-                        (tree.time(node), None)
+                        (times.time(node), None)
                     } else {
-                        (tree.time(node), tree.parts(node))
+                        (times.time(node), times.tree().and_then(|t| t.parts(node)))
                     }
                 })
                 .collect()

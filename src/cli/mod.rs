@@ -108,6 +108,65 @@ pub fn network(
     Ok((net, report))
 }
 
+/// A hierarchy and the sweep restricted to the unit nodes, for PHAST runs.
+pub type PhastData = (crate::route::Hierarchy, crate::route::Sweep);
+
+/// Build what `kind` needs for one search per unit of `net`: `None` for Dijkstra, else the
+/// contraction hierarchy (on the rayon pool, counted on `progress` as nodes contracted) and its
+/// sweep restricted to the unit nodes (RPHAST). Notes the choice and its cost on stderr unless
+/// `quiet`.
+///
+/// # Errors
+/// `--engine phast` where it cannot serve ([`crate::route::EngineKind::use_phast`]).
+pub fn prepare_engine(
+    kind: crate::route::EngineKind,
+    net: &Network,
+    limit: Option<crate::Minutes>,
+    needs_paths: bool,
+    quiet: bool,
+    progress: &indicatif::ProgressBar,
+) -> Result<Option<PhastData>> {
+    let origins = net.unit_count();
+    if !kind
+        .use_phast(origins, limit, needs_paths)
+        .map_err(crate::Error::Usage)?
+    {
+        return Ok(None);
+    }
+    let msg = progress.message();
+    progress.set_message("nodes contracted (PHAST preprocessing)");
+    let t = std::time::Instant::now();
+    let h = crate::measures::par::contract(net, progress);
+    let units: Vec<crate::NodeId> = (0..origins as u32)
+        .map(|u| net.unit_node(crate::UnitId(u)))
+        .collect();
+    let sweep = h.restrict(&units);
+    progress.set_message(msg);
+    progress.set_position(0);
+    if !quiet {
+        eprintln!(
+            "regionlink: note: PHAST: contraction hierarchy of {} nodes, {} shortcuts, built in {:.1} s; each origin sweeps {} nodes",
+            h.node_count(),
+            h.shortcut_count(),
+            t.elapsed().as_secs_f64(),
+            sweep.node_count()
+        );
+    }
+    Ok(Some((h, sweep)))
+}
+
+/// The engine over `net`, PHAST when `phast` holds its data.
+pub fn engine<'a>(net: &'a Network, phast: &'a Option<PhastData>) -> crate::route::Engine<'a> {
+    match phast {
+        Some((hierarchy, sweep)) => crate::route::Engine::Phast {
+            net,
+            hierarchy,
+            sweep,
+        },
+        None => crate::route::Engine::Dijkstra(net),
+    }
+}
+
 /// Warn on stderr about seats snapped far from the road graph and road nodes dropped outside
 /// its largest strongly connected component (once per process).
 pub fn warn_snaps(report: &BuildReport, region: &crate::Region) {

@@ -6,7 +6,8 @@ use crate::measures::access::{AccessRow, AccessSpec};
 use crate::measures::centrality::{self, BrandesWorkspace, Centrality, PairWeights};
 use crate::model::{Minutes, UnitId};
 use crate::network::Network;
-use crate::route::{Dijkstra, Matrix, TimeParts, matrix};
+use crate::route::ch::{Eval, NodeMap, Witness};
+use crate::route::{Dijkstra, Engine, Hierarchy, Matrix, TimeParts, Times, matrix};
 
 /// The unit-to-unit travel-time matrix, one shortest-path tree per origin in parallel on the
 /// current rayon pool. Output order is origin order, whatever the thread count.
@@ -41,75 +42,71 @@ pub fn time_parts(net: &Network, limit: Option<Minutes>) -> Vec<Vec<Option<TimeP
         .collect()
 }
 
-/// Accessibility of every unit, one shortest-path tree per origin in parallel, each tree
-/// reduced at once to its [`AccessRow`] (potential per decay, population per band, WATT): memory
-/// is the network plus one search workspace per thread, never origins × nodes or origins ×
-/// units. `limit` prunes each search (units beyond it count as unreached). `progress` counts
-/// the origins searched (its length is set to the number of units). Rows are in unit order,
-/// whatever the thread count.
+/// Accessibility of every unit, one search per origin in parallel with `engine` (Dijkstra or
+/// PHAST), each result reduced at once to its [`AccessRow`] (potential per decay, population
+/// per band, WATT): memory is the network (and hierarchy) plus one workspace per thread, never
+/// origins × nodes or origins × units. `limit` prunes each search (units beyond it count as
+/// unreached). `progress` counts the origins searched (its length is set to the number of
+/// units). Rows are in unit order, whatever the thread count.
 ///
 /// # Errors
 /// A power decay at a zero time ([`AccessRow::reduce`]).
 ///
 /// # Complexity
-/// O(n · ((V + E) log V + n · (decays + bands))) work for n units.
+/// O(n · (search + n · (decays + bands))) work for n units; a search is O((V + E) log V) with
+/// Dijkstra, the upward search plus the sweep with PHAST.
 pub fn accessibility(
-    net: &Network,
+    engine: &Engine<'_>,
     spec: &AccessSpec<'_>,
     limit: Option<Minutes>,
     progress: &indicatif::ProgressBar,
 ) -> crate::Result<Vec<AccessRow>> {
+    let net = engine.network();
     progress.set_length(net.unit_count() as u64);
+    progress.set_position(0);
+    let workspaces = Workspaces::new(|| engine.workspace());
     (0..net.unit_count() as u32)
         .into_par_iter()
-        .map_init(
-            || Dijkstra::new(net.node_count()),
-            |dj, o| {
-                let tree = dj.run(net, &[(net.unit_node(UnitId(o)), Minutes::ZERO)], limit);
-                let time = |j: usize| tree.time(net.unit_node(UnitId(j as u32))).map(|t| t.0);
-                let row = AccessRow::reduce(o as usize, &time, spec);
-                progress.inc(1);
-                row
-            },
-        )
+        .map(|o| {
+            let row = workspaces.with(|ws| {
+                let times = engine.run(ws, &[(net.unit_node(UnitId(o)), Minutes::ZERO)], limit);
+                let time = |j: usize| times.time(net.unit_node(UnitId(j as u32))).map(|t| t.0);
+                AccessRow::reduce(o as usize, &time, spec)
+            });
+            progress.inc(1);
+            row
+        })
         .collect()
 }
 
 /// Stream one row per unit (origin order) to `sink` without holding all rows: origins are
-/// searched in parallel in chunks of `chunk`, and each chunk's rows are handed to `sink` in
-/// order before the next chunk starts. `row` gets the origin's shortest-path tree (pruned at
+/// searched with `engine` in parallel in chunks of `chunk`, and each chunk's rows are handed to
+/// `sink` in order before the next chunk starts. `row` gets the origin's times (pruned at
 /// `limit`). Memory: the network, one workspace per thread and `chunk` rows.
 ///
 /// # Errors
 /// The first error of `sink`.
 pub fn stream_rows<R: Send, E>(
-    net: &Network,
+    engine: &Engine<'_>,
     limit: Option<Minutes>,
     chunk: usize,
-    row: impl Fn(UnitId, &crate::route::Tree<'_>) -> R + Sync,
+    row: impl Fn(UnitId, &Times<'_>) -> R + Sync,
     mut sink: impl FnMut(UnitId, R) -> Result<(), E>,
 ) -> Result<(), E> {
+    let net = engine.network();
     let n = net.unit_count() as u32;
     let chunk = chunk.max(1) as u32;
-    // One workspace per pool thread, kept across chunks (each is only ever locked by its own
-    // thread, so the locks are uncontended).
-    let workspaces: Vec<std::sync::Mutex<Option<Dijkstra>>> = (0..rayon::current_num_threads())
-        .map(|_| std::sync::Mutex::new(None))
-        .collect();
+    let workspaces = Workspaces::new(|| engine.workspace());
     let mut start = 0u32;
     while start < n {
         let end = (start + chunk).min(n);
         let rows: Vec<R> = (start..end)
             .into_par_iter()
             .map(|o| {
-                let slot =
-                    &workspaces[rayon::current_thread_index().unwrap_or(0) % workspaces.len()];
-                let mut guard = slot
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                let dj = guard.get_or_insert_with(|| Dijkstra::new(net.node_count()));
-                let tree = dj.run(net, &[(net.unit_node(UnitId(o)), Minutes::ZERO)], limit);
-                row(UnitId(o), &tree)
+                workspaces.with(|ws| {
+                    let times = engine.run(ws, &[(net.unit_node(UnitId(o)), Minutes::ZERO)], limit);
+                    row(UnitId(o), &times)
+                })
             })
             .collect();
         for (o, r) in (start..end).zip(rows) {
@@ -118,6 +115,58 @@ pub fn stream_rows<R: Send, E>(
         start = end;
     }
     Ok(())
+}
+
+/// One workspace per pool thread, created on first use and kept across parallel calls (each is
+/// only ever locked by its own thread, so the locks are uncontended). `map_init` would instead
+/// build a fresh workspace for every split of every call, costly for node-sized buffers.
+struct Workspaces<T, F> {
+    slots: Vec<std::sync::Mutex<Option<T>>>,
+    init: F,
+}
+
+impl<T: Send, F: Fn() -> T + Sync> Workspaces<T, F> {
+    fn new(init: F) -> Self {
+        Workspaces {
+            slots: (0..rayon::current_num_threads())
+                .map(|_| std::sync::Mutex::new(None))
+                .collect(),
+            init,
+        }
+    }
+
+    /// `f` with the calling thread's workspace.
+    fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
+        let slot = &self.slots[rayon::current_thread_index().unwrap_or(0) % self.slots.len()];
+        let mut guard = slot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(guard.get_or_insert_with(&self.init))
+    }
+}
+
+/// Build the contraction hierarchy of `net` for PHAST ([`crate::route::ch`]), evaluating the
+/// nodes of each round on the current rayon pool. The hierarchy is the same for any thread
+/// count. `progress` counts the nodes contracted.
+pub fn contract(net: &Network, progress: &indicatif::ProgressBar) -> Hierarchy {
+    let map = ParMap(Workspaces::new(|| Witness::new(net.node_count())));
+    Hierarchy::build_with(net, &map, progress)
+}
+
+struct ParMap<F>(Workspaces<Witness, F>);
+
+impl<F: Fn() -> Witness + Sync> NodeMap for ParMap<F> {
+    fn map(&self, nodes: &[u32], f: &(dyn Fn(&mut Witness, u32) -> Eval + Sync)) -> Vec<Eval> {
+        // Chunks of nodes, so that a workspace is locked once per chunk; indexed, so results
+        // come back in node order.
+        nodes
+            .par_chunks(256)
+            .flat_map_iter(|c| {
+                self.0
+                    .with(|ws| c.iter().map(|&v| f(ws, v)).collect::<Vec<_>>())
+            })
+            .collect()
+    }
 }
 
 /// Betweenness, closeness and efficiency ([`crate::measures::centrality`]), one Brandes

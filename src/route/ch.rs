@@ -1,0 +1,752 @@
+//! A contraction hierarchy (Geisberger et al. 2008) and PHAST one-to-all sweeps over it
+//! (Delling, Goldberg, Nowatzyk & Werneck 2011, "PHAST: hardware-accelerated shortest path
+//! trees", *IPDPS*; *J. Parallel Distrib. Comput.* 73 (2013)).
+//!
+//! # How it works
+//! **Preprocessing** ([`Hierarchy::build`]) removes ("contracts") the nodes one by one, least
+//! important first. Removing `v` keeps every shortest time among the remaining nodes by adding
+//! a *shortcut* `u → w` of time `t(u,v) + t(v,w)` for each pair of neighbours whose shortest
+//! path runs through `v` — unless a local search (the *witness search*, which skips `v`) finds
+//! a path `u → w` at most that long. Importance is the greedy "edge difference": shortcuts
+//! added minus arcs removed, plus the number of neighbours already contracted (spreads the
+//! contraction evenly) and the node's depth in the hierarchy, recomputed lazily. The contraction
+//! order is the node's *rank*.
+//!
+//! Every arc and shortcut then goes either **up** (to a higher rank) or **down**. Any shortest
+//! path can be found as an up-part followed by a down-part, so the times from a source are:
+//! 1. a Dijkstra search from the source over up arcs only (a few hundred to a few thousand
+//!    nodes on a road graph), then
+//! 2. one linear **sweep** over all nodes in decreasing rank, each taking the minimum of its
+//!    upward time and, over its incoming down arcs, the tail's (final) time plus the arc's.
+//!
+//! The sweep has no queue and reads its arrays in order, which is why it is several times
+//! faster than Dijkstra on a large graph. When only some nodes' times are wanted (the units of
+//! an accessibility run), [`Hierarchy::restrict`] keeps only the nodes the sweep needs for them
+//! (RPHAST, Delling, Goldberg & Werneck 2011, *ALENEX*), which is smaller again.
+//!
+//! # Exactness
+//! The times are the shortest times of the network — the same as [`crate::route::Dijkstra`]'s,
+//! which is the oracle of the tests — up to floating-point rounding: a shortcut's time is a sum
+//! done in a different order from the search's, so the two can differ in the last bits
+//! (relative 1e-12). Everything here is sequential and deterministic: the same network gives
+//! the same hierarchy, and each sweep's result does not depend on the thread that ran it.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use crate::model::{Minutes, NodeId};
+use crate::network::Network;
+
+/// Nodes a witness search may settle before it gives up (then a shortcut is added, which is
+/// always correct, only larger).
+const SETTLE_LIMIT: usize = 400;
+
+/// A heap key ordering by (time, node): see `dijkstra.rs`.
+#[inline]
+fn key(t: f64, node: u32) -> u128 {
+    (u128::from((t + 0.0).to_bits()) << 32) | u128::from(node)
+}
+
+#[inline]
+fn unkey(k: u128) -> (f64, u32) {
+    (f64::from_bits((k >> 32) as u64), k as u32)
+}
+
+/// A witness-search workspace (a bounded Dijkstra among the remaining nodes), one per thread
+/// of the contraction; see [`Hierarchy::build_with`].
+#[derive(Debug, Clone)]
+pub struct Witness {
+    /// (time, stamp of the time, stamp of "is a target") per node, in one 16-byte record so
+    /// that a relaxation touches one cache line.
+    labels: Vec<(f64, u32, u32)>,
+    generation: u32,
+    heap: BinaryHeap<Reverse<u128>>,
+}
+
+impl Witness {
+    /// A workspace for graphs of `n` nodes.
+    pub fn new(n: usize) -> Self {
+        Witness {
+            labels: vec![(f64::INFINITY, 0, 0); n],
+            generation: 0,
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    /// Times from `s` among the remaining nodes, avoiding `skip` and the nodes of the current
+    /// round, up to `max` minutes and [`SETTLE_LIMIT`] settled nodes; stops early once every
+    /// target (the heads of `targets` other than `s`) is settled. A time found is the time of a
+    /// real path, so it is a valid witness even when the search stopped before settling that
+    /// node.
+    fn run(&mut self, st: &State, s: u32, skip: u32, max: f64, targets: &[(u32, f64)]) {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.labels
+                .iter_mut()
+                .for_each(|l| *l = (f64::INFINITY, 0, 0));
+            self.generation = 1;
+        }
+        let gen_ = self.generation;
+        let labels = &mut self.labels[..];
+        let mut left = 0usize;
+        for &(x, _) in targets {
+            let l = &mut labels[x as usize];
+            if x != s && l.2 != gen_ {
+                l.2 = gen_;
+                left += 1;
+            }
+        }
+        self.heap.clear();
+        labels[s as usize].0 = 0.0;
+        labels[s as usize].1 = gen_;
+        self.heap.push(Reverse(key(0.0, s)));
+        let mut settled = 0;
+        while let Some(Reverse(k)) = self.heap.pop() {
+            let (t, u) = unkey(k);
+            let lu = labels[u as usize];
+            if t > lu.0 {
+                continue;
+            }
+            if t > max || settled >= SETTLE_LIMIT {
+                break;
+            }
+            settled += 1;
+            if lu.2 == gen_ {
+                left -= 1;
+                if left == 0 {
+                    break;
+                }
+            }
+            for &(v, w) in &st.out[u as usize] {
+                let nt = t + w;
+                if v == skip || nt > max || st.in_round[v as usize] {
+                    continue;
+                }
+                let l = &mut labels[v as usize];
+                if l.1 != gen_ || nt < l.0 {
+                    l.0 = nt;
+                    l.1 = gen_;
+                    self.heap.push(Reverse(key(nt, v)));
+                }
+            }
+        }
+    }
+
+    fn get(&self, v: u32) -> f64 {
+        let l = self.labels[v as usize];
+        if l.1 == self.generation {
+            l.0
+        } else {
+            f64::INFINITY
+        }
+    }
+}
+
+/// What contracting one node would do: its priority, and the shortcuts it needs as
+/// (tail, head, minutes).
+#[derive(Debug, Clone, Default)]
+pub struct Eval {
+    priority: i64,
+    shortcuts: Vec<(u32, u32, f64)>,
+}
+
+/// Evaluates nodes in parallel during [`Hierarchy::build_with`]: `map(nodes, f)` returns
+/// `f(workspace, v)` for each `v` of `nodes`, **in the order of `nodes`**, each call with some
+/// [`Witness`] workspace of the mapper's (any one: the result does not depend on it).
+/// `measures::par` implements it with rayon; [`Sequential`] is the one-thread version.
+pub trait NodeMap {
+    /// Apply `f` to every node, results in node order.
+    fn map(&self, nodes: &[u32], f: &(dyn Fn(&mut Witness, u32) -> Eval + Sync)) -> Vec<Eval>;
+}
+
+/// The one-thread [`NodeMap`].
+#[derive(Debug)]
+pub struct Sequential(std::cell::RefCell<Witness>);
+
+impl Sequential {
+    /// A mapper for graphs of `n` nodes.
+    pub fn new(n: usize) -> Self {
+        Sequential(std::cell::RefCell::new(Witness::new(n)))
+    }
+}
+
+impl NodeMap for Sequential {
+    fn map(&self, nodes: &[u32], f: &(dyn Fn(&mut Witness, u32) -> Eval + Sync)) -> Vec<Eval> {
+        let mut ws = self.0.borrow_mut();
+        nodes.iter().map(|&v| f(&mut ws, v)).collect()
+    }
+}
+
+/// The graph while it is being contracted: each remaining node's arcs to and from the other
+/// remaining nodes, and the counters of the priority.
+struct State {
+    out: Vec<Vec<(u32, f64)>>,
+    inn: Vec<Vec<(u32, f64)>>,
+    /// Nodes being contracted in the current round (witness searches avoid them all).
+    in_round: Vec<bool>,
+    /// Neighbours already contracted.
+    deleted: Vec<u32>,
+    /// Depth in the hierarchy: 1 + the deepest contracted neighbour's.
+    depth: Vec<u32>,
+}
+
+impl State {
+    /// Add the arc `u → v`, or lower the time of the one there; whether anything changed.
+    fn add(&mut self, u: u32, v: u32, w: f64) -> bool {
+        if let Some(e) = self.out[u as usize].iter_mut().find(|e| e.0 == v) {
+            if w < e.1 {
+                e.1 = w;
+                if let Some(f) = self.inn[v as usize].iter_mut().find(|e| e.0 == u) {
+                    f.1 = w;
+                }
+                return true;
+            }
+            return false;
+        }
+        self.out[u as usize].push((v, w));
+        self.inn[v as usize].push((u, w));
+        true
+    }
+
+    /// The shortcuts that contracting `v` needs and its priority (lower is contracted
+    /// first): twice the edge difference (shortcuts added − arcs removed), plus the contracted
+    /// neighbours and the depth, which spread the contraction evenly over the graph.
+    fn evaluate(&self, ws: &mut Witness, v: u32) -> Eval {
+        let vi = v as usize;
+        let outs = &self.out[vi];
+        let mut shortcuts = Vec::new();
+        if !outs.is_empty() {
+            for &(u, wu) in &self.inn[vi] {
+                let max = outs
+                    .iter()
+                    .filter(|e| e.0 != u)
+                    .map(|e| wu + e.1)
+                    .fold(f64::NEG_INFINITY, f64::max);
+                if max == f64::NEG_INFINITY {
+                    continue;
+                }
+                ws.run(self, u, v, max, outs);
+                for &(x, wx) in outs {
+                    let via = wu + wx;
+                    if x != u && ws.get(x) > via {
+                        shortcuts.push((u, x, via));
+                    }
+                }
+            }
+        }
+        let removed = (outs.len() + self.inn[vi].len()) as i64;
+        Eval {
+            priority: 2 * (shortcuts.len() as i64 - removed)
+                + i64::from(self.deleted[vi])
+                + i64::from(self.depth[vi]),
+            shortcuts,
+        }
+    }
+}
+
+fn remove(list: &mut Vec<(u32, f64)>, v: u32) {
+    if let Some(i) = list.iter().position(|e| e.0 == v) {
+        list.swap_remove(i);
+    }
+}
+
+/// A sweep over (some of) the hierarchy's nodes in decreasing rank: for each, its incoming
+/// down arcs, the tails numbered within the sweep. See [`Hierarchy::restrict`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sweep {
+    /// The hierarchy position (see [`Hierarchy`]) of each node of the sweep, ascending.
+    nodes: Vec<u32>,
+    offsets: Vec<u32>,
+    /// (minutes, tail's index in the sweep), grouped by head.
+    arcs: Vec<(f64, u32)>,
+    /// The sweep index of each network node, or `u32::MAX` when not in the sweep.
+    index: Vec<u32>,
+}
+
+impl Sweep {
+    /// Nodes swept.
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Down arcs scanned.
+    pub fn arc_count(&self) -> usize {
+        self.arcs.len()
+    }
+
+    /// Whether the times of network node `n` are computed by this sweep.
+    pub fn contains(&self, n: NodeId) -> bool {
+        self.index.get(n.index()).is_some_and(|&i| i != u32::MAX)
+    }
+}
+
+/// A contraction hierarchy of a [`Network`], ready for PHAST sweeps.
+///
+/// Nodes are renumbered by decreasing rank ("positions": the most important node is 0), so
+/// that up arcs go to lower positions and the sweep runs over positions in increasing order.
+///
+/// # Examples
+/// ```
+/// # use regionlink::route::{Dijkstra, Hierarchy, Phast};
+/// # use regionlink::network::{Network, Node, Arc, NetworkKind};
+/// # use regionlink::{Minutes, UnitId};
+/// # use petgraph::graph::DiGraph;
+/// // a ring 0 → 1 → 2 → 3 → 0 of 1, 2, 3, 4 minutes
+/// let mut g = DiGraph::new();
+/// let n: Vec<_> = (0..4).map(|i| g.add_node(Node::Unit(UnitId(i)))).collect();
+/// for (a, b, t) in [(0, 1, 1.0), (1, 2, 2.0), (2, 3, 3.0), (3, 0, 4.0)] {
+///     g.add_edge(n[a], n[b], Arc { minutes: t, link: None });
+/// }
+/// let net = Network::freeze(&g, vec![], NetworkKind::Combined)?;
+/// let h = Hierarchy::build(&net, &indicatif::ProgressBar::hidden());
+/// let mut ph = Phast::new(&h);
+/// let times = ph.run(&h, h.full(), &[(net.unit_node(UnitId(1)), Minutes(0.0))], None);
+/// // 1 → 2 → 3 → 0: 2 + 3 + 4
+/// assert_eq!(times.time(net.unit_node(UnitId(0))), Some(Minutes(9.0)));
+/// # Ok::<(), regionlink::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hierarchy {
+    /// The position of each network node.
+    pos: Vec<u32>,
+    up_offsets: Vec<u32>,
+    /// (minutes, head position), grouped by tail position.
+    up: Vec<(f64, u32)>,
+    /// The sweep over every node.
+    full: Sweep,
+    shortcuts: usize,
+}
+
+impl Hierarchy {
+    /// Contract every node of `net` on one thread: [`Hierarchy::build_with`] and
+    /// [`Sequential`].
+    pub fn build(net: &Network, progress: &indicatif::ProgressBar) -> Hierarchy {
+        Hierarchy::build_with(net, &Sequential::new(net.node_count()), progress)
+    }
+
+    /// Contract every node of `net`, evaluating nodes with `map` (in parallel with
+    /// `measures::par::contract`). `progress` counts the nodes contracted (its length is set to
+    /// the node count).
+    ///
+    /// The contraction goes in rounds. Each round takes every remaining node whose (priority,
+    /// id) is lower than all its remaining neighbours' — an independent set — works out all
+    /// their shortcuts at once with witness searches that avoid every node of the round, then
+    /// removes them and adds the shortcuts, in id order. Keeping the round's nodes out of each
+    /// other's witnesses is what makes removing them together exact: a shortest path through
+    /// several of them can be rerouted around each one by its shortcut or by a witness that
+    /// uses none of them. The result depends only on the network, not on the thread count.
+    ///
+    /// # Complexity
+    /// Heuristic: about 10 s per million road nodes on one thread here (see the README's
+    /// benchmarks); memory a few times the network's.
+    pub fn build_with(
+        net: &Network,
+        map: &dyn NodeMap,
+        progress: &indicatif::ProgressBar,
+    ) -> Hierarchy {
+        let n = net.node_count();
+        progress.set_length(n as u64);
+        let (offsets, arcs) = net.csr();
+        let mut st = State {
+            out: vec![Vec::new(); n],
+            inn: vec![Vec::new(); n],
+            in_round: vec![false; n],
+            deleted: vec![0; n],
+            depth: vec![0; n],
+        };
+        for u in 0..n {
+            for &(w, v) in &arcs[offsets[u] as usize..offsets[u + 1] as usize] {
+                if v as usize != u {
+                    st.add(u as u32, v, w);
+                }
+            }
+        }
+        let all: Vec<u32> = (0..n as u32).collect();
+        let mut prio: Vec<i64> = map
+            .map(&all, &|ws, v| {
+                let mut e = st.evaluate(ws, v);
+                e.shortcuts = Vec::new();
+                e
+            })
+            .into_iter()
+            .map(|e| e.priority)
+            .collect();
+        let mut remaining = all;
+        let mut rank = vec![0u32; n];
+        let mut done = vec![false; n];
+        let mut next_rank = 0u32;
+        // (tail, head, minutes) in network numbering.
+        let mut up: Vec<(u32, u32, f64)> = Vec::with_capacity(arcs.len());
+        let mut down: Vec<(u32, u32, f64)> = Vec::with_capacity(arcs.len());
+        let mut shortcut_count = 0usize;
+        let mut touched: Vec<u32> = Vec::new();
+        while !remaining.is_empty() {
+            // The round: local minima of (priority, id).
+            let round: Vec<u32> = remaining
+                .iter()
+                .copied()
+                .filter(|&v| {
+                    let k = (prio[v as usize], v);
+                    let vi = v as usize;
+                    let nb = |x: usize| st.out[x].iter().chain(&st.inn[x]).map(|e| e.0);
+                    nb(vi).all(|x| {
+                        k < (prio[x as usize], x)
+                            && nb(x as usize).all(|y| y == v || k < (prio[y as usize], y))
+                    })
+                })
+                .collect();
+            for &v in &round {
+                st.in_round[v as usize] = true;
+            }
+            let evals = map.map(&round, &|ws, v| st.evaluate(ws, v));
+            touched.clear();
+            for (&v, e) in round.iter().zip(evals) {
+                let vi = v as usize;
+                rank[vi] = next_rank;
+                next_rank += 1;
+                let outs = std::mem::take(&mut st.out[vi]);
+                let ins = std::mem::take(&mut st.inn[vi]);
+                for &(x, w) in &outs {
+                    up.push((v, x, w));
+                    remove(&mut st.inn[x as usize], v);
+                    touched.push(x);
+                }
+                for &(u, w) in &ins {
+                    down.push((u, v, w));
+                    remove(&mut st.out[u as usize], v);
+                    touched.push(u);
+                }
+                for (u, x, w) in e.shortcuts {
+                    if st.add(u, x, w) {
+                        shortcut_count += 1;
+                    }
+                }
+                for &x in outs.iter().chain(&ins).map(|(x, _)| x) {
+                    let xi = x as usize;
+                    st.deleted[xi] += 1;
+                    st.depth[xi] = st.depth[xi].max(st.depth[vi] + 1);
+                }
+                st.in_round[vi] = false;
+            }
+            progress.inc(round.len() as u64);
+            for &v in &round {
+                done[v as usize] = true;
+            }
+            remaining.retain(|&v| !done[v as usize]);
+            touched.sort_unstable();
+            touched.dedup();
+            let fresh = map.map(&touched, &|ws, v| {
+                let mut e = st.evaluate(ws, v);
+                e.shortcuts = Vec::new();
+                e
+            });
+            for (&x, e) in touched.iter().zip(fresh) {
+                prio[x as usize] = e.priority;
+            }
+        }
+        // Positions: decreasing rank.
+        let pos: Vec<u32> = rank.iter().map(|&r| n as u32 - 1 - r).collect();
+        let csr = |list: Vec<(u32, u32, f64)>, by_tail: bool| {
+            let mut offsets = vec![0u32; n + 1];
+            for &(t, h, _) in &list {
+                let k = if by_tail { t } else { h };
+                offsets[pos[k as usize] as usize + 1] += 1;
+            }
+            for i in 0..n {
+                offsets[i + 1] += offsets[i];
+            }
+            let mut fill = offsets.clone();
+            let mut out = vec![(0.0, 0u32); list.len()];
+            for (t, h, w) in list {
+                let (k, other) = if by_tail { (t, h) } else { (h, t) };
+                let slot = &mut fill[pos[k as usize] as usize];
+                out[*slot as usize] = (w, pos[other as usize]);
+                *slot += 1;
+            }
+            // A fixed order within each node (the contraction already is deterministic; this
+            // also makes the sweep's reads ascend).
+            for i in 0..n {
+                out[offsets[i] as usize..offsets[i + 1] as usize]
+                    .sort_by(|a, b| a.1.cmp(&b.1).then(a.0.total_cmp(&b.0)));
+            }
+            (offsets, out)
+        };
+        let (up_offsets, up) = csr(up, true);
+        let (down_offsets, down) = csr(down, false);
+        let full = Sweep {
+            nodes: (0..n as u32).collect(),
+            offsets: down_offsets,
+            arcs: down,
+            index: pos.clone(),
+        };
+        Hierarchy {
+            pos,
+            up_offsets,
+            up,
+            full,
+            shortcuts: shortcut_count,
+        }
+    }
+
+    /// Nodes.
+    pub fn node_count(&self) -> usize {
+        self.pos.len()
+    }
+
+    /// Shortcuts added by the contraction.
+    pub fn shortcut_count(&self) -> usize {
+        self.shortcuts
+    }
+
+    /// Up arcs (original and shortcuts).
+    pub fn up_arc_count(&self) -> usize {
+        self.up.len()
+    }
+
+    /// The sweep over every node (times to all nodes).
+    pub fn full(&self) -> &Sweep {
+        &self.full
+    }
+
+    /// The sweep restricted to what the times of `targets` need (RPHAST): the targets and every
+    /// node from which a target is reached by down arcs. Its times are right for the targets;
+    /// other nodes have no time.
+    ///
+    /// # Complexity
+    /// O(size of the result).
+    pub fn restrict(&self, targets: &[NodeId]) -> Sweep {
+        let n = self.pos.len();
+        let full = &self.full;
+        let mut marked = vec![false; n];
+        let mut stack: Vec<u32> = Vec::new();
+        for t in targets {
+            let p = self.pos[t.index()];
+            if !marked[p as usize] {
+                marked[p as usize] = true;
+                stack.push(p);
+            }
+        }
+        while let Some(p) = stack.pop() {
+            let (a, b) = (
+                full.offsets[p as usize] as usize,
+                full.offsets[p as usize + 1] as usize,
+            );
+            for &(_, t) in &full.arcs[a..b] {
+                if !marked[t as usize] {
+                    marked[t as usize] = true;
+                    stack.push(t);
+                }
+            }
+        }
+        let nodes: Vec<u32> = (0..n as u32).filter(|&p| marked[p as usize]).collect();
+        let mut local = vec![u32::MAX; n];
+        for (i, &p) in nodes.iter().enumerate() {
+            local[p as usize] = i as u32;
+        }
+        let mut offsets = Vec::with_capacity(nodes.len() + 1);
+        offsets.push(0u32);
+        let mut arcs = Vec::new();
+        for &p in &nodes {
+            let (a, b) = (
+                full.offsets[p as usize] as usize,
+                full.offsets[p as usize + 1] as usize,
+            );
+            arcs.extend(full.arcs[a..b].iter().map(|&(w, t)| (w, local[t as usize])));
+            offsets.push(arcs.len() as u32);
+        }
+        let index = self.pos.iter().map(|&p| local[p as usize]).collect();
+        Sweep {
+            nodes,
+            offsets,
+            arcs,
+            index,
+        }
+    }
+}
+
+/// A reusable PHAST workspace for one hierarchy: the upward search's labels and the sweep's
+/// times.
+#[derive(Debug, Clone)]
+pub struct Phast {
+    up_dist: Vec<f64>,
+    up_stamp: Vec<u32>,
+    generation: u32,
+    heap: BinaryHeap<Reverse<u128>>,
+    dist: Vec<f64>,
+}
+
+impl Phast {
+    /// A workspace for `h`.
+    pub fn new(h: &Hierarchy) -> Self {
+        let n = h.node_count();
+        Phast {
+            up_dist: vec![f64::INFINITY; n],
+            up_stamp: vec![0; n],
+            generation: 0,
+            heap: BinaryHeap::new(),
+            dist: Vec::new(),
+        }
+    }
+
+    /// Shortest times from `sources` (network nodes, each with a start offset ≥ 0 minutes) to
+    /// the nodes of `sweep` (from [`Hierarchy::full`] or [`Hierarchy::restrict`] of `h`); times
+    /// above `limit` count as unreached.
+    ///
+    /// # Complexity
+    /// The upward search (small) plus O(nodes + arcs) of the sweep.
+    pub fn run<'a>(
+        &'a mut self,
+        h: &'a Hierarchy,
+        sweep: &'a Sweep,
+        sources: &[(NodeId, Minutes)],
+        limit: Option<Minutes>,
+    ) -> PhastTimes<'a> {
+        assert!(
+            h.node_count() <= self.up_dist.len(),
+            "workspace smaller than the hierarchy"
+        );
+        let limit = limit.map_or(f64::INFINITY, |m| m.0);
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.up_stamp.iter_mut().for_each(|s| *s = 0);
+            self.generation = 1;
+        }
+        let g = self.generation;
+        // 1. Upward search.
+        self.heap.clear();
+        for &(s, t0) in sources {
+            let p = h.pos[s.index()] as usize;
+            if t0.0 <= limit && (self.up_stamp[p] != g || t0.0 < self.up_dist[p]) {
+                self.up_dist[p] = t0.0;
+                self.up_stamp[p] = g;
+                self.heap.push(Reverse(key(t0.0, p as u32)));
+            }
+        }
+        while let Some(Reverse(k)) = self.heap.pop() {
+            let (t, u) = unkey(k);
+            if t > self.up_dist[u as usize] {
+                continue;
+            }
+            let (a, b) = (
+                h.up_offsets[u as usize] as usize,
+                h.up_offsets[u as usize + 1] as usize,
+            );
+            for &(w, v) in &h.up[a..b] {
+                let nt = t + w;
+                let vi = v as usize;
+                if nt <= limit && (self.up_stamp[vi] != g || nt < self.up_dist[vi]) {
+                    self.up_dist[vi] = nt;
+                    self.up_stamp[vi] = g;
+                    self.heap.push(Reverse(key(nt, v)));
+                }
+            }
+        }
+        // 2. The sweep, in increasing position = decreasing rank: every tail is final.
+        self.dist.clear();
+        self.dist.resize(sweep.nodes.len(), f64::INFINITY);
+        let dist = &mut self.dist[..];
+        for (i, &p) in sweep.nodes.iter().enumerate() {
+            let p = p as usize;
+            let mut d = if self.up_stamp[p] == g {
+                self.up_dist[p]
+            } else {
+                f64::INFINITY
+            };
+            let (a, b) = (sweep.offsets[i] as usize, sweep.offsets[i + 1] as usize);
+            for &(w, t) in &sweep.arcs[a..b] {
+                let c = dist[t as usize] + w;
+                if c < d {
+                    d = c;
+                }
+            }
+            dist[i] = d;
+        }
+        PhastTimes {
+            dist: &self.dist,
+            sweep,
+            limit,
+        }
+    }
+}
+
+/// The result of one [`Phast::run`], borrowed from the workspace.
+#[derive(Debug)]
+pub struct PhastTimes<'a> {
+    dist: &'a [f64],
+    sweep: &'a Sweep,
+    limit: f64,
+}
+
+impl PhastTimes<'_> {
+    /// The shortest time to `n`; `None` when unreachable, beyond the limit, or not in the
+    /// sweep (a restricted sweep has times for its targets only).
+    #[inline]
+    pub fn time(&self, n: NodeId) -> Option<Minutes> {
+        let i = *self.sweep.index.get(n.index())?;
+        let d = *self.dist.get(i as usize)?;
+        // `limit` is finite or +∞; an unreached node's +∞ passes neither test.
+        (d <= self.limit && d.is_finite()).then_some(Minutes(d))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::{Arc, NetworkKind, Node};
+    use crate::route::Dijkstra;
+    use proptest::prelude::*;
+
+    /// A network of `n` nodes from (tail, head, time step) triples; times are multiples of
+    /// 1.5 minutes (0 included), so sums are exact and ties are many — the hard cases for
+    /// witnesses.
+    fn net_of(n: u32, arcs: &[(u32, u32, u8)]) -> Network {
+        let nodes = (0..n).map(|i| Node::Unit(crate::UnitId(i))).collect();
+        let arcs = arcs
+            .iter()
+            .map(|&(a, b, t)| {
+                (
+                    a % n,
+                    b % n,
+                    Arc {
+                        minutes: f64::from(t) * 1.5,
+                        link: None,
+                    },
+                )
+            })
+            .collect();
+        Network::from_arcs(nodes, arcs, vec![], NetworkKind::Combined).expect("valid")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// Full and restricted sweeps give Dijkstra's times, from every source and with a limit.
+        #[test]
+        fn phast_equals_dijkstra(
+            n in 1u32..40,
+            arcs in proptest::collection::vec((0u32..40, 0u32..40, 0u8..6), 0..160),
+            targets in proptest::collection::vec(0u32..40, 1..6),
+            limit in proptest::option::of(0u8..20),
+        ) {
+            let net = net_of(n, &arcs);
+            let h = Hierarchy::build(&net, &indicatif::ProgressBar::hidden());
+            let targets: Vec<NodeId> = targets.iter().map(|&t| NodeId(t % n)).collect();
+            let sub = h.restrict(&targets);
+            let limit = limit.map(|l| Minutes(f64::from(l)));
+            let mut ph = Phast::new(&h);
+            let mut dj = Dijkstra::new(net.node_count());
+            for s in 0..n {
+                let src = [(NodeId(s), Minutes::ZERO)];
+                let tree = dj.run(&net, &src, limit);
+                let want: Vec<_> = (0..n).map(|v| tree.time(NodeId(v))).collect();
+                let got = ph.run(&h, h.full(), &src, limit);
+                for v in 0..n {
+                    prop_assert_eq!(got.time(NodeId(v)), want[v as usize], "{}→{}", s, v);
+                }
+                let got = ph.run(&h, &sub, &src, limit);
+                for t in &targets {
+                    prop_assert_eq!(got.time(*t), want[t.index()], "{}→{} restricted", s, t.0);
+                }
+            }
+        }
+    }
+}
