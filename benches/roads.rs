@@ -1,10 +1,14 @@
 //! Benchmarks at road-network scale on generated data (`regionlink::synth`, the graphs of
 //! `regionlink synth --nodes N --seed 1`):
 //! - `tree/<n>`: one full shortest-path tree from a central unit, regionlink's kernel against
-//!   `petgraph::algo::dijkstra` on the same arcs, 100k and 1M road nodes;
+//!   `petgraph::algo::dijkstra` on the same arcs, 100k and 1M road nodes; the same times by a
+//!   PHAST sweep over a contraction hierarchy (`phast`: all nodes; `rphast_units`: the sweep
+//!   restricted to the unit nodes, as `access` runs it); `contract` builds the hierarchy
+//!   (100k only: at 1M one build takes ~30 s, timed on the CLI instead);
 //! - `build/<n>`: joining the road graph to the units (largest SCC, snapping, CSR freeze);
-//! - `access_1m`: accessibility of 1000 origins (potential with two decays + population in three
-//!   bands + WATT) over 1M road nodes, with a 60-minute cut-off on 1 and 2 threads, and without;
+//! - `access_1m`: accessibility of 1000 origins (potential with two decays + population in two
+//!   bands + WATT) over 1M road nodes: Dijkstra with a 60-minute cut-off, and PHAST without a
+//!   cut-off (hierarchy built beforehand), on 1 and 2 threads;
 //!
 //! Run with `cargo bench --bench roads` (filter with e.g. `-- tree/1000000`); CI only compiles
 //! it. The 1M graph takes about half a minute to generate, write and read back first.
@@ -20,11 +24,11 @@ use regionlink::load::roads::{RoadGraph, load_roads};
 use regionlink::load::{LoadOptions, Study, load_inputs};
 use regionlink::measures::access::AccessSpec;
 use regionlink::measures::decay::Decay;
-use regionlink::measures::par::accessibility;
+use regionlink::measures::par::{accessibility, contract};
 use regionlink::network::{BuildOptions, Network, NetworkKind, Scenario, build_network};
-use regionlink::route::{Dijkstra, Engine};
+use regionlink::route::{Dijkstra, Engine, Phast};
 use regionlink::synth::{SynthOptions, generate, write};
-use regionlink::{Minutes, Region, UnitId};
+use regionlink::{Minutes, NodeId, Region, UnitId};
 
 struct Setup {
     _dir: tempfile::TempDir,
@@ -138,6 +142,31 @@ fn trees(c: &mut Criterion) {
             })
         });
         g.bench_function("build", |b| b.iter(|| black_box(network(&s))));
+        let hidden = indicatif::ProgressBar::hidden();
+        let h = contract(&net, &hidden);
+        let units: Vec<NodeId> = (0..net.unit_count() as u32)
+            .map(|u| net.unit_node(UnitId(u)))
+            .collect();
+        let sub = h.restrict(&units);
+        let mut ph = Phast::new(&h);
+        g.bench_function("phast", |b| {
+            b.iter(|| {
+                let t = ph.run(&h, h.full(), &[(source, Minutes::ZERO)], None);
+                black_box(t.time(net.unit_node(UnitId(0))));
+            })
+        });
+        g.bench_function("rphast_units", |b| {
+            b.iter(|| {
+                let t = ph.run(&h, &sub, &[(source, Minutes::ZERO)], None);
+                black_box(t.time(net.unit_node(UnitId(0))));
+            })
+        });
+        if n <= 100_000 {
+            g.sample_size(10);
+            g.bench_function("contract", |b| {
+                b.iter(|| black_box(contract(&net, &hidden)))
+            });
+        }
         g.finish();
     }
 }
@@ -174,6 +203,27 @@ fn access(c: &mut Criterion) {
                             .unwrap(),
                     )
                 })
+            })
+        });
+    }
+    let h = contract(&net, &hidden);
+    let units: Vec<NodeId> = (0..net.unit_count() as u32)
+        .map(|u| net.unit_node(UnitId(u)))
+        .collect();
+    let sweep = h.restrict(&units);
+    let engine = Engine::Phast {
+        net: &net,
+        hierarchy: &h,
+        sweep: &sweep,
+    };
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        g.bench_function(format!("1000_origins_phast_threads{threads}"), |b| {
+            b.iter(|| {
+                pool.install(|| black_box(accessibility(&engine, &spec, None, &hidden).unwrap()))
             })
         });
     }
