@@ -167,6 +167,15 @@ impl<F: Fn() -> Witness + Sync> NodeMap for ParMap<F> {
             })
             .collect()
     }
+
+    fn filter(&self, nodes: &[u32], f: &(dyn Fn(u32) -> bool + Sync)) -> Vec<u32> {
+        nodes
+            .par_iter()
+            .with_min_len(1024)
+            .copied()
+            .filter(|&v| f(v))
+            .collect()
+    }
 }
 
 /// Betweenness, closeness and efficiency ([`crate::measures::centrality`]), one Brandes

@@ -172,6 +172,11 @@ pub struct Eval {
 pub trait NodeMap {
     /// Apply `f` to every node, results in node order.
     fn map(&self, nodes: &[u32], f: &(dyn Fn(&mut Witness, u32) -> Eval + Sync)) -> Vec<Eval>;
+
+    /// The nodes for which `f` holds, in node order.
+    fn filter(&self, nodes: &[u32], f: &(dyn Fn(u32) -> bool + Sync)) -> Vec<u32> {
+        nodes.iter().copied().filter(|&v| f(v)).collect()
+    }
 }
 
 /// The one-thread [`NodeMap`].
@@ -402,19 +407,14 @@ impl Hierarchy {
         let mut touched: Vec<u32> = Vec::new();
         while !remaining.is_empty() {
             // The round: local minima of (priority, id).
-            let round: Vec<u32> = remaining
-                .iter()
-                .copied()
-                .filter(|&v| {
-                    let k = (prio[v as usize], v);
-                    let vi = v as usize;
-                    let nb = |x: usize| st.out[x].iter().chain(&st.inn[x]).map(|e| e.0);
-                    nb(vi).all(|x| {
-                        k < (prio[x as usize], x)
-                            && nb(x as usize).all(|y| y == v || k < (prio[y as usize], y))
-                    })
+            let round: Vec<u32> = map.filter(&remaining, &|v| {
+                let k = (prio[v as usize], v);
+                let nb = |x: usize| st.out[x].iter().chain(&st.inn[x]).map(|e| e.0);
+                nb(v as usize).all(|x| {
+                    k < (prio[x as usize], x)
+                        && nb(x as usize).all(|y| y == v || k < (prio[y as usize], y))
                 })
-                .collect();
+            });
             for &v in &round {
                 st.in_round[v as usize] = true;
             }
