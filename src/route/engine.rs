@@ -10,8 +10,8 @@ use crate::route::dijkstra::{Dijkstra, Tree};
 /// Which kernel computes the times of a many-origin run (`access`, `matrix`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum EngineKind {
-    /// PHAST when it pays off: at least [`AUTO_MIN_ORIGINS`] origins, no cut-off and no paths
-    /// needed; Dijkstra otherwise.
+    /// PHAST when it pays off (500 origins or more, no cut-off, no paths needed), Dijkstra
+    /// otherwise.
     #[default]
     Auto,
     /// Plain Dijkstra, one search per origin (the reference).
