@@ -464,6 +464,9 @@ impl Hierarchy {
                 prio[x as usize] = e.priority;
             }
         }
+        // The remaining graph is empty but its lists keep their capacity: free it before the
+        // final arrays are built (a third of the peak memory on a road graph).
+        drop(st);
         // Positions: decreasing rank.
         let pos: Vec<u32> = rank.iter().map(|&r| n as u32 - 1 - r).collect();
         let csr = |list: Vec<(u32, u32, f64)>, by_tail: bool| {
