@@ -193,3 +193,33 @@ fn hierarchy_and_rows_do_not_depend_on_the_thread_count() {
     }
     assert!(counted > 0);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+    /// On random graphs with arbitrary float times (zero, tiny, ordinary), the hierarchy
+    /// contracted on 3 threads is the one-thread hierarchy, array for array.
+    #[test]
+    fn contraction_is_thread_independent(
+        n in 1u32..200,
+        arcs in proptest::collection::vec(
+            (0u32..200, 0u32..200, proptest::prop_oneof![
+                proptest::strategy::Just(0.0),
+                0.0f64..1e-3,
+                0.0f64..10.0,
+            ]),
+            0..900,
+        ),
+    ) {
+        use regionlink::network::{Arc, Node};
+        let nodes = (0..n).map(|i| Node::Unit(UnitId(i))).collect();
+        let arcs = arcs
+            .iter()
+            .map(|&(a, b, t)| (a % n, b % n, Arc { minutes: t, link: None }))
+            .collect();
+        let net = Network::from_arcs(nodes, arcs, vec![], NetworkKind::Combined).unwrap();
+        let hidden = indicatif::ProgressBar::hidden();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        let h3 = pool.install(|| contract(&net, &hidden));
+        proptest::prop_assert!(h3 == Hierarchy::build(&net, &hidden));
+    }
+}

@@ -24,6 +24,12 @@ pub fn run(a: &MatrixArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
         ))
         .into());
     }
+    let limit = a.max_minutes.map(crate::Minutes);
+    // Refuse `--engine phast` on the long format before loading anything (a large road graph
+    // takes a while to load).
+    a.engine
+        .use_phast(0, limit, !a.wide)
+        .map_err(crate::Error::Usage)?;
     let inputs = crate::cli::load(&a.input)?;
     let codes: Vec<&str> = inputs
         .region
@@ -31,7 +37,6 @@ pub fn run(a: &MatrixArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
         .iter()
         .map(|u| u.code.as_str())
         .collect();
-    let limit = a.max_minutes.map(crate::Minutes);
     let write: Box<Writer<'_>> = match a.network {
         NetworkKind::Composite if a.engine == crate::route::EngineKind::Phast => {
             return Err(

@@ -287,7 +287,7 @@ pub fn run_access(cmd: &AccessCmd, quiet: bool, out: &mut dyn Write) -> Result<(
     if a.engine != EngineKind::describe(false) {
         writeln!(
             out,
-            "times by {} (equal to Dijkstra's up to floating-point rounding, ~1e-12 min)",
+            "times by {} (equal to Dijkstra's up to floating-point rounding, ~1e-12 min, which can only matter for a time exactly on a band edge)",
             a.engine
         )?;
     }

@@ -144,13 +144,17 @@ pub fn prepare_engine(
     progress.set_message(msg);
     progress.set_position(0);
     if !quiet {
-        eprintln!(
-            "regionlink: note: PHAST: contraction hierarchy of {} nodes, {} shortcuts, built in {:.1} s; each origin sweeps {} nodes",
-            h.node_count(),
-            h.shortcut_count(),
-            t.elapsed().as_secs_f64(),
-            sweep.node_count()
-        );
+        // Above the progress bar, not through it.
+        progress.suspend(|| {
+            eprintln!(
+                "regionlink: note: PHAST: contraction hierarchy of {} nodes, {} shortcuts in {} rounds, built in {:.1} s; each origin sweeps {} nodes",
+                h.node_count(),
+                h.shortcut_count(),
+                h.rounds(),
+                t.elapsed().as_secs_f64(),
+                sweep.node_count()
+            )
+        });
     }
     Ok(Some((h, sweep)))
 }

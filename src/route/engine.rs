@@ -21,8 +21,9 @@ pub enum EngineKind {
 }
 
 /// The fewest origins for which [`EngineKind::Auto`] builds a hierarchy. Building one costs
-/// about as much as 300–400 plain searches (on a 1M-node road graph here: ~45 s against
-/// ~0.13 s a search, see the README), and a sweep is 10–100 times cheaper than a search.
+/// about as much as 150–250 plain searches on one graph (on the README's 1M-node road graph,
+/// ~27 s on 2 threads against ~0.17 s a search), and a sweep is 15–300 times cheaper than a
+/// search (full or restricted to the units), so 500 origins leave a clear margin.
 pub const AUTO_MIN_ORIGINS: usize = 500;
 
 impl EngineKind {
