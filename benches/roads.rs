@@ -20,15 +20,15 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use petgraph::graph::{DiGraph, NodeIndex};
-use regionlink::load::roads::{RoadGraph, load_roads};
-use regionlink::load::{LoadOptions, Study, load_inputs};
+use regionlink::load::Study;
+use regionlink::load::roads::RoadGraph;
 use regionlink::measures::access::AccessSpec;
 use regionlink::measures::decay::Decay;
 use regionlink::measures::par::{accessibility, contract};
 use regionlink::network::{BuildOptions, Network, NetworkKind, Scenario, build_network};
 use regionlink::route::{Dijkstra, Engine, Phast};
-use regionlink::synth::{SynthOptions, generate, write};
-use regionlink::{Minutes, NodeId, Region, UnitId};
+use regionlink::synth::{SynthOptions, generate, read, write};
+use regionlink::{Minutes, Region, UnitId};
 
 struct Setup {
     _dir: tempfile::TempDir,
@@ -46,16 +46,7 @@ fn setup(nodes: usize, units: usize) -> Setup {
     })
     .unwrap();
     write(&s, dir.path()).unwrap();
-    let p = |f: &str| dir.path().join(f);
-    let inputs = load_inputs(
-        Some(&p("units.geojson")),
-        Some(&p("links.csv")),
-        Some(&p("study.toml")),
-        |_| {},
-        LoadOptions::default(),
-    )
-    .unwrap();
-    let roads = load_roads(dir.path(), &inputs.study.roads).unwrap();
+    let (inputs, roads) = read(dir.path()).unwrap();
     Setup {
         _dir: dir,
         study: inputs.study,
@@ -144,10 +135,7 @@ fn trees(c: &mut Criterion) {
         g.bench_function("build", |b| b.iter(|| black_box(network(&s))));
         let hidden = indicatif::ProgressBar::hidden();
         let h = contract(&net, &hidden);
-        let units: Vec<NodeId> = (0..net.unit_count() as u32)
-            .map(|u| net.unit_node(UnitId(u)))
-            .collect();
-        let sub = h.restrict(&units);
+        let sub = h.restrict(net.unit_nodes());
         let mut ph = Phast::new(&h);
         g.bench_function("phast", |b| {
             b.iter(|| {
@@ -190,28 +178,9 @@ fn access(c: &mut Criterion) {
     let hidden = indicatif::ProgressBar::hidden();
     let mut g = c.benchmark_group("access_1m");
     g.sample_size(10);
-    for threads in [1, 2] {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap();
-        g.bench_function(format!("1000_origins_cutoff60_threads{threads}"), |b| {
-            b.iter(|| {
-                pool.install(|| {
-                    black_box(
-                        accessibility(&Engine::Dijkstra(&net), &spec, Some(Minutes(60.0)), &hidden)
-                            .unwrap(),
-                    )
-                })
-            })
-        });
-    }
     let h = contract(&net, &hidden);
-    let units: Vec<NodeId> = (0..net.unit_count() as u32)
-        .map(|u| net.unit_node(UnitId(u)))
-        .collect();
-    let sweep = h.restrict(&units);
-    let engine = Engine::Phast {
+    let sweep = h.restrict(net.unit_nodes());
+    let phast = Engine::Phast {
         net: &net,
         hierarchy: &h,
         sweep: &sweep,
@@ -221,11 +190,17 @@ fn access(c: &mut Criterion) {
             .num_threads(threads)
             .build()
             .unwrap();
-        g.bench_function(format!("1000_origins_phast_threads{threads}"), |b| {
-            b.iter(|| {
-                pool.install(|| black_box(accessibility(&engine, &spec, None, &hidden).unwrap()))
-            })
-        });
+        let mut bench = |name: &str, engine: &Engine<'_>, limit: Option<Minutes>| {
+            g.bench_function(format!("1000_origins_{name}_threads{threads}"), |b| {
+                b.iter(|| {
+                    pool.install(|| {
+                        black_box(accessibility(engine, &spec, limit, &hidden).unwrap())
+                    })
+                })
+            });
+        };
+        bench("cutoff60", &Engine::Dijkstra(&net), Some(Minutes(60.0)));
+        bench("phast", &phast, None);
     }
     g.finish();
 }

@@ -294,6 +294,25 @@ pub fn write(s: &Synth, dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(written)
 }
 
+/// Read back a directory written by [`write()`]: the units, links and study, and the road graph
+/// timed with the study's `[roads]` speeds — what the CLI loads from `--units units.geojson
+/// --links links.csv --study study.toml --roads DIR`.
+///
+/// # Errors
+/// Those of [`crate::load::load_inputs`] and [`crate::load::roads::load_roads`].
+pub fn read(dir: &Path) -> Result<(crate::load::Inputs, crate::load::roads::RoadGraph)> {
+    let p = |f: &str| dir.join(f);
+    let inputs = crate::load::load_inputs(
+        Some(&p("units.geojson")),
+        Some(&p("links.csv")),
+        Some(&p("study.toml")),
+        |_| {},
+        crate::load::LoadOptions::default(),
+    )?;
+    let roads = crate::load::roads::load_roads(dir, &inputs.study.roads)?;
+    Ok((inputs, roads))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Random numbers
 

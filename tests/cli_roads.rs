@@ -158,6 +158,40 @@ fn oracle(d: &Path) -> (Vec<String>, Vec<Vec<f64>>) {
     (codes, times)
 }
 
+/// Run `matrix --network road` with `extra` options on 1 and 2 threads: the two files must be
+/// byte-identical. Returns the file and the second run's output.
+fn road_matrix_on_1_and_2_threads(dir: &Path, inp: &[String], extra: &[&str]) -> (Vec<u8>, Out) {
+    let files = [dir.join("m1.csv"), dir.join("m2.csv")];
+    let mut last = None;
+    for (threads, out) in ["1", "2"].into_iter().zip(&files) {
+        let mut tail = extra.to_vec();
+        tail.extend(["--out", out.to_str().unwrap()]);
+        last = Some(ok(&args(
+            &["--threads", threads, "matrix", "--network", "road"],
+            inp,
+            &tail,
+        )));
+    }
+    let a = std::fs::read(&files[0]).unwrap();
+    assert_eq!(
+        a,
+        std::fs::read(&files[1]).unwrap(),
+        "1 and 2 threads differ"
+    );
+    (a, last.unwrap())
+}
+
+/// The time `got` from unit `i` to `j` equals the oracle's to the CSV's 2 decimals.
+fn assert_near_oracle(codes: &[String], want: &[Vec<f64>], i: usize, j: usize, got: f64) {
+    assert!(
+        (got - want[i][j]).abs() <= 0.005 + 1e-9,
+        "{} → {}: {got} vs oracle {}",
+        codes[i],
+        codes[j],
+        want[i][j]
+    );
+}
+
 #[test]
 fn road_matrix_equals_an_independent_oracle_and_is_thread_independent() {
     let dir = tempfile::tempdir().unwrap();
@@ -174,31 +208,14 @@ fn road_matrix_equals_an_independent_oracle_and_is_thread_independent() {
     // Units lie up to 300 m off a road node.
     assert!(r["snap_km_median_p95_max"][2].as_f64().unwrap() <= 0.3 + 1e-9);
     let (codes, want) = oracle(&d);
-    let m1 = dir.path().join("m1.csv");
-    let m2 = dir.path().join("m2.csv");
-    for (threads, out) in [("1", &m1), ("2", &m2)] {
-        ok(&args(
-            &["--threads", threads, "matrix", "--network", "road"],
-            &inp,
-            &["--out", out.to_str().unwrap()],
-        ));
-    }
-    let a = std::fs::read(&m1).unwrap();
-    assert_eq!(a, std::fs::read(&m2).unwrap(), "1 and 2 threads differ");
+    let (a, _) = road_matrix_on_1_and_2_threads(dir.path(), &inp, &[]);
     let mut rdr = csv::Reader::from_reader(a.as_slice());
     let mut n = 0;
     for r in rdr.records() {
         let r = r.unwrap();
         let i = codes.iter().position(|c| c == &r[0]).unwrap();
         let j = codes.iter().position(|c| c == &r[1]).unwrap();
-        let got: f64 = r[2].parse().unwrap();
-        assert!(
-            (got - want[i][j]).abs() <= 0.005 + 1e-9,
-            "{} → {}: {got} vs oracle {}",
-            codes[i],
-            codes[j],
-            want[i][j]
-        );
+        assert_near_oracle(&codes, &want, i, j, r[2].parse().unwrap());
         // Road time is an estimate, no station penalty.
         assert_eq!(&r[5], "0.00");
         n += 1;
@@ -216,28 +233,12 @@ fn phast_engine_equals_the_oracle_and_dijkstra() {
     synth(&d, "2500", "12");
     let inp = inputs(&d);
     let (codes, want) = oracle(&d);
-    let w1 = dir.path().join("w1.csv");
-    let w2 = dir.path().join("w2.csv");
-    for (threads, out) in [("1", &w1), ("2", &w2)] {
-        let o = ok(&args(
-            &["--threads", threads, "matrix", "--network", "road"],
-            &inp,
-            &[
-                "--wide",
-                "--engine",
-                "phast",
-                "--out",
-                out.to_str().unwrap(),
-            ],
-        ));
-        assert!(
-            o.stderr.contains("PHAST: contraction hierarchy of"),
-            "{}",
-            o.stderr
-        );
-    }
-    let a = std::fs::read(&w1).unwrap();
-    assert_eq!(a, std::fs::read(&w2).unwrap(), "1 and 2 threads differ");
+    let (a, o) = road_matrix_on_1_and_2_threads(dir.path(), &inp, &["--wide", "--engine", "phast"]);
+    assert!(
+        o.stderr.contains("PHAST: contraction hierarchy of"),
+        "{}",
+        o.stderr
+    );
     let mut rdr = csv::Reader::from_reader(a.as_slice());
     let header: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
     let mut n = 0;
@@ -251,45 +252,33 @@ fn phast_engine_equals_the_oracle_and_dijkstra() {
                 assert_eq!(got, 0.0);
                 continue;
             }
-            assert!(
-                (got - want[i][j]).abs() <= 0.005 + 1e-9,
-                "{} → {}: {got} vs oracle {}",
-                codes[i],
-                codes[j],
-                want[i][j]
-            );
+            assert_near_oracle(&codes, &want, i, j, got);
             n += 1;
         }
     }
     assert_eq!(n, 12 * 11);
     // access: PHAST and Dijkstra print the same table (numbers to their last printed digit).
     let (p, q) = (dir.path().join("p.csv"), dir.path().join("q.csv"));
-    let o = ok(&args(
-        &["access", "--network", "road"],
-        &inp,
-        &[
-            "--bands",
-            "30,60",
-            "--engine",
-            "phast",
-            "--out",
-            p.to_str().unwrap(),
-        ],
-    ));
-    assert!(o.stdout.contains("times by PHAST"), "{}", o.stdout);
-    let o = ok(&args(
-        &["access", "--network", "road"],
-        &inp,
-        &[
-            "--bands",
-            "30,60",
-            "--engine",
-            "dijkstra",
-            "--out",
-            q.to_str().unwrap(),
-        ],
-    ));
-    assert!(!o.stdout.contains("PHAST"), "{}", o.stdout);
+    for (engine, out) in [("phast", &p), ("dijkstra", &q)] {
+        let o = ok(&args(
+            &["access", "--network", "road"],
+            &inp,
+            &[
+                "--bands",
+                "30,60",
+                "--engine",
+                engine,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        ));
+        assert_eq!(
+            o.stdout.contains("times by PHAST"),
+            engine == "phast",
+            "{}",
+            o.stdout
+        );
+    }
     let (p, q) = (
         std::fs::read_to_string(&p).unwrap(),
         std::fs::read_to_string(&q).unwrap(),

@@ -5,15 +5,32 @@
 
 #![allow(clippy::unwrap_used)]
 
-use regionlink::load::roads::load_roads;
-use regionlink::load::{LoadOptions, load_inputs};
+use regionlink::load::roads::RoadGraph;
+use regionlink::load::{Inputs, LoadOptions, load_inputs};
 use regionlink::measures::access::AccessSpec;
 use regionlink::measures::decay::Decay;
 use regionlink::measures::par::{accessibility, contract};
 use regionlink::network::{BuildOptions, Network, NetworkKind, Scenario, build_network};
 use regionlink::route::{Dijkstra, Engine, Hierarchy, Phast};
-use regionlink::synth::{SynthOptions, generate, write};
+use regionlink::synth::{SynthOptions, generate, read, write};
 use regionlink::{Minutes, NodeId, Region, UnitId};
+
+/// The network of `inputs` (on `roads` when given), as the CLI builds it.
+fn network(inputs: &Inputs, roads: Option<&RoadGraph>, kind: NetworkKind) -> Network {
+    let sc = Scenario::default();
+    build_network(
+        &inputs.region,
+        &inputs.links,
+        BuildOptions {
+            params: &inputs.study.network,
+            scenario: &sc,
+            kind,
+            roads: roads.map(|r| (r, &inputs.study.roads)),
+        },
+    )
+    .unwrap()
+    .0
+}
 
 /// A synth road graph of `nodes` nodes and `units` units, joined as the CLI does.
 fn synth_network(nodes: usize, units: usize) -> (Region, Network) {
@@ -25,28 +42,8 @@ fn synth_network(nodes: usize, units: usize) -> (Region, Network) {
     })
     .unwrap();
     write(&s, dir.path()).unwrap();
-    let p = |f: &str| dir.path().join(f);
-    let inputs = load_inputs(
-        Some(&p("units.geojson")),
-        Some(&p("links.csv")),
-        Some(&p("study.toml")),
-        |_| {},
-        LoadOptions::default(),
-    )
-    .unwrap();
-    let roads = load_roads(dir.path(), &inputs.study.roads).unwrap();
-    let sc = Scenario::default();
-    let (net, _) = build_network(
-        &inputs.region,
-        &inputs.links,
-        BuildOptions {
-            params: &inputs.study.network,
-            scenario: &sc,
-            kind: NetworkKind::Combined,
-            roads: Some((&roads, &inputs.study.roads)),
-        },
-    )
-    .unwrap();
+    let (inputs, roads) = read(dir.path()).unwrap();
+    let net = network(&inputs, Some(&roads), NetworkKind::Combined);
     (inputs.region, net)
 }
 
@@ -57,10 +54,8 @@ fn close(a: f64, b: f64) -> bool {
 /// Every node's time from `sources` by PHAST (full sweep) equals Dijkstra's; the sweep
 /// restricted to the unit nodes gives the same times for them.
 fn check_all_nodes(net: &Network, h: &Hierarchy, sources: &[NodeId]) {
-    let units: Vec<NodeId> = (0..net.unit_count() as u32)
-        .map(|u| net.unit_node(UnitId(u)))
-        .collect();
-    let sub = h.restrict(&units);
+    let units = net.unit_nodes();
+    let sub = h.restrict(units);
     assert!(sub.node_count() <= net.node_count());
     let mut dj = Dijkstra::new(net.node_count());
     let mut ph = Phast::new(h);
@@ -83,7 +78,7 @@ fn check_all_nodes(net: &Network, h: &Hierarchy, sources: &[NodeId]) {
                 }
             }
             let got = ph.run(h, &sub, &src, limit);
-            for u in &units {
+            for u in units {
                 match (got.time(*u), want[u.index()]) {
                     (Some(a), Some(b)) => assert!(close(a.0, b.0), "{s:?}→{u:?} restricted"),
                     (a, b) => assert_eq!(a, b, "{s:?}→{u:?} restricted (limit {limit:?})"),
@@ -122,18 +117,7 @@ fn phast_equals_dijkstra_on_the_default_networks() {
         let inputs =
             load_inputs(units.as_deref(), None, None, |_| {}, LoadOptions::default()).unwrap();
         for kind in [NetworkKind::Combined, NetworkKind::Rail, NetworkKind::Road] {
-            let sc = Scenario::default();
-            let (net, _) = build_network(
-                &inputs.region,
-                &inputs.links,
-                BuildOptions {
-                    params: &inputs.study.network,
-                    scenario: &sc,
-                    kind,
-                    roads: None,
-                },
-            )
-            .unwrap();
+            let net = network(&inputs, None, kind);
             let h = Hierarchy::build(&net, &indicatif::ProgressBar::hidden());
             let sources: Vec<NodeId> = (0..net.node_count() as u32)
                 .step_by(3)
@@ -158,10 +142,7 @@ fn hierarchy_and_rows_do_not_depend_on_the_thread_count() {
     let h2 = pool(2).install(|| contract(&net, &hidden));
     assert!(h1 == h2, "the hierarchy differs between 1 and 2 threads");
     assert!(h1 == Hierarchy::build(&net, &hidden));
-    let units: Vec<NodeId> = (0..net.unit_count() as u32)
-        .map(|u| net.unit_node(UnitId(u)))
-        .collect();
-    let sweep = h1.restrict(&units);
+    let sweep = h1.restrict(net.unit_nodes());
     let engine = Engine::Phast {
         net: &net,
         hierarchy: &h1,

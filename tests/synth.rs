@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use geo::{Distance, Haversine, Point};
-use regionlink::load::{LoadOptions, load_inputs};
 use regionlink::synth::{self, EDGES_HEADER, FILES, POPULATION_RANGE, SynthOptions};
 
 fn opts(nodes: usize, seed: u64, units: Option<usize>) -> SynthOptions {
@@ -232,15 +231,7 @@ fn files_load_as_a_study() {
     for (n, units, seed) in [(4, Some(4), 1), (3_000, None, 2), (10_000, Some(40), 3)] {
         let o = opts(n, seed, units);
         let dir = written(&o);
-        let p = |f: &str| dir.path().join(f);
-        let inputs = load_inputs(
-            Some(&p("units.geojson")),
-            Some(&p("links.csv")),
-            Some(&p("study.toml")),
-            |_| {},
-            LoadOptions::default(),
-        )
-        .unwrap();
+        let (inputs, _) = synth::read(dir.path()).unwrap();
         assert_eq!(inputs.region.len(), o.unit_count());
         let (lo, hi) = POPULATION_RANGE;
         for u in &inputs.region.units {

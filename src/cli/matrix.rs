@@ -16,14 +16,7 @@ use crate::route::TimeParts;
 /// rows are computed in parallel chunks of origins and written as they come, so the matrix is
 /// never held in memory.
 pub fn run(a: &MatrixArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
-    if let Some(l) = a.max_minutes
-        && !(l.is_finite() && l > 0.0)
-    {
-        return Err(crate::Error::Usage(format!(
-            "--max-minutes {l}: expected a positive number of minutes"
-        ))
-        .into());
-    }
+    crate::cli::check_max_minutes(a.max_minutes)?;
     let limit = a.max_minutes.map(crate::Minutes);
     // Refuse `--engine phast` on the long format before loading anything (a large road graph
     // takes a while to load).

@@ -236,14 +236,7 @@ pub fn access_table(a: &Analysis) -> Table {
 
 /// Run `regionlink access`.
 pub fn run_access(cmd: &AccessCmd, quiet: bool, out: &mut dyn Write) -> Result<()> {
-    if let Some(l) = cmd.max_minutes
-        && !(l.is_finite() && l > 0.0)
-    {
-        return Err(crate::Error::Usage(format!(
-            "--max-minutes {l}: expected a positive number of minutes"
-        ))
-        .into());
-    }
+    crate::cli::check_max_minutes(cmd.max_minutes)?;
     let pb = crate::cli::run::progress(quiet, 0);
     pb.set_message("origins searched");
     let a = Analysis::compute_with(&cmd.m, false, cmd.max_minutes, cmd.engine, quiet, &pb)?;

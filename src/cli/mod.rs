@@ -108,6 +108,20 @@ pub fn network(
     Ok((net, report))
 }
 
+/// `--max-minutes` must be a positive number of minutes.
+///
+/// # Errors
+/// A usage error naming the value.
+pub fn check_max_minutes(v: Option<f64>) -> Result<()> {
+    match v {
+        Some(l) if !(l.is_finite() && l > 0.0) => Err(crate::Error::Usage(format!(
+            "--max-minutes {l}: expected a positive number of minutes"
+        ))
+        .into()),
+        _ => Ok(()),
+    }
+}
+
 /// A hierarchy and the sweep restricted to the unit nodes, for PHAST runs.
 pub type PhastData = (crate::route::Hierarchy, crate::route::Sweep);
 
@@ -137,10 +151,7 @@ pub fn prepare_engine(
     progress.set_message("nodes contracted (PHAST preprocessing)");
     let t = std::time::Instant::now();
     let h = crate::measures::par::contract(net, progress);
-    let units: Vec<crate::NodeId> = (0..origins as u32)
-        .map(|u| net.unit_node(crate::UnitId(u)))
-        .collect();
-    let sweep = h.restrict(&units);
+    let sweep = h.restrict(net.unit_nodes());
     progress.set_message(msg);
     progress.set_position(0);
     if !quiet {

@@ -64,6 +64,29 @@ pub struct RoadEdge {
     pub class: RoadClass,
 }
 
+impl RoadEdge {
+    /// An edge timed by the car class of each direction (`None`: cars may not drive that
+    /// way) at the study's speeds; `None` when cars may use it in neither direction.
+    fn by_class(
+        source: u32,
+        target: u32,
+        length_m: f64,
+        forward: Option<RoadClass>,
+        backward: Option<RoadClass>,
+        params: &RoadParams,
+    ) -> Option<RoadEdge> {
+        let time = |c: Option<RoadClass>| c.map(|c| minutes(length_m, speed(params, c)));
+        Some(RoadEdge {
+            source,
+            target,
+            length_m,
+            forward_min: time(forward),
+            backward_min: time(backward),
+            class: forward.or(backward)?,
+        })
+    }
+}
+
 /// A road graph as read.
 #[derive(Debug, Clone, Default)]
 pub struct RoadGraph {
@@ -475,21 +498,10 @@ fn load_csv(nodes_path: &Path, edges_path: &Path, params: &RoadParams) -> Result
                 ));
             }
         }
-        let class = match (forward, backward) {
-            (Some(c), _) | (None, Some(c)) => c,
-            (None, None) => {
-                skipped_no_car += 1;
-                continue;
-            }
-        };
-        edges.push(RoadEdge {
-            source,
-            target,
-            length_m,
-            forward_min: forward.map(|c| minutes(length_m, speed(params, c))),
-            backward_min: backward.map(|c| minutes(length_m, speed(params, c))),
-            class,
-        });
+        match RoadEdge::by_class(source, target, length_m, forward, backward, params) {
+            Some(e) => edges.push(e),
+            None => skipped_no_car += 1,
+        }
     }
     if rows == 0 {
         return Err(f.no_rows("edges"));
@@ -1002,22 +1014,10 @@ fn load_pbf(path: &Path, params: &RoadParams) -> Result<RoadGraph> {
         let (source, target) = (node(e.source)?, node(e.target)?);
         let forward = car(e.properties.car_forward);
         let backward = car(e.properties.car_backward);
-        let class = match (forward, backward) {
-            (Some(c), _) | (None, Some(c)) => c,
-            (None, None) => {
-                g.skipped_no_car += 1;
-                continue;
-            }
-        };
-        let length_m = e.length();
-        g.edges.push(RoadEdge {
-            source,
-            target,
-            length_m,
-            forward_min: forward.map(|c| minutes(length_m, speed(params, c))),
-            backward_min: backward.map(|c| minutes(length_m, speed(params, c))),
-            class,
-        });
+        match RoadEdge::by_class(source, target, e.length(), forward, backward, params) {
+            Some(e) => g.edges.push(e),
+            None => g.skipped_no_car += 1,
+        }
     }
     Ok(g)
 }

@@ -300,6 +300,11 @@ impl Network {
         self.unit_nodes.len()
     }
 
+    /// The seat node of every unit, in unit order.
+    pub fn unit_nodes(&self) -> &[NodeId] {
+        &self.unit_nodes
+    }
+
     /// The node of a unit's seat.
     pub fn unit_node(&self, u: UnitId) -> NodeId {
         self.unit_nodes[u.index()]

@@ -38,6 +38,7 @@ use std::collections::BinaryHeap;
 
 use crate::model::{Minutes, NodeId};
 use crate::network::Network;
+use crate::route::dijkstra::{key, unkey};
 
 /// Nodes a witness search may settle before it gives up (then a shortcut is added, which is
 /// always correct, only larger).
@@ -47,17 +48,6 @@ const SETTLE_LIMIT: usize = 400;
 /// heuristic anyway (on a 100k-node synth graph the contraction took 25 % less time for 0.3 %
 /// fewer shortcuts than with [`SETTLE_LIMIT`]).
 const ESTIMATE_SETTLE_LIMIT: usize = 50;
-
-/// A heap key ordering by (time, node): see `dijkstra.rs`.
-#[inline]
-fn key(t: f64, node: u32) -> u128 {
-    (u128::from((t + 0.0).to_bits()) << 32) | u128::from(node)
-}
-
-#[inline]
-fn unkey(k: u128) -> (f64, u32) {
-    (f64::from_bits((k >> 32) as u64), k as u32)
-}
 
 /// A witness-search workspace (a bounded Dijkstra among the remaining nodes), one per thread
 /// of the contraction; see [`Hierarchy::build_with`].
@@ -234,6 +224,14 @@ impl State {
     /// contraction evenly over the graph. The weights were chosen on synth graphs: against
     /// 2 : 1 : 1 (and 1, 6, 8 : 1 : 1; 2 : 0 : 1; 2 : 1 : 0) 4 : 1 : 1 gave the fewest shortcuts
     /// for the least time within noise.
+    /// The priority of `v` alone, from cheaper witness searches (no shortcuts kept).
+    fn estimate(&self, ws: &mut Witness, v: u32) -> Eval {
+        Eval {
+            shortcuts: Vec::new(),
+            ..self.evaluate(ws, v, ESTIMATE_SETTLE_LIMIT)
+        }
+    }
+
     fn evaluate(&self, ws: &mut Witness, v: u32, settle: usize) -> Eval {
         let vi = v as usize;
         let outs = &self.out[vi];
@@ -359,12 +357,10 @@ impl Sweep {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hierarchy {
-    /// The position of each network node.
-    pos: Vec<u32>,
     up_offsets: Vec<u32>,
     /// (minutes, head position), grouped by tail position.
     up: Vec<(f64, u32)>,
-    /// The sweep over every node.
+    /// The sweep over every node; its `index` is each network node's position.
     full: Sweep,
     shortcuts: usize,
     rounds: usize,
@@ -418,11 +414,7 @@ impl Hierarchy {
         }
         let all: Vec<u32> = (0..n as u32).collect();
         let mut prio: Vec<i64> = map
-            .map(&all, &|ws, v| {
-                let mut e = st.evaluate(ws, v, ESTIMATE_SETTLE_LIMIT);
-                e.shortcuts = Vec::new();
-                e
-            })
+            .map(&all, &|ws, v| st.estimate(ws, v))
             .into_iter()
             .map(|e| e.priority)
             .collect();
@@ -488,11 +480,7 @@ impl Hierarchy {
             remaining.retain(|&v| !done[v as usize]);
             touched.sort_unstable();
             touched.dedup();
-            let fresh = map.map(&touched, &|ws, v| {
-                let mut e = st.evaluate(ws, v, ESTIMATE_SETTLE_LIMIT);
-                e.shortcuts = Vec::new();
-                e
-            });
+            let fresh = map.map(&touched, &|ws, v| st.estimate(ws, v));
             for (&x, e) in touched.iter().zip(fresh) {
                 prio[x as usize] = e.priority;
             }
@@ -533,10 +521,9 @@ impl Hierarchy {
             nodes: (0..n as u32).collect(),
             offsets: down_offsets,
             arcs: down,
-            index: pos.clone(),
+            index: pos,
         };
         Hierarchy {
-            pos,
             up_offsets,
             up,
             full,
@@ -547,7 +534,7 @@ impl Hierarchy {
 
     /// Nodes.
     pub fn node_count(&self) -> usize {
-        self.pos.len()
+        self.full.index.len()
     }
 
     /// Rounds the contraction took (see [`Hierarchy::build_with`]).
@@ -578,12 +565,12 @@ impl Hierarchy {
     /// # Complexity
     /// O(size of the result).
     pub fn restrict(&self, targets: &[NodeId]) -> Sweep {
-        let n = self.pos.len();
+        let n = self.full.index.len();
         let full = &self.full;
         let mut marked = vec![false; n];
         let mut stack: Vec<u32> = Vec::new();
         for t in targets {
-            let p = self.pos[t.index()];
+            let p = self.full.index[t.index()];
             if !marked[p as usize] {
                 marked[p as usize] = true;
                 stack.push(p);
@@ -617,7 +604,7 @@ impl Hierarchy {
             arcs.extend(full.arcs[a..b].iter().map(|&(w, t)| (w, local[t as usize])));
             offsets.push(arcs.len() as u32);
         }
-        let index = self.pos.iter().map(|&p| local[p as usize]).collect();
+        let index = self.full.index.iter().map(|&p| local[p as usize]).collect();
         Sweep {
             nodes,
             offsets,
@@ -678,7 +665,7 @@ impl Phast {
         // 1. Upward search.
         self.heap.clear();
         for &(s, t0) in sources {
-            let p = h.pos[s.index()] as usize;
+            let p = h.full.index[s.index()] as usize;
             if t0.0 <= limit && (self.up_stamp[p] != g || t0.0 < self.up_dist[p]) {
                 self.up_dist[p] = t0.0;
                 self.up_stamp[p] = g;

@@ -20,12 +20,13 @@ use crate::network::{Network, Node};
 /// A heap key: the time's bits (for times ≥ +0.0 the IEEE-754 bit patterns order as the
 /// numbers do) above the node id, so one integer comparison orders by (time, node id).
 #[inline]
-fn key(t: f64, node: u32) -> u128 {
+pub(crate) fn key(t: f64, node: u32) -> u128 {
     (u128::from((t + 0.0).to_bits()) << 32) | u128::from(node)
 }
 
+/// The (time, node) of a [`key`].
 #[inline]
-fn unkey(k: u128) -> (f64, u32) {
+pub(crate) fn unkey(k: u128) -> (f64, u32) {
     (f64::from_bits((k >> 32) as u64), k as u32)
 }
 
