@@ -23,8 +23,8 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use regionlink::load::Study;
 use regionlink::load::roads::RoadGraph;
 use regionlink::measures::access::AccessSpec;
-use regionlink::measures::decay::Decay;
 use regionlink::measures::par::{accessibility, contract};
+use regionlink::model::Decay;
 use regionlink::network::{BuildOptions, Network, NetworkKind, Scenario, build_network};
 use regionlink::route::{Dijkstra, Engine, Phast};
 use regionlink::synth::{SynthOptions, generate, read, write};
@@ -133,7 +133,7 @@ fn trees(c: &mut Criterion) {
             })
         });
         g.bench_function("build", |b| b.iter(|| black_box(network(&s))));
-        let hidden = indicatif::ProgressBar::hidden();
+        let hidden = regionlink::progress::Silent;
         let h = contract(&net, &hidden);
         let sub = h.restrict(net.unit_nodes());
         let mut ph = Phast::new(&h);
@@ -175,7 +175,7 @@ fn access(c: &mut Criterion) {
         bands: &bands,
         self_times: None,
     };
-    let hidden = indicatif::ProgressBar::hidden();
+    let hidden = regionlink::progress::Silent;
     let mut g = c.benchmark_group("access_1m");
     g.sample_size(10);
     let h = contract(&net, &hidden);

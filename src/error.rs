@@ -74,10 +74,16 @@ pub enum Error {
     /// Bad input data: the binary exits with code 1.
     #[error("{0}")]
     Input(Box<InputError>),
-    /// A request that cannot be satisfied with valid data (for example an unknown unit name on
-    /// the command line, or a measure that needs GDP where units lack it): exit code 1.
+    /// A request that cannot be satisfied with valid data (for example an unknown unit name):
+    /// exit code 1.
     #[error("{0}")]
     Usage(String),
+    /// An analysis option whose value cannot be used with these inputs (for example a mass that
+    /// needs GDP where units lack it): exit code 1. The message names options by
+    /// [`Opt::key`]; a command-line tool renders them as its flags with
+    /// [`OptionError::render`].
+    #[error("{}", .0.render(|o, v| o.describe(v)))]
+    Option(OptionError),
     /// Reading or writing a file failed: exit code 2.
     #[error("{path}: {source}")]
     Io {
@@ -101,7 +107,141 @@ impl Error {
 
     /// True when the error is the user's input (exit code 1) rather than the environment.
     pub fn is_input(&self) -> bool {
-        matches!(self, Error::Input(_) | Error::Usage(_))
+        matches!(self, Error::Input(_) | Error::Usage(_) | Error::Option(_))
+    }
+
+    /// An I/O error on `path`; a missing file is the user's mistake ([`Error::Usage`], exit
+    /// code 1: "`path`: no such file"), anything else the environment's ([`Error::Io`]).
+    pub fn io(path: &std::path::Path, source: std::io::Error) -> Self {
+        let path = path.display().to_string();
+        if source.kind() == std::io::ErrorKind::NotFound {
+            Error::Usage(format!("{path}: no such file"))
+        } else {
+            Error::Io { path, source }
+        }
+    }
+}
+
+/// An option of an analysis, as named in an [`OptionError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Opt {
+    /// The mass of accessibility and gravity measures.
+    Mass,
+    /// The time bands.
+    Bands,
+    /// The decay functions.
+    Decay,
+    /// Whether a unit's own mass counts in its potential.
+    SelfPotential,
+    /// The corridor tolerance ε.
+    Epsilon,
+    /// The search cut-off in minutes.
+    MaxMinutes,
+    /// The shortest-path kernel.
+    Engine,
+    /// The network kind.
+    Network,
+    /// The long (per-pair split) or wide output of a matrix.
+    Wide,
+    /// Links removed from the scenario.
+    Drop,
+    /// Links added to the scenario.
+    Add,
+    /// The study file.
+    Study,
+    /// The number of road nodes of a synthetic network.
+    Nodes,
+    /// The number of units of a synthetic network.
+    Units,
+}
+
+impl Opt {
+    /// The option's name in the library (`max_minutes`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Opt::Mass => "mass",
+            Opt::Bands => "bands",
+            Opt::Decay => "decay",
+            Opt::SelfPotential => "self_potential",
+            Opt::Epsilon => "epsilon",
+            Opt::MaxMinutes => "max_minutes",
+            Opt::Engine => "engine",
+            Opt::Network => "network",
+            Opt::Wide => "wide",
+            Opt::Drop => "drop",
+            Opt::Add => "add",
+            Opt::Study => "study",
+            Opt::Nodes => "nodes",
+            Opt::Units => "units",
+        }
+    }
+
+    /// The library's wording of the option with a value: `mass = pop`, or the option's key.
+    pub fn describe(self, value: Option<&str>) -> String {
+        match value {
+            Some(v) => format!("{} = {v}", self.key()),
+            None => format!("option {}", self.key()),
+        }
+    }
+}
+
+/// One piece of an [`OptionError`] message.
+#[derive(Debug, Clone, PartialEq)]
+enum Piece {
+    Text(String),
+    Opt(Opt, Option<String>),
+}
+
+/// A message about analysis options that names each option in a way its reader can render: the
+/// library writes `mass = pop`, the command line `--mass pop`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OptionError {
+    pieces: Vec<Piece>,
+}
+
+impl OptionError {
+    /// An empty message; add pieces with [`OptionError::opt`] and [`OptionError::text`].
+    pub fn new() -> Self {
+        OptionError::default()
+    }
+
+    /// Append a reference to `option`, with a value when there is one.
+    pub fn opt(mut self, option: Opt, value: Option<&str>) -> Self {
+        self.pieces
+            .push(Piece::Opt(option, value.map(str::to_string)));
+        self
+    }
+
+    /// Append plain text.
+    pub fn text(mut self, text: impl Into<String>) -> Self {
+        self.pieces.push(Piece::Text(text.into()));
+        self
+    }
+
+    /// The options this message refers to, first first.
+    pub fn options(&self) -> impl Iterator<Item = Opt> + '_ {
+        self.pieces.iter().filter_map(|p| match p {
+            Piece::Opt(o, _) => Some(*o),
+            Piece::Text(_) => None,
+        })
+    }
+
+    /// The message, each option written by `name(option, value)`.
+    pub fn render(&self, name: impl Fn(Opt, Option<&str>) -> String) -> String {
+        self.pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Text(t) => t.clone(),
+                Piece::Opt(o, v) => name(*o, v.as_deref()),
+            })
+            .collect()
+    }
+}
+
+impl From<OptionError> for Error {
+    fn from(e: OptionError) -> Self {
+        Error::Option(e)
     }
 }
 

@@ -24,8 +24,8 @@ pub mod model;
 
 pub use error::{Error, InputError, Location, Result};
 pub use model::{LinkId, Minutes, Mode, NodeId, Region, Role, Unit, UnitId};
-pub mod cli;
 pub mod measures;
 pub mod network;
+pub mod progress;
 pub mod route;
 pub mod synth;

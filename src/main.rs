@@ -5,7 +5,9 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use regionlink::cli::{self, args::Cli};
+mod cli;
+
+use cli::args::Cli;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -25,7 +27,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
-            let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+            let chain: Vec<String> = e.chain().map(cli::errors::describe).collect();
             eprintln!("regionlink: error: {}", chain.join(": "));
             let input = e.chain().any(|c| {
                 c.downcast_ref::<regionlink::Error>()

@@ -26,26 +26,50 @@ const CASES: &[(&str, &[&str])] = &[
     ("run_units", &["run", "--quiet", "--out", "out"]),
     (
         "run_counties",
-        &["run", "--quiet", "--units", "counties.geojson", "--out", "out"],
+        &[
+            "run",
+            "--quiet",
+            "--units",
+            "counties.geojson",
+            "--out",
+            "out",
+        ],
     ),
     ("scenario", &["scenario", "--out", "out"]),
     (
         "scenario_year_drop",
-        &["scenario", "--year", "2030", "--drop", "R01-01", "--out", "out"],
+        &[
+            "scenario", "--year", "2030", "--drop", "R01-01", "--out", "out",
+        ],
     ),
     ("timeline", &["timeline", "--out", "out"]),
     (
         "resilience",
         &[
-            "resilience", "--samples", "30", "--k", "2", "--seed", "7", "--out", "out",
+            "resilience",
+            "--samples",
+            "30",
+            "--k",
+            "2",
+            "--seed",
+            "7",
+            "--out",
+            "out",
         ],
     ),
     ("reach", &["reach", "--out", "out/reach.csv"]),
     (
         "reach_counties_2014",
         &[
-            "reach", "--units", "counties.geojson", "--bands", "90,180", "--year", "2014",
-            "--out", "out/reach.csv",
+            "reach",
+            "--units",
+            "counties.geojson",
+            "--bands",
+            "90,180",
+            "--year",
+            "2014",
+            "--out",
+            "out/reach.csv",
         ],
     ),
     ("access", &["access", "--out", "out/access.csv"]),
@@ -72,23 +96,46 @@ const CASES: &[(&str, &[&str])] = &[
         "corridor_eps05",
         &["corridor", "--epsilon", "0.5", "--out", "out/corridor.csv"],
     ),
-    ("linkage", &["linkage", "--top", "20", "--out", "out/linkage.csv"]),
+    (
+        "linkage",
+        &["linkage", "--top", "20", "--out", "out/linkage.csv"],
+    ),
     (
         "linkage_great_circle",
         &[
-            "linkage", "--distance", "great-circle", "--b", "1", "--out", "out/linkage.csv",
+            "linkage",
+            "--distance",
+            "great-circle",
+            "--b",
+            "1",
+            "--out",
+            "out/linkage.csv",
         ],
     ),
     ("centrality", &["centrality", "--out", "out/centrality.csv"]),
     (
         "centrality_threshold",
-        &["centrality", "--threshold", "10", "--out", "out/centrality.csv"],
+        &[
+            "centrality",
+            "--threshold",
+            "10",
+            "--out",
+            "out/centrality.csv",
+        ],
     ),
-    ("equity", &["equity", "--measure", "watt_min", "--out", "out/equity.csv"]),
+    (
+        "equity",
+        &["equity", "--measure", "watt_min", "--out", "out/equity.csv"],
+    ),
     (
         "equity_province",
         &[
-            "equity", "--measure", "potential_pow1", "--group-by", "province", "--out",
+            "equity",
+            "--measure",
+            "potential_pow1",
+            "--group-by",
+            "province",
+            "--out",
             "out/equity.csv",
         ],
     ),
@@ -97,16 +144,32 @@ const CASES: &[(&str, &[&str])] = &[
     ("info_counties", &["info", "--units", "counties.geojson"]),
     ("route_cores", &["route", "Chengdu", "Chongqing"]),
     ("route_wanzhou", &["route", "Wanzhou", "Chengdu"]),
-    ("route_road", &["route", "510700", "Wanzhou", "--network", "road"]),
+    (
+        "route_road",
+        &["route", "510700", "Wanzhou", "--network", "road"],
+    ),
     ("matrix", &["matrix"]),
     (
         "matrix_composite_wide",
-        &["matrix", "--network", "composite", "--wide", "--out", "out/od.csv"],
+        &[
+            "matrix",
+            "--network",
+            "composite",
+            "--wide",
+            "--out",
+            "out/od.csv",
+        ],
     ),
     (
         "matrix_counties_rail",
         &[
-            "matrix", "--units", "counties.geojson", "--network", "rail", "--out", "out/od.csv",
+            "matrix",
+            "--units",
+            "counties.geojson",
+            "--network",
+            "rail",
+            "--out",
+            "out/od.csv",
         ],
     ),
 ];
@@ -114,7 +177,11 @@ const CASES: &[(&str, &[&str])] = &[
 /// Everything one case produced: `stdout.txt` and the files under `out/`.
 fn produce(args: &[&str]) -> BTreeMap<String, Vec<u8>> {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(common::data("counties.geojson"), dir.path().join("counties.geojson")).unwrap();
+    std::fs::copy(
+        common::data("counties.geojson"),
+        dir.path().join("counties.geojson"),
+    )
+    .unwrap();
     let o = common::bin()
         .current_dir(dir.path())
         .args(args)

@@ -6,10 +6,10 @@
 use regionlink::load::{LoadOptions, Study, load_inputs, load_links, load_units};
 use regionlink::measures::access::{daily, internal_time_min, potential, watt, watt_coefficient};
 use regionlink::measures::corridor::corridor;
-use regionlink::measures::decay::Decay;
 use regionlink::measures::par::travel_time_matrix;
 use regionlink::measures::reach::{core_times, overlap, reach, reached};
-use regionlink::measures::{Mass, masses};
+use regionlink::model::Decay;
+use regionlink::model::Mass;
 use regionlink::network::{BuildOptions, Network, NetworkKind, Scenario, build_network};
 use regionlink::route::Matrix;
 use regionlink::{Region, UnitId};
@@ -96,7 +96,7 @@ fn close(a: f64, b: f64) {
 #[test]
 fn watt_by_hand() {
     let (region, _, _, m) = four();
-    let w = watt(&m, &masses(&region, Mass::Pop).unwrap());
+    let w = watt(&m, &Mass::Pop.values(&region).unwrap());
     // WATT_A = (10·20 + 30·30 + 60·40) / (20 + 30 + 40) = 3500 / 90
     // WATT_B = (10·10 + 20·30 + 50·40) / (10 + 30 + 40) = 2700 / 80
     // WATT_C = (30·10 + 20·20 + 30·40) / (10 + 20 + 40) = 1900 / 70
@@ -114,7 +114,7 @@ fn watt_by_hand() {
 #[test]
 fn potential_by_hand() {
     let (region, _, _, m) = four();
-    let mass = masses(&region, Mass::Pop).unwrap();
+    let mass = Mass::Pop.values(&region).unwrap();
     // power a = 1, no self term: P_A = 20/10 + 30/30 + 40/60, P_B = 10/10 + 30/20 + 40/50,
     // P_C = 10/30 + 20/20 + 40/30, P_D = 10/60 + 20/50 + 30/30
     let p = potential(&m, &mass, Decay::Power { a: 1.0 }, None).unwrap();
@@ -292,7 +292,7 @@ fn watt_two_independent_ways_agree_on_the_default_data() {
         },
     )
     .unwrap();
-    let mass = masses(&inputs.region, Mass::Pop).unwrap();
+    let mass = Mass::Pop.values(&inputs.region).unwrap();
     let w = watt(&travel_time_matrix(&net, None), &mass);
     let fw = floyd_warshall_units(&net);
     for i in 0..fw.len() {
@@ -308,16 +308,21 @@ fn watt_two_independent_ways_agree_on_the_default_data() {
 #[test]
 fn missing_gdp_is_named() {
     let inputs = load_inputs(None, None, None, |_| {}, LoadOptions::default()).unwrap();
-    let e = masses(&inputs.region, Mass::PopGdp)
-        .unwrap_err()
-        .to_string();
+    let e = Mass::PopGdp.values(&inputs.region).unwrap_err();
+    // The library names the option, not a command-line flag (the CLI test checks `--mass`).
+    let msg = e.to_string();
     assert!(
-        e.starts_with(
-            "--mass pop_gdp needs GDP, but 10 of 59 units have none: Dadukou District (500104), "
+        msg.starts_with(
+            "mass = pop_gdp needs GDP, but 10 of 59 units have none: Dadukou District (500104), "
         ),
-        "{e}"
+        "{msg}"
     );
-    assert!(e.contains("use --mass pop"), "{e}");
+    assert!(msg.contains("use mass = pop"), "{msg}");
+    assert!(!msg.contains("--"), "{msg}");
+    let regionlink::Error::Option(o) = e else {
+        panic!("not an option error")
+    };
+    assert!(o.options().all(|x| x == regionlink::error::Opt::Mass));
 }
 
 /// The default data, combined network, today's open links, default penalties.

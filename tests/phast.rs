@@ -8,8 +8,8 @@
 use regionlink::load::roads::RoadGraph;
 use regionlink::load::{Inputs, LoadOptions, load_inputs};
 use regionlink::measures::access::AccessSpec;
-use regionlink::measures::decay::Decay;
 use regionlink::measures::par::{accessibility, contract};
+use regionlink::model::Decay;
 use regionlink::network::{BuildOptions, Network, NetworkKind, Scenario, build_network};
 use regionlink::route::{Dijkstra, Engine, Hierarchy, Phast};
 use regionlink::synth::{SynthOptions, generate, read, write};
@@ -93,7 +93,7 @@ fn check_all_nodes(net: &Network, h: &Hierarchy, sources: &[NodeId]) {
 #[test]
 fn phast_equals_dijkstra_on_a_road_graph() {
     let (_, net) = synth_network(20_000, 60);
-    let h = Hierarchy::build(&net, &indicatif::ProgressBar::hidden());
+    let h = Hierarchy::build(&net, &regionlink::progress::Silent);
     assert!(h.shortcut_count() > 0);
     // Units, and road nodes spread over the id range.
     let mut sources: Vec<NodeId> = (0..60)
@@ -118,7 +118,7 @@ fn phast_equals_dijkstra_on_the_default_networks() {
             load_inputs(units.as_deref(), None, None, |_| {}, LoadOptions::default()).unwrap();
         for kind in [NetworkKind::Combined, NetworkKind::Rail, NetworkKind::Road] {
             let net = network(&inputs, None, kind);
-            let h = Hierarchy::build(&net, &indicatif::ProgressBar::hidden());
+            let h = Hierarchy::build(&net, &regionlink::progress::Silent);
             let sources: Vec<NodeId> = (0..net.node_count() as u32)
                 .step_by(3)
                 .map(NodeId)
@@ -137,7 +137,7 @@ fn hierarchy_and_rows_do_not_depend_on_the_thread_count() {
             .build()
             .unwrap()
     };
-    let hidden = indicatif::ProgressBar::hidden();
+    let hidden = regionlink::progress::Silent;
     let h1 = pool(1).install(|| contract(&net, &hidden));
     let h2 = pool(2).install(|| contract(&net, &hidden));
     assert!(h1 == h2, "the hierarchy differs between 1 and 2 threads");
@@ -198,7 +198,7 @@ proptest::proptest! {
             .map(|&(a, b, t)| (a % n, b % n, Arc { minutes: t, link: None }))
             .collect();
         let net = Network::from_arcs(nodes, arcs, vec![], NetworkKind::Combined).unwrap();
-        let hidden = indicatif::ProgressBar::hidden();
+        let hidden = regionlink::progress::Silent;
         let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
         let h3 = pool.install(|| contract(&net, &hidden));
         proptest::prop_assert!(h3 == Hierarchy::build(&net, &hidden));

@@ -8,8 +8,8 @@
 use regionlink::load::roads::{RoadClass, RoadEdge, RoadGraph, RoadNode};
 use regionlink::load::{LoadOptions, Study, load_inputs, load_links, load_units};
 use regionlink::measures::access::{AccessSpec, daily, potential, watt};
-use regionlink::measures::decay::Decay;
 use regionlink::measures::par::{accessibility, travel_time_matrix};
+use regionlink::model::Decay;
 use regionlink::network::{BuildOptions, NetworkKind, Node, Scenario, build_network};
 use regionlink::route::{Dijkstra, Engine, Leg, Matrix};
 use regionlink::{Minutes, Region, UnitId};
@@ -277,7 +277,7 @@ fn streaming_accessibility_equals_the_matrix_formulas() {
             bands: &bands,
             self_times: Some(&self_t),
         };
-        let hidden = indicatif::ProgressBar::hidden();
+        let hidden = regionlink::progress::Silent;
         for limit in [None, Some(180.0)] {
             let rows =
                 accessibility(&Engine::Dijkstra(&net), &spec, limit.map(Minutes), &hidden).unwrap();

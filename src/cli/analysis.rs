@@ -4,19 +4,19 @@ use anyhow::Result;
 use clap::Args;
 
 use crate::cli::args::{InputArgs, ScenarioArgs};
-use crate::export::table::{Cell, Table};
-use crate::load::Inputs;
-use crate::measures::access::{
+use regionlink::export::table::{Cell, Table};
+use regionlink::load::Inputs;
+use regionlink::measures::access::{
     AccessRow, AccessSpec, Daily, daily_of, internal_time_min, matrix_times, watt_coefficient,
 };
-use crate::measures::corridor::{Corridor, corridor};
-use crate::measures::decay::Decay;
-use crate::measures::par::{accessibility, travel_time_matrix};
-use crate::measures::reach::{CoreTimes, core_times};
-use crate::measures::{Mass, masses};
-use crate::model::Mode;
-use crate::network::{Network, NetworkKind};
-use crate::route::{EngineKind, Matrix};
+use regionlink::measures::corridor::{Corridor, corridor};
+use regionlink::measures::par::{accessibility, travel_time_matrix};
+use regionlink::measures::reach::{CoreTimes, core_times};
+use regionlink::model::Decay;
+use regionlink::model::Mass;
+use regionlink::model::Mode;
+use regionlink::network::{Network, NetworkKind};
+use regionlink::route::{EngineKind, Matrix};
 
 /// Options of the measures (each overrides the study's `[measures]` / `bands_min`).
 #[derive(Debug, Clone, Args)]
@@ -106,8 +106,7 @@ impl Analysis {
             true,
             None,
             EngineKind::Dijkstra,
-            true,
-            &indicatif::ProgressBar::hidden(),
+            &regionlink::progress::Silent,
         )
     }
 
@@ -115,9 +114,9 @@ impl Analysis {
     ///
     /// # Errors
     /// When the analysis was computed without it (streaming accessibility).
-    pub fn matrix(&self) -> crate::Result<&Matrix> {
+    pub fn matrix(&self) -> regionlink::Result<&Matrix> {
         self.matrix.as_ref().ok_or_else(|| {
-            crate::Error::Usage("this analysis was computed without the OD matrix".into())
+            regionlink::Error::Usage("this analysis was computed without the OD matrix".into())
         })
     }
 
@@ -131,11 +130,10 @@ impl Analysis {
         with_matrix: bool,
         limit: Option<f64>,
         engine: EngineKind,
-        quiet: bool,
-        progress: &indicatif::ProgressBar,
+        progress: &dyn regionlink::progress::Progress,
     ) -> Result<Analysis> {
         if a.network == NetworkKind::Composite && engine == EngineKind::Phast {
-            return Err(crate::Error::Usage(COMPOSITE_NOT_PHAST.into()).into());
+            return Err(regionlink::Error::Usage(COMPOSITE_NOT_PHAST.into()).into());
         }
         let inputs = crate::cli::load(&a.input)?;
         let study = &inputs.study;
@@ -146,7 +144,7 @@ impl Analysis {
         };
         for (i, b) in bands.iter().enumerate() {
             if !(b.is_finite() && *b > 0.0) || (i > 0 && *b <= bands[i - 1]) {
-                return Err(crate::Error::Usage(format!("--bands: {b} is not a positive number of minutes greater than the band before it")).into());
+                return Err(regionlink::Error::Usage(format!("--bands: {b} is not a positive number of minutes greater than the band before it")).into());
             }
         }
         let mass = a.mass.unwrap_or(study.measures.mass);
@@ -154,17 +152,17 @@ impl Analysis {
             study
                 .measures
                 .parsed_decays()
-                .map_err(crate::Error::Usage)?
+                .map_err(regionlink::Error::Usage)?
         } else {
             a.decay
                 .iter()
                 .map(|d| d.parse::<Decay>())
                 .collect::<std::result::Result<_, _>>()
-                .map_err(|e| crate::Error::Usage(format!("--decay: {e}")))?
+                .map_err(|e| regionlink::Error::Usage(format!("--decay: {e}")))?
         };
         let self_on = a.self_potential.unwrap_or(study.measures.self_potential);
         let epsilon = a.epsilon.unwrap_or(study.measures.corridor_epsilon);
-        let masses = masses(&inputs.region, mass)?;
+        let masses = mass.values(&inputs.region)?;
         let (net, matrix, cores) = match a.network {
             NetworkKind::Composite => {
                 let m = crate::cli::matrix::compute(&inputs, &a.scenario, NetworkKind::Composite)?;
@@ -179,9 +177,9 @@ impl Analysis {
                                     .iter()
                                     .filter_map(|&u| {
                                         if u.index() == j {
-                                            Some(crate::Minutes::ZERO)
+                                            Some(regionlink::Minutes::ZERO)
                                         } else {
-                                            m.get(u, crate::UnitId(j as u32))
+                                            m.get(u, regionlink::UnitId(j as u32))
                                         }
                                     })
                                     .min_by(|x, y| x.total_cmp(y))
@@ -214,7 +212,7 @@ impl Analysis {
             && let Some((i, _)) = st.iter().enumerate().find(|(_, t)| **t <= 0.0)
         {
             let u = &inputs.region.units[i];
-            return Err(crate::Error::Usage(format!(
+            return Err(regionlink::Error::Usage(format!(
                         "unit {} ({}) has area 0 km², so its self-potential under a power decay is infinite; use --self-potential off (point layers have no area)",
                         u.name, u.code
                     ))
@@ -223,7 +221,7 @@ impl Analysis {
         if let Some(l) = limit
             && let Some(b) = bands.iter().find(|b| **b > l)
         {
-            return Err(crate::Error::Usage(format!(
+            return Err(regionlink::Error::Usage(format!(
                 "--max-minutes {l} is below the band of {b} minutes: the population within that band would be undercounted; raise --max-minutes or lower --bands"
             ))
             .into());
@@ -247,10 +245,10 @@ impl Analysis {
         let rows = match (&matrix, a.network) {
             (Some(m), NetworkKind::Composite) => (0..m.len())
                 .map(|i| AccessRow::reduce(i, &matrix_times(m, i), &spec))
-                .collect::<crate::Result<Vec<_>>>()?,
+                .collect::<regionlink::Result<Vec<_>>>()?,
             _ => {
-                let limit = limit.map(crate::Minutes);
-                let data = crate::cli::prepare_engine(engine, &net, limit, false, quiet, progress)?;
+                let limit = limit.map(regionlink::Minutes);
+                let data = crate::cli::prepare_engine(engine, &net, limit, false, progress)?;
                 phast = data.is_some();
                 accessibility(&crate::cli::engine(&net, &data), &spec, limit, progress)?
             }

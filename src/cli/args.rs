@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::load::{PopulationUnit, Study};
-use crate::network::NetworkKind;
+use regionlink::load::{PopulationUnit, Study};
+use regionlink::network::NetworkKind;
 
 /// Region-linkage analysis of a transport network. With no input options, runs on the embedded
 /// Chengdu–Chongqing dataset (59 city units, curated rail/HSR/expressway links, the default
@@ -209,8 +209,8 @@ pub struct MatrixArgs {
     /// Shortest-path kernel: dijkstra, phast (a contraction hierarchy built once, then one
     /// sweep per origin; times only, so --wide), or auto (phast for --wide with 500 origins or
     /// more and no --max-minutes).
-    #[arg(long, value_enum, default_value_t = crate::route::EngineKind::Auto)]
-    pub engine: crate::route::EngineKind,
+    #[arg(long, value_enum, default_value_t = regionlink::route::EngineKind::Auto)]
+    pub engine: regionlink::route::EngineKind,
 }
 
 /// `regionlink route`.

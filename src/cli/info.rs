@@ -7,9 +7,9 @@ use anyhow::Result;
 use serde_json::{Value, json};
 
 use crate::cli::args::InfoArgs;
-use crate::load::{dataset, members_of};
-use crate::model::{LinkStatus, Mode, Region, Role};
-use crate::network::{NetworkKind, components};
+use regionlink::load::{dataset, members_of};
+use regionlink::model::{LinkStatus, Mode, Region, Role};
+use regionlink::network::{NetworkKind, components};
 
 #[derive(Default)]
 struct Group {
@@ -21,7 +21,7 @@ struct Group {
 }
 
 impl Group {
-    fn add(&mut self, u: &crate::Unit) {
+    fn add(&mut self, u: &regionlink::Unit) {
         self.units += 1;
         self.pop_10k += u.population_10k;
         if let Some(g) = u.gdp_100m_cny {
@@ -57,7 +57,7 @@ fn round(x: f64, d: i32) -> f64 {
     (x * p).round() / p
 }
 
-fn groups(region: &Region, key: impl Fn(&crate::Unit) -> String) -> BTreeMap<String, Group> {
+fn groups(region: &Region, key: impl Fn(&regionlink::Unit) -> String) -> BTreeMap<String, Group> {
     let mut m: BTreeMap<String, Group> = BTreeMap::new();
     for u in &region.units {
         m.entry(key(u)).or_default().add(u);
@@ -86,7 +86,7 @@ pub fn run(a: &InfoArgs, out: &mut dyn Write) -> Result<()> {
             u.region.as_deref().unwrap_or("(none)")
         )
     });
-    let missing_gdp: Vec<&crate::Unit> = region
+    let missing_gdp: Vec<&regionlink::Unit> = region
         .units
         .iter()
         .filter(|u| u.gdp_100m_cny.is_none())
@@ -95,12 +95,12 @@ pub fn run(a: &InfoArgs, out: &mut dyn Write) -> Result<()> {
     for l in &inputs.links {
         *by_mode_status.entry((l.mode, l.status)).or_default() += 1;
     }
-    let cores: Vec<(String, Option<String>, Vec<&crate::Unit>)> = inputs
+    let cores: Vec<(String, Option<String>, Vec<&regionlink::Unit>)> = inputs
         .study
         .cores
         .iter()
         .map(|c| {
-            let mut us: Vec<&crate::Unit> = c
+            let mut us: Vec<&regionlink::Unit> = c
                 .codes
                 .iter()
                 .flat_map(|code| members_of(region, code))

@@ -6,23 +6,23 @@ use anyhow::Result;
 
 use crate::cli::args::MatrixArgs;
 use crate::cli::output::write_atomic;
-use crate::measures::par::travel_time_matrix;
-use crate::model::UnitId;
-use crate::network::NetworkKind;
-use crate::route::Matrix;
-use crate::route::TimeParts;
+use regionlink::measures::par::travel_time_matrix;
+use regionlink::model::UnitId;
+use regionlink::network::NetworkKind;
+use regionlink::route::Matrix;
+use regionlink::route::TimeParts;
 
 /// Run the subcommand. Except for the composite (a combination of two networks' matrices),
 /// rows are computed in parallel chunks of origins and written as they come, so the matrix is
 /// never held in memory.
 pub fn run(a: &MatrixArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
     crate::cli::check_max_minutes(a.max_minutes)?;
-    let limit = a.max_minutes.map(crate::Minutes);
+    let limit = a.max_minutes.map(regionlink::Minutes);
     // Refuse `--engine phast` on the long format before loading anything (a large road graph
     // takes a while to load).
     a.engine
         .use_phast(0, limit, !a.wide)
-        .map_err(crate::Error::Usage)?;
+        .map_err(regionlink::Error::Usage)?;
     let inputs = crate::cli::load(&a.input)?;
     let codes: Vec<&str> = inputs
         .region
@@ -31,9 +31,9 @@ pub fn run(a: &MatrixArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
         .map(|u| u.code.as_str())
         .collect();
     let write: Box<Writer<'_>> = match a.network {
-        NetworkKind::Composite if a.engine == crate::route::EngineKind::Phast => {
+        NetworkKind::Composite if a.engine == regionlink::route::EngineKind::Phast => {
             return Err(
-                crate::Error::Usage(crate::cli::analysis::COMPOSITE_NOT_PHAST.into()).into(),
+                regionlink::Error::Usage(crate::cli::analysis::COMPOSITE_NOT_PHAST.into()).into(),
             );
         }
         NetworkKind::Composite => {
@@ -45,7 +45,7 @@ pub fn run(a: &MatrixArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
                             (0..matrix.len() as u32)
                                 .map(|j| {
                                     if i == j {
-                                        Some(crate::Minutes::ZERO)
+                                        Some(regionlink::Minutes::ZERO)
                                     } else {
                                         matrix.get(UnitId(i), UnitId(j)).filter(|t| t.0 <= l.0)
                                     }
@@ -61,15 +61,14 @@ pub fn run(a: &MatrixArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
         k => {
             let (net, report) = crate::cli::network(&inputs, &a.scenario, k)?;
             crate::cli::warn_snaps(&report, &inputs.region);
-            let pb = crate::cli::run::progress(quiet, codes.len() as u64);
-            let phast = crate::cli::prepare_engine(a.engine, &net, limit, !a.wide, quiet, &pb)?;
+            let pb = crate::cli::progress::Bar::new(quiet, codes.len() as u64);
+            let phast = crate::cli::prepare_engine(a.engine, &net, limit, !a.wide, &pb)?;
             let codes = codes.clone();
             Box::new(move |w| {
-                pb.set_length(codes.len() as u64);
-                pb.set_message("origins written");
+                regionlink::progress::Progress::stage(&pb, "origins written", codes.len() as u64);
                 let engine = crate::cli::engine(&net, &phast);
                 let r = stream_csv(w, &engine, limit, &codes, a.wide, &pb);
-                pb.finish_and_clear();
+                pb.finish();
                 r
             })
         }
@@ -91,7 +90,7 @@ pub fn run(a: &MatrixArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
 type Writer<'a> = dyn FnOnce(&mut dyn Write) -> std::io::Result<()> + 'a;
 
 /// One origin's row: time and its split per destination.
-type Row = Vec<(Option<crate::Minutes>, Option<TimeParts>)>;
+type Row = Vec<(Option<regionlink::Minutes>, Option<TimeParts>)>;
 
 /// Write the matrix of the engine's network as [`write_csv`] does, searching origins with
 /// `engine` in parallel chunks and writing each chunk's rows in origin order as soon as it is
@@ -99,11 +98,11 @@ type Row = Vec<(Option<crate::Minutes>, Option<TimeParts>)>;
 /// paths, so it needs a Dijkstra engine (with PHAST its columns are empty).
 pub fn stream_csv(
     w: &mut dyn Write,
-    engine: &crate::route::Engine<'_>,
-    limit: Option<crate::Minutes>,
+    engine: &regionlink::route::Engine<'_>,
+    limit: Option<regionlink::Minutes>,
     codes: &[&str],
     wide: bool,
-    progress: &indicatif::ProgressBar,
+    progress: &crate::cli::progress::Bar,
 ) -> std::io::Result<()> {
     let n = codes.len();
     let mut c = csv::Writer::from_writer(w);
@@ -114,7 +113,7 @@ pub fn stream_csv(
     }
     let chunk = 32 * rayon::current_num_threads();
     let net = engine.network();
-    crate::measures::par::stream_rows(
+    regionlink::measures::par::stream_rows(
         engine,
         limit,
         chunk,
@@ -123,7 +122,7 @@ pub fn stream_csv(
                 .map(|d| {
                     let node = net.unit_node(UnitId(d));
                     if o.0 == d {
-                        (Some(crate::Minutes::ZERO), None)
+                        (Some(regionlink::Minutes::ZERO), None)
                     } else if wide {
                         (times.time(node), None)
                     } else {
@@ -164,7 +163,7 @@ fn write_long<W: Write>(
     c: &mut csv::Writer<W>,
     from: &str,
     to: &str,
-    t: Option<crate::Minutes>,
+    t: Option<regionlink::Minutes>,
     p: Option<TimeParts>,
 ) -> csv::Result<()> {
     let num = |x: f64| format!("{x:.2}");
@@ -183,7 +182,7 @@ fn write_long<W: Write>(
 
 /// The matrix of a network kind (composite = √(road × rail)).
 pub fn compute(
-    inputs: &crate::load::Inputs,
+    inputs: &regionlink::load::Inputs,
     sc: &crate::cli::args::ScenarioArgs,
     kind: NetworkKind,
 ) -> Result<Matrix> {
@@ -204,7 +203,7 @@ pub fn compute(
 }
 
 /// Minutes with two decimals; empty (CSV null) when unreachable.
-fn cell(m: Option<crate::Minutes>) -> String {
+fn cell(m: Option<regionlink::Minutes>) -> String {
     m.map_or_else(String::new, |m| format!("{:.2}", m.0))
 }
 

@@ -7,11 +7,11 @@ use anyhow::Result;
 use clap::Args;
 
 use crate::cli::analysis::{Analysis, MeasureArgs, emit};
-use crate::export::table::{Cell, Table};
-use crate::measures::corridor::shares;
-use crate::measures::reach::{Totals, overlap, reach};
-use crate::model::UnitId;
-use crate::route::EngineKind;
+use regionlink::export::table::{Cell, Table};
+use regionlink::measures::corridor::shares;
+use regionlink::measures::reach::{Totals, overlap, reach};
+use regionlink::model::UnitId;
+use regionlink::route::EngineKind;
 
 /// `regionlink reach` / `access` / `corridor` arguments.
 #[derive(Debug, Args)]
@@ -40,8 +40,8 @@ pub struct AccessCmd {
     /// Shortest-path kernel: dijkstra (one search per origin), phast (a contraction hierarchy
     /// built once, then one sweep per origin: for many origins on a large road graph), or auto
     /// (phast for 500 origins or more without --max-minutes).
-    #[arg(long, value_enum, default_value_t = crate::route::EngineKind::Auto)]
-    pub engine: crate::route::EngineKind,
+    #[arg(long, value_enum, default_value_t = regionlink::route::EngineKind::Auto)]
+    pub engine: regionlink::route::EngineKind,
 }
 
 fn pct(x: Option<f64>) -> Cell {
@@ -237,10 +237,9 @@ pub fn access_table(a: &Analysis) -> Table {
 /// Run `regionlink access`.
 pub fn run_access(cmd: &AccessCmd, quiet: bool, out: &mut dyn Write) -> Result<()> {
     crate::cli::check_max_minutes(cmd.max_minutes)?;
-    let pb = crate::cli::run::progress(quiet, 0);
-    pb.set_message("origins searched");
-    let a = Analysis::compute_with(&cmd.m, false, cmd.max_minutes, cmd.engine, quiet, &pb)?;
-    pb.finish_and_clear();
+    let pb = crate::cli::progress::Bar::new(quiet, 0);
+    let a = Analysis::compute_with(&cmd.m, false, cmd.max_minutes, cmd.engine, &pb)?;
+    pb.finish();
     header(&a, out, "Accessibility of every unit")?;
     writeln!(
         out,
@@ -310,7 +309,7 @@ pub fn run_corridor(cmd: &MeasureCmd, out: &mut dyn Write) -> Result<()> {
     let a = Analysis::compute(&cmd.m)?;
     let region = &a.inputs.region;
     let (Some(c), [ca, cb, ..]) = (&a.corridor, a.cores.as_slice()) else {
-        return Err(crate::Error::Usage(
+        return Err(regionlink::Error::Usage(
             "the corridor needs two cores in the study ([[cores]])".into(),
         )
         .into());

@@ -3,10 +3,12 @@
 
 pub mod analysis;
 pub mod args;
+pub mod errors;
 pub mod info;
 pub mod matrix;
 pub mod measures;
 pub mod output;
+pub mod progress;
 pub mod route;
 pub mod run;
 pub mod scenario;
@@ -17,9 +19,9 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::load::{Inputs, LoadOptions, load_inputs, load_links};
-use crate::network::{BuildReport, Network, NetworkKind, Scenario, build_network};
 use args::{Cli, Command, InputArgs, ScenarioArgs};
+use regionlink::load::{Inputs, LoadOptions, load_inputs, load_links};
+use regionlink::network::{BuildReport, Network, NetworkKind, Scenario, build_network};
 
 /// Run a parsed command line, writing to `out`.
 pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
@@ -81,7 +83,7 @@ pub fn network(
         let added = load_links(&bytes, &f.display().to_string())?;
         for a in &added {
             if links.iter().any(|l| l.link_id == a.link_id) {
-                return Err(crate::Error::input(
+                return Err(regionlink::Error::input(
                     &a.file,
                     a.location.clone(),
                     format!(
@@ -98,7 +100,7 @@ pub fn network(
     let (net, report) = build_network(
         &inputs.region,
         &links,
-        crate::network::build::BuildOptions {
+        regionlink::network::build::BuildOptions {
             params: &inputs.study.network,
             scenario: &scenario,
             kind,
@@ -114,7 +116,7 @@ pub fn network(
 /// A usage error naming the value.
 pub fn check_max_minutes(v: Option<f64>) -> Result<()> {
     match v {
-        Some(l) if !(l.is_finite() && l > 0.0) => Err(crate::Error::Usage(format!(
+        Some(l) if !(l.is_finite() && l > 0.0) => Err(regionlink::Error::Usage(format!(
             "--max-minutes {l}: expected a positive number of minutes"
         ))
         .into()),
@@ -123,7 +125,7 @@ pub fn check_max_minutes(v: Option<f64>) -> Result<()> {
 }
 
 /// A hierarchy and the sweep restricted to the unit nodes, for PHAST runs.
-pub type PhastData = (crate::route::Hierarchy, crate::route::Sweep);
+pub type PhastData = (regionlink::route::Hierarchy, regionlink::route::Sweep);
 
 /// Build what `kind` needs for one search per unit of `net`: `None` for Dijkstra, else the
 /// contraction hierarchy (on the rayon pool, counted on `progress` as nodes contracted) and its
@@ -131,60 +133,50 @@ pub type PhastData = (crate::route::Hierarchy, crate::route::Sweep);
 /// `quiet`.
 ///
 /// # Errors
-/// `--engine phast` where it cannot serve ([`crate::route::EngineKind::use_phast`]).
+/// `--engine phast` where it cannot serve ([`regionlink::route::EngineKind::use_phast`]).
 pub fn prepare_engine(
-    kind: crate::route::EngineKind,
+    kind: regionlink::route::EngineKind,
     net: &Network,
-    limit: Option<crate::Minutes>,
+    limit: Option<regionlink::Minutes>,
     needs_paths: bool,
-    quiet: bool,
-    progress: &indicatif::ProgressBar,
+    progress: &dyn regionlink::progress::Progress,
 ) -> Result<Option<PhastData>> {
     let origins = net.unit_count();
     if !kind
         .use_phast(origins, limit, needs_paths)
-        .map_err(crate::Error::Usage)?
+        .map_err(regionlink::Error::Usage)?
     {
         return Ok(None);
     }
-    let msg = progress.message();
-    progress.set_message("nodes contracted (PHAST preprocessing)");
     let t = std::time::Instant::now();
-    let h = crate::measures::par::contract(net, progress);
+    let h = regionlink::measures::par::contract(net, progress);
     let sweep = h.restrict(net.unit_nodes());
-    progress.set_message(msg);
-    progress.set_position(0);
-    if !quiet {
-        // Above the progress bar, not through it.
-        progress.suspend(|| {
-            eprintln!(
-                "regionlink: note: PHAST: contraction hierarchy of {} nodes, {} shortcuts in {} rounds, built in {:.1} s; each origin sweeps {} nodes",
-                h.node_count(),
-                h.shortcut_count(),
-                h.rounds(),
-                t.elapsed().as_secs_f64(),
-                sweep.node_count()
-            )
-        });
-    }
+    progress.note(&format!(
+        "PHAST: contraction hierarchy of {} nodes, {} shortcuts in {} rounds, built in {:.1} s; each origin sweeps {} nodes",
+        h.node_count(),
+        h.shortcut_count(),
+        h.rounds(),
+        t.elapsed().as_secs_f64(),
+        sweep.node_count()
+    ));
     Ok(Some((h, sweep)))
 }
 
 /// The engine over `net`, PHAST when `phast` holds its data.
-pub fn engine<'a>(net: &'a Network, phast: &'a Option<PhastData>) -> crate::route::Engine<'a> {
+pub fn engine<'a>(net: &'a Network, phast: &'a Option<PhastData>) -> regionlink::route::Engine<'a> {
     match phast {
-        Some((hierarchy, sweep)) => crate::route::Engine::Phast {
+        Some((hierarchy, sweep)) => regionlink::route::Engine::Phast {
             net,
             hierarchy,
             sweep,
         },
-        None => crate::route::Engine::Dijkstra(net),
+        None => regionlink::route::Engine::Dijkstra(net),
     }
 }
 
 /// Warn on stderr about seats snapped far from the road graph and road nodes dropped outside
 /// its largest strongly connected component (once per process).
-pub fn warn_snaps(report: &BuildReport, region: &crate::Region) {
+pub fn warn_snaps(report: &BuildReport, region: &regionlink::Region) {
     static DONE: std::sync::Once = std::sync::Once::new();
     let Some(r) = &report.roads else { return };
     DONE.call_once(|| {
@@ -219,12 +211,12 @@ pub fn warn_snaps(report: &BuildReport, region: &crate::Region) {
     });
 }
 
-fn file_error(p: &std::path::Path, e: std::io::Error) -> crate::Error {
+fn file_error(p: &std::path::Path, e: std::io::Error) -> regionlink::Error {
     let path = p.display().to_string();
     if e.kind() == std::io::ErrorKind::NotFound {
-        crate::Error::Usage(format!("{path}: no such file"))
+        regionlink::Error::Usage(format!("{path}: no such file"))
     } else {
-        crate::Error::Io { path, source: e }
+        regionlink::Error::Io { path, source: e }
     }
 }
 

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::error::Error;
+use regionlink::error::Error;
 
 /// Write `bytes` to `path` atomically (temporary file + rename). Refuses a path that is one of
 /// `inputs`.
@@ -12,7 +12,7 @@ pub fn write_atomic(
     path: &Path,
     inputs: &[PathBuf],
     f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> crate::Result<()> {
+) -> regionlink::Result<()> {
     let io = |e: std::io::Error| Error::Io {
         path: path.display().to_string(),
         source: e,
@@ -46,7 +46,7 @@ pub fn write_atomic(
 }
 
 /// An error when `path` is one of `inputs` (checked before anything is written).
-pub fn refuse_inputs(path: &Path, inputs: &[PathBuf]) -> crate::Result<()> {
+pub fn refuse_inputs(path: &Path, inputs: &[PathBuf]) -> regionlink::Result<()> {
     if inputs.iter().any(|i| same_file(i, path)) {
         return Err(Error::Usage(format!(
             "{}: refusing to overwrite an input file; choose another output path",
@@ -61,9 +61,4 @@ fn same_file(a: &Path, b: &Path) -> bool {
         (Ok(x), Ok(y)) => x == y,
         _ => false,
     }
-}
-
-/// Format minutes for tables: one decimal.
-pub fn fmt_min(m: Option<f64>) -> String {
-    m.map_or_else(|| "–".to_string(), |m| format!("{m:.1}"))
 }

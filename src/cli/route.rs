@@ -5,10 +5,10 @@ use std::io::Write;
 use anyhow::{Result, bail};
 
 use crate::cli::args::RouteArgs;
-use crate::load::{Inputs, members_of};
-use crate::model::{Minutes, UnitId};
-use crate::network::NetworkKind;
-use crate::route::{Dijkstra, Leg};
+use regionlink::load::{Inputs, members_of};
+use regionlink::model::{Minutes, UnitId};
+use regionlink::network::NetworkKind;
+use regionlink::route::{Dijkstra, Leg};
 
 /// A place on the command line: a core (several units) or one unit.
 #[derive(Debug, Clone)]
@@ -47,7 +47,7 @@ pub fn resolve(inputs: &Inputs, q: &str) -> Result<Place> {
                 units: vec![u.id],
             })
         }
-        [] => Err(crate::Error::Usage(format!(
+        [] => Err(regionlink::Error::Usage(format!(
             "\"{q}\" matches no unit code, unit name or core name of {}",
             region.source
         ))
@@ -57,7 +57,7 @@ pub fn resolve(inputs: &Inputs, q: &str) -> Result<Place> {
                 .iter()
                 .map(|&u| format!("{} ({})", region.unit(u).name, region.unit(u).code))
                 .collect();
-            Err(crate::Error::Usage(format!(
+            Err(regionlink::Error::Usage(format!(
                 "\"{q}\" is ambiguous: {}; use a code",
                 names.join(", ")
             ))
@@ -69,7 +69,7 @@ pub fn resolve(inputs: &Inputs, q: &str) -> Result<Place> {
 /// Run the subcommand.
 pub fn run(a: &RouteArgs, out: &mut dyn Write) -> Result<()> {
     if a.network == NetworkKind::Composite {
-        bail!(crate::Error::Usage(
+        bail!(regionlink::Error::Usage(
             "--network composite is a combination of two matrices and has no paths; use road or rail".into()
         ));
     }

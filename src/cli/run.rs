@@ -1,6 +1,6 @@
 //! `regionlink run`: the whole study into a directory of QGIS layers, tables and a report.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -9,14 +9,14 @@ use serde_json::{Value, json};
 
 use crate::cli::analysis::{Analysis, MeasureArgs};
 use crate::cli::structure::{GravityArgs, Structural, all_unit_measures};
-use crate::export::geojson::{Geom, Layer, to_geojson};
-use crate::export::isochrone::{dissolve, finish_for_geojson};
-use crate::export::qml::{self, GeomKind};
-use crate::export::table::{Cell, Table};
-use crate::measures::equity::{Better, EquityInput, GroupBy, equity, group_labels};
-use crate::measures::par::time_parts;
-use crate::measures::reach::{Totals, overlap, reach};
-use crate::model::UnitId;
+use regionlink::export::geojson::{Geom, Layer, to_geojson};
+use regionlink::export::isochrone::{dissolve, finish_for_geojson};
+use regionlink::export::qml::{self, GeomKind};
+use regionlink::export::table::{Cell, Table};
+use regionlink::measures::equity::{Better, EquityInput, GroupBy, equity, group_labels};
+use regionlink::measures::par::time_parts;
+use regionlink::measures::reach::{Totals, overlap, reach};
+use regionlink::model::UnitId;
 
 /// `regionlink run` arguments.
 #[derive(Debug, Args)]
@@ -40,23 +40,9 @@ pub struct OutFile {
     pub bytes: Vec<u8>,
 }
 
-/// The progress bar: on stderr, only when it is a terminal and not `--quiet`.
-pub fn progress(quiet: bool, steps: u64) -> indicatif::ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let pb = indicatif::ProgressBar::new(steps);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg}")
-    {
-        pb.set_style(style.progress_chars("=> "));
-    }
-    pb
-}
-
 /// Run the whole study.
 pub fn run(a: &RunArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
-    let pb = progress(quiet, 6);
+    let pb = crate::cli::progress::Bar::new(quiet, 6);
     pb.set_message("loading, building the network, travel times");
     let an = Analysis::compute(&a.m)?;
     pb.inc(1);
@@ -282,7 +268,7 @@ pub fn run(a: &RunArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
     // --- tables
     pb.set_message("tables and report");
     let parts = match an.network {
-        crate::network::NetworkKind::Composite => None,
+        regionlink::network::NetworkKind::Composite => None,
         _ => Some(time_parts(&an.net, None)),
     };
     let codes: Vec<&str> = region.units.iter().map(|u| u.code.as_str()).collect();
@@ -312,7 +298,7 @@ pub fn run(a: &RunArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
     pb.inc(1);
 
     // --- write, only now that everything is built
-    pb.finish_and_clear();
+    pb.finish();
     write_files(
         &files,
         &skipped,
@@ -488,7 +474,7 @@ fn report(
     an: &Analysis,
     st: &Structural,
     skipped: &[String],
-    parts: Option<&[Vec<Option<crate::route::TimeParts>>]>,
+    parts: Option<&[Vec<Option<regionlink::route::TimeParts>>]>,
 ) -> Result<(String, Value)> {
     let region = &an.inputs.region;
     let study = &an.inputs.study;
@@ -576,7 +562,7 @@ fn report(
         watts.len()
     ));
     if let Some(c) = &an.corridor {
-        let (ps, gs, _) = crate::measures::corridor::shares(region, c);
+        let (ps, gs, _) = regionlink::measures::corridor::shares(region, c);
         w(format!(
             "- Corridor (ε = {}): {} units, {:.1} % of the population, {} of the GDP.",
             c.epsilon,
@@ -827,7 +813,7 @@ fn report(
     let interior = region
         .units
         .iter()
-        .filter(|u| u.seat_source == crate::model::SeatSource::InteriorPoint)
+        .filter(|u| u.seat_source == regionlink::model::SeatSource::InteriorPoint)
         .count();
     if interior > 0 {
         w(format!(
@@ -836,11 +822,14 @@ fn report(
     }
     if region
         .source
-        .starts_with(crate::load::dataset::EMBEDDED_PREFIX)
+        .starts_with(regionlink::load::dataset::EMBEDDED_PREFIX)
     {
         w("- The default data: most link times are estimates and the expressway corridors and conventional lines R17–R19 are unverified; 3 of the 59 seats are low-confidence points; see data/PROVENANCE.md.".into());
         w(String::new());
-        w(format!("Sources: {}", crate::load::dataset::ATTRIBUTION));
+        w(format!(
+            "Sources: {}",
+            regionlink::load::dataset::ATTRIBUTION
+        ));
     }
     for s in skipped {
         w(format!("- Not written: {s}"));

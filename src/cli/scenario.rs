@@ -9,14 +9,14 @@ use clap::Args;
 use crate::cli::analysis::{Analysis, MeasureArgs};
 use crate::cli::args::{ScenarioArgs, With};
 use crate::cli::run::{OutFile, add_layer, column_values, write_files};
-use crate::export::geojson::Geom;
-use crate::export::qml::{self, GeomKind};
-use crate::export::table::{Cell, Table};
-use crate::measures::resilience::{
+use regionlink::export::geojson::Geom;
+use regionlink::export::qml::{self, GeomKind};
+use regionlink::export::table::{Cell, Table};
+use regionlink::measures::par;
+use regionlink::measures::resilience::{
     Distribution, Setting, damage, distribution, sample_failures, worse_first,
 };
-use crate::measures::{masses, par};
-use crate::model::{LinkId, Region, UnitId};
+use regionlink::model::{LinkId, Region, UnitId};
 
 /// `regionlink scenario` arguments.
 #[derive(Debug, Args)]
@@ -288,17 +288,23 @@ fn cv(v: &[f64]) -> Option<f64> {
 /// Run `regionlink timeline`.
 pub fn run_timeline(cmd: &TimelineCmd, out: &mut dyn Write) -> Result<()> {
     if cmd.from > cmd.to {
-        return Err(
-            crate::Error::Usage(format!("--from {} is after --to {}", cmd.from, cmd.to)).into(),
-        );
+        return Err(regionlink::Error::Usage(format!(
+            "--from {} is after --to {}",
+            cmd.from, cmd.to
+        ))
+        .into());
     }
     let inputs = crate::cli::load(&cmd.m.input)?;
     let region = &inputs.region;
-    let mass = masses(region, cmd.m.mass.unwrap_or(inputs.study.measures.mass))?;
+    let mass = cmd
+        .m
+        .mass
+        .unwrap_or(inputs.study.measures.mass)
+        .values(region)?;
     let years: Vec<i32> = (cmd.from..=cmd.to).step_by(cmd.step as usize).collect();
     let kind = match cmd.m.network {
-        crate::network::NetworkKind::Composite => {
-            return Err(crate::Error::Usage(
+        regionlink::network::NetworkKind::Composite => {
+            return Err(regionlink::Error::Usage(
                 "timeline: --network composite is not supported; use combined, road or rail".into(),
             )
             .into());
@@ -314,11 +320,11 @@ pub fn run_timeline(cmd: &TimelineCmd, out: &mut dyn Write) -> Result<()> {
         };
         let (net, rep) = crate::cli::network(&inputs, &sc, kind)?;
         let m = par::travel_time_matrix(&net, None);
-        let cores = crate::measures::reach::core_times(&net, region, &inputs.study);
+        let cores = regionlink::measures::reach::core_times(&net, region, &inputs.study);
         Ok(Year {
             year: y,
             links: rep.links_in_service,
-            watt: crate::measures::access::watt(&m, &mass),
+            watt: regionlink::measures::access::watt(&m, &mass),
             cores: cores
                 .iter()
                 .map(|c| c.times.iter().map(|t| t.map(|t| t.0)).collect())
@@ -327,13 +333,16 @@ pub fn run_timeline(cmd: &TimelineCmd, out: &mut dyn Write) -> Result<()> {
     });
     let years: Vec<Year> = results.into_iter().collect::<Result<_>>()?;
     let cores = &inputs.study.cores;
-    let keys: Vec<String> = cores.iter().map(crate::load::Study::core_key).collect();
+    let keys: Vec<String> = cores
+        .iter()
+        .map(regionlink::load::Study::core_key)
+        .collect();
     let core_units: Vec<Vec<UnitId>> = cores
         .iter()
         .map(|c| {
             c.codes
                 .iter()
-                .flat_map(|code| crate::load::members_of(region, code))
+                .flat_map(|code| regionlink::load::members_of(region, code))
                 .collect()
         })
         .collect();
@@ -560,7 +569,7 @@ pub fn run_resilience(cmd: &ResilienceCmd, out: &mut dyn Write) -> Result<()> {
     let an = Analysis::compute(&cmd.m)?;
     let region = &an.inputs.region;
     let net = &an.net;
-    let mass = masses(region, an.mass)?;
+    let mass = an.mass.values(region)?;
     let pop: Vec<f64> = region.units.iter().map(|u| u.population_10k).collect();
     let cores: Vec<Vec<UnitId>> = an.cores.iter().map(|c| c.units.clone()).collect();
     let band = an.bands.last().copied().unwrap_or(180.0);
@@ -583,8 +592,8 @@ pub fn run_resilience(cmd: &ResilienceCmd, out: &mut dyn Write) -> Result<()> {
     let base = figs[0];
     let mut ranked: Vec<(
         LinkId,
-        crate::measures::resilience::Figures,
-        crate::measures::resilience::Damage,
+        regionlink::measures::resilience::Figures,
+        regionlink::measures::resilience::Damage,
     )> = candidates
         .iter()
         .zip(&figs[1..])

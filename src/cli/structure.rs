@@ -7,16 +7,16 @@ use anyhow::Result;
 use clap::Args;
 
 use crate::cli::analysis::{Analysis, MeasureArgs, emit};
-use crate::export::table::{Cell, Table};
-use crate::load::members_of;
-use crate::measures::centrality::{
+use regionlink::export::table::{Cell, Table};
+use regionlink::load::members_of;
+use regionlink::measures::centrality::{
     BinaryNetwork, Centrality, PairWeights, Structure, Threshold, structure,
 };
-use crate::measures::equity::{Better, EquityInput, GroupBy, equity, group_labels};
-use crate::measures::linkage::{
+use regionlink::measures::equity::{Better, EquityInput, GroupBy, equity, group_labels};
+use regionlink::measures::linkage::{
     Centre, Distance, Gravity, GravityParams, KFactor, Membership, gravity, membership,
 };
-use crate::model::Role;
+use regionlink::model::Role;
 
 /// Gravity-model options.
 #[derive(Debug, Clone, Args)]
@@ -109,7 +109,7 @@ pub fn centres(a: &Analysis) -> Vec<Centre> {
             let units = members_of(region, code);
             let name = match (
                 region.by_code(code),
-                crate::network::build::default_name(code),
+                regionlink::network::build::default_name(code),
             ) {
                 (Some(u), _) => u.name.clone(),
                 (None, Some(n)) => n.to_string(),
@@ -145,7 +145,7 @@ impl Structural {
         let gravity = gravity(&a.inputs.region, a.matrix()?, &p)?;
         let membership = membership(&gravity, &centres(a))?;
         let structure = structure(&BinaryNetwork::from_gravity(&gravity, g.threshold)?);
-        let centrality = crate::measures::par::betweenness(&a.net, None);
+        let centrality = regionlink::measures::par::betweenness(&a.net, None);
         Ok(Structural {
             gravity,
             membership,
@@ -157,7 +157,7 @@ impl Structural {
     /// Link betweenness weighted by the gravity interaction of each pair.
     pub fn weighted_link_betweenness(&self, a: &Analysis) -> Result<Vec<f64>> {
         let w = PairWeights::new(&a.net, self.gravity.matrix())?;
-        Ok(crate::measures::par::betweenness(&a.net, Some(w)).link_betweenness)
+        Ok(regionlink::measures::par::betweenness(&a.net, Some(w)).link_betweenness)
     }
 }
 
@@ -167,7 +167,7 @@ pub fn linkage_table(a: &Analysis, s: &Structural) -> Table {
     let mut t = a.unit_table(&[("linkage_total", 3), ("belongs_to", 0)]);
     for c in &m.centres {
         t.column(
-            format!("membership_{}", crate::load::study::field_key(c)),
+            format!("membership_{}", regionlink::load::study::field_key(c)),
             3,
         );
     }
@@ -419,7 +419,7 @@ pub fn run_equity(cmd: &EquityCmd, out: &mut dyn Write) -> Result<()> {
             .filter(|c| !c.name.starts_with("reach_") && c.name != "belongs_to")
             .map(|c| c.name.as_str())
             .collect();
-        return Err(crate::Error::Usage(format!(
+        return Err(regionlink::Error::Usage(format!(
             "--measure {}: no such per-unit measure; one of: {}",
             cmd.measure,
             names.join(", ")

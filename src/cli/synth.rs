@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 
-use crate::synth::{SynthOptions, generate, write};
+use regionlink::synth::{SynthOptions, generate, write};
 
 /// Options of `regionlink synth`.
 #[derive(Debug, Clone, Args)]

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::error::{Error, Location, Result};
-use crate::measures::Mass;
-use crate::measures::decay::Decay;
+use crate::model::Decay;
+use crate::model::Mass;
 use crate::model::Mode;
 
 /// A study: what to measure and how to read the units layer.
@@ -172,7 +172,8 @@ pub struct RoleDefs {
 }
 
 /// How population is counted in the units layer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum PopulationUnit {
     /// Persons (converted to 10⁴ people on load).
@@ -180,7 +181,7 @@ pub enum PopulationUnit {
     Persons,
     /// Already in 10⁴ people.
     #[serde(rename = "10k")]
-    #[value(name = "10k")]
+    #[cfg_attr(feature = "cli", value(name = "10k"))]
     TenThousand,
 }
 

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::measures::decay::Decay;
+use crate::model::Decay;
 use crate::model::{Region, UnitId};
 use crate::route::Matrix;
 
@@ -15,7 +15,7 @@ use crate::route::Matrix;
 ///
 /// # Arguments
 /// - `m`: travel times (minutes);
-/// - `mass`: M_j per unit (see [`crate::measures::masses`]).
+/// - `mass`: M_j per unit (see [`crate::model::Mass::values`]).
 ///
 /// # Returns
 /// Minutes per unit; `None` when some other unit is unreachable (the average would be over a
@@ -116,7 +116,8 @@ pub fn internal_time_min(area_km2: f64, speed_kmh: f64) -> f64 {
 /// # Examples
 /// ```
 /// # use regionlink::route::Matrix;
-/// # use regionlink::measures::{access::potential, decay::Decay};
+/// # use regionlink::measures::access::potential;
+/// # use regionlink::model::Decay;
 /// # use regionlink::Minutes;
 /// let t = |x: f64| Some(Minutes(x));
 /// let m = Matrix::from_rows(vec![vec![t(0.0), t(10.0)], vec![t(10.0), t(0.0)]]);

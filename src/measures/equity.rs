@@ -29,7 +29,8 @@ use crate::model::{Region, UnitId};
 pub const NO_GROUP: &str = "(none)";
 
 /// Which direction is "better" for a measure; decides which units are lagging.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum Better {
     /// Higher is better (accessibility potential, population reached): the lowest values lag.
@@ -39,7 +40,8 @@ pub enum Better {
 }
 
 /// The unit attribute that groups units into regions for [`equity`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum GroupBy {
     /// The planning region ([`Unit::region`](crate::model::Unit::region)); in the embedded data,

@@ -21,7 +21,7 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::measures::{Mass, masses};
+use crate::model::Mass;
 use crate::model::{Region, UnitId};
 use crate::network::generate::great_circle_km;
 use crate::route::Matrix;
@@ -30,7 +30,8 @@ use crate::route::Matrix;
 const SYMMETRY_EPS: f64 = 1e-9;
 
 /// What D, the separation of two units in the gravity model, is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum Distance {
     /// Shortest travel time on the network, minutes.
@@ -64,7 +65,8 @@ impl Distance {
 }
 
 /// The gravitational coefficient K_ij.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum KFactor {
     /// K = 1: symmetric linkage.
@@ -324,7 +326,7 @@ impl Gravity {
 /// model" of 王德忠 & 庄仁兴 1996 and Pan et al. 2022).
 ///
 /// # Arguments
-/// - `region`: the units (masses from [`masses`], seats for [`Distance::GreatCircle`]);
+/// - `region`: the units (masses from [`Mass::values`], seats for [`Distance::GreatCircle`]);
 /// - `matrix`: unit-to-unit travel times (not read for [`Distance::GreatCircle`]);
 /// - `p`: mass, distance, b and K.
 ///
@@ -390,10 +392,10 @@ pub fn gravity(region: &Region, matrix: &Matrix, p: &GravityParams) -> Result<Gr
             region.source
         )));
     }
-    let m = masses(region, p.mass)?;
+    let m = p.mass.values(region)?;
     let gdp = match p.k {
         KFactor::One => None,
-        KFactor::Asym => Some(masses(region, Mass::Gdp)?),
+        KFactor::Asym => Some(Mass::Gdp.values(region)?),
     };
     let mut r = vec![0.0; n * n];
     let mut unreachable = vec![false; n * n];
@@ -575,7 +577,7 @@ pub struct Membership {
 /// ```
 /// # use regionlink::load::{load_units, LoadOptions, Study};
 /// # use regionlink::measures::linkage::{gravity, membership, Centre, Distance, GravityParams};
-/// # use regionlink::measures::Mass;
+/// # use regionlink::model::Mass;
 /// # use regionlink::route::Matrix;
 /// # use regionlink::{Minutes, UnitId};
 /// # let f = |code: &str, lon: f64, pop: u32| format!(

@@ -59,11 +59,10 @@ pub fn accessibility(
     engine: &Engine<'_>,
     spec: &AccessSpec<'_>,
     limit: Option<Minutes>,
-    progress: &indicatif::ProgressBar,
+    progress: &dyn crate::progress::Progress,
 ) -> crate::Result<Vec<AccessRow>> {
     let net = engine.network();
-    progress.set_length(net.unit_count() as u64);
-    progress.set_position(0);
+    progress.stage("origins searched", net.unit_count() as u64);
     let workspaces = Workspaces::new(|| engine.workspace());
     (0..net.unit_count() as u32)
         .into_par_iter()
@@ -73,7 +72,7 @@ pub fn accessibility(
                 let time = |j: usize| times.time(net.unit_node(UnitId(j as u32))).map(|t| t.0);
                 AccessRow::reduce(o as usize, &time, spec)
             });
-            progress.inc(1);
+            progress.advance(1);
             row
         })
         .collect()
@@ -148,7 +147,7 @@ impl<T: Send, F: Fn() -> T + Sync> Workspaces<T, F> {
 /// Build the contraction hierarchy of `net` for PHAST ([`crate::route::ch`]), evaluating the
 /// nodes of each round on the current rayon pool. The hierarchy is the same for any thread
 /// count. `progress` counts the nodes contracted.
-pub fn contract(net: &Network, progress: &indicatif::ProgressBar) -> Hierarchy {
+pub fn contract(net: &Network, progress: &dyn crate::progress::Progress) -> Hierarchy {
     let map = ParMap(Workspaces::new(|| Witness::new(net.node_count())));
     Hierarchy::build_with(net, &map, progress)
 }

@@ -24,7 +24,7 @@ pub struct Figures {
 /// What the figures are computed from.
 #[derive(Debug, Clone)]
 pub struct Setting<'a> {
-    /// Mass per unit for WATT (see [`crate::measures::masses`]).
+    /// Mass per unit for WATT (see [`crate::model::Mass::values`]).
     pub mass: &'a [f64],
     /// Population per unit, 10⁴ people (weights of the mean WATT).
     pub pop: &'a [f64],

@@ -16,7 +16,8 @@ use crate::network::generate;
 use crate::network::scenario::Scenario;
 
 /// Which links make up the network.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum NetworkKind {
     /// Every mode.

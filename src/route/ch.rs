@@ -348,7 +348,7 @@ impl Sweep {
 ///     g.add_edge(n[a], n[b], Arc { minutes: t, link: None });
 /// }
 /// let net = Network::freeze(&g, vec![], NetworkKind::Combined)?;
-/// let h = Hierarchy::build(&net, &indicatif::ProgressBar::hidden());
+/// let h = Hierarchy::build(&net, &regionlink::progress::Silent);
 /// let mut ph = Phast::new(&h);
 /// let times = ph.run(&h, h.full(), &[(net.unit_node(UnitId(1)), Minutes(0.0))], None);
 /// // 1 → 2 → 3 → 0: 2 + 3 + 4
@@ -369,7 +369,7 @@ pub struct Hierarchy {
 impl Hierarchy {
     /// Contract every node of `net` on one thread: [`Hierarchy::build_with`] and
     /// [`Sequential`].
-    pub fn build(net: &Network, progress: &indicatif::ProgressBar) -> Hierarchy {
+    pub fn build(net: &Network, progress: &dyn crate::progress::Progress) -> Hierarchy {
         Hierarchy::build_with(net, &Sequential::new(net.node_count()), progress)
     }
 
@@ -393,10 +393,10 @@ impl Hierarchy {
     pub fn build_with(
         net: &Network,
         map: &dyn NodeMap,
-        progress: &indicatif::ProgressBar,
+        progress: &dyn crate::progress::Progress,
     ) -> Hierarchy {
         let n = net.node_count();
-        progress.set_length(n as u64);
+        progress.stage("nodes contracted (PHAST preprocessing)", n as u64);
         let (offsets, arcs) = net.csr();
         let mut st = State {
             out: vec![Vec::new(); n],
@@ -473,7 +473,7 @@ impl Hierarchy {
                 }
                 st.in_round[vi] = false;
             }
-            progress.inc(round.len() as u64);
+            progress.advance(round.len() as u64);
             for &v in &round {
                 done[v as usize] = true;
             }
@@ -779,7 +779,7 @@ mod tests {
             arcs.push((i, 0, 1 + (i % 4) as u8));
         }
         let net = net_of(d + 1, &arcs);
-        let h = Hierarchy::build(&net, &indicatif::ProgressBar::hidden());
+        let h = Hierarchy::build(&net, &crate::progress::Silent);
         assert!(h.rounds() <= 3, "{} rounds", h.rounds());
         // Leaves go first, with no shortcut (their only neighbour is the hub).
         assert_eq!(h.shortcut_count(), 0);
@@ -807,7 +807,7 @@ mod tests {
             limit in proptest::option::of(0u8..20),
         ) {
             let net = net_of(n, &arcs);
-            let h = Hierarchy::build(&net, &indicatif::ProgressBar::hidden());
+            let h = Hierarchy::build(&net, &crate::progress::Silent);
             let targets: Vec<NodeId> = targets.iter().map(|&t| NodeId(t % n)).collect();
             let sub = h.restrict(&targets);
             let limit = limit.map(|l| Minutes(f64::from(l)));
@@ -840,7 +840,7 @@ mod tests {
             limit in proptest::option::of(0u8..20),
         ) {
             let net = net_of(n, &arcs);
-            let h = Hierarchy::build(&net, &indicatif::ProgressBar::hidden());
+            let h = Hierarchy::build(&net, &crate::progress::Silent);
             let src: Vec<(NodeId, Minutes)> = sources
                 .iter()
                 .map(|&(s, o)| (NodeId(s % n), Minutes(f64::from(o) * 0.5)))

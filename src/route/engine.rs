@@ -8,7 +8,8 @@ use crate::route::ch::{Hierarchy, Phast, PhastTimes, Sweep};
 use crate::route::dijkstra::{Dijkstra, Tree};
 
 /// Which kernel computes the times of a many-origin run (`access`, `matrix`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum EngineKind {
     /// PHAST when it pays off (500 origins or more, no cut-off, no paths needed), Dijkstra
     /// otherwise.

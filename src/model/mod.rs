@@ -1,5 +1,6 @@
 //! The vocabulary of the pipeline: typed ids, units of measure, units (the regions' building
-//! blocks), links, and the study that names the cores and roles.
+//! blocks), modes and link statuses, roles, and the shared terms of the measures: the
+//! [`Mass`] of a unit and the [`Decay`] of accessibility with travel time.
 //!
 //! # Units of measure
 //! - population: 10⁴ people (`population_10k`);
@@ -8,11 +9,17 @@
 //! - time: minutes ([`Minutes`]);
 //! - coordinates: WGS84 longitude/latitude in degrees.
 
+pub mod decay;
+pub mod mass;
+
 use std::collections::HashMap;
 use std::fmt;
 
 use geo::{MultiPolygon, Point, Rect};
 use serde::{Deserialize, Serialize};
+
+pub use decay::Decay;
+pub use mass::Mass;
 
 /// Index of a unit in its [`Region`] (0-based, in file order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -75,19 +82,8 @@ impl fmt::Display for Minutes {
 }
 
 /// A transport mode.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// High-speed rail (design speed ≥ 200 km/h).

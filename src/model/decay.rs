@@ -58,7 +58,7 @@ impl Decay {
     ///
     /// # Examples
     /// ```
-    /// # use regionlink::measures::decay::Decay;
+    /// # use regionlink::model::Decay;
     /// assert_eq!(Decay::Power { a: 1.0 }.weight(20.0), 0.05);
     /// assert_eq!(Decay::Step { max: 60.0 }.weight(60.0), 1.0);
     /// assert_eq!(Decay::Step { max: 60.0 }.weight(60.5), 0.0);
