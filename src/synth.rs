@@ -66,7 +66,7 @@ use std::path::{Path, PathBuf};
 
 use geo::{Distance, Haversine, Point};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Opt, OptionError, Result};
 
 /// The largest node count [`generate`] accepts: a grid of about 3 160 km a side, so that
 /// every position stays a valid longitude and latitude and the rail link between the two
@@ -204,7 +204,7 @@ pub struct Synth {
 /// Generate a road-like network and its units (see the [module docs](self) for the model).
 ///
 /// # Errors
-/// [`Error::Usage`] when `nodes` is below 4 or above [`MAX_NODES`], or the unit count is
+/// [`Error::Option`] when `nodes` is below 4 or above [`MAX_NODES`], or the unit count is
 /// below 2 or above `nodes`.
 ///
 /// # Complexity
@@ -212,25 +212,29 @@ pub struct Synth {
 pub fn generate(opts: &SynthOptions) -> Result<Synth> {
     let n = opts.nodes;
     if n < 4 {
-        return Err(Error::Usage(format!(
-            "--nodes is {n}, expected at least 4 road nodes"
-        )));
+        return Err(OptionError::new()
+            .opt(Opt::Nodes, None)
+            .text(format!(" is {n}, expected at least 4 road nodes"))
+            .into());
     }
     if n > MAX_NODES {
-        return Err(Error::Usage(format!(
-            "--nodes is {n}, expected at most {MAX_NODES}"
-        )));
+        return Err(OptionError::new()
+            .opt(Opt::Nodes, None)
+            .text(format!(" is {n}, expected at most {MAX_NODES}"))
+            .into());
     }
     let k = opts.unit_count();
     if k < 2 {
-        return Err(Error::Usage(format!(
-            "--units is {k}, expected at least 2 (the study has two cores)"
-        )));
+        return Err(OptionError::new()
+            .opt(Opt::Units, None)
+            .text(format!(" is {k}, expected at least 2 (the study has two cores)"))
+            .into());
     }
     if k > n {
-        return Err(Error::Usage(format!(
-            "--units is {k}, more than the {n} road nodes; expected at most {n}"
-        )));
+        return Err(OptionError::new()
+            .opt(Opt::Units, None)
+            .text(format!(" is {k}, more than the {n} road nodes; expected at most {n}"))
+            .into());
     }
     let grid = Grid::new(n);
     let nodes = place_nodes(&grid, opts.seed);

@@ -277,23 +277,24 @@ fn files_load_as_a_study() {
 }
 
 #[test]
-fn bad_options_are_usage_errors() {
+fn bad_options_are_option_errors() {
     for (o, msg) in [
         (
             opts(3, 0, None),
-            "--nodes is 3, expected at least 4 road nodes",
+            "option nodes is 3, expected at least 4 road nodes",
         ),
         (
             opts(10, 0, Some(11)),
-            "--units is 11, more than the 10 road nodes; expected at most 10",
+            "option units is 11, more than the 10 road nodes; expected at most 10",
         ),
         (
             opts(10, 0, Some(1)),
-            "--units is 1, expected at least 2 (the study has two cores)",
+            "option units is 1, expected at least 2 (the study has two cores)",
         ),
     ] {
         let e = synth::generate(&o).unwrap_err();
-        assert!(matches!(e, regionlink::Error::Usage(_)), "{e:?}");
+        assert!(matches!(e, regionlink::Error::Option(_)), "{e:?}");
+        assert!(e.is_input());
         assert_eq!(e.to_string(), msg);
     }
 }

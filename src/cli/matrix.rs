@@ -22,7 +22,7 @@ pub fn run(a: &MatrixArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
     // takes a while to load).
     a.engine
         .use_phast(0, limit, !a.wide)
-        .map_err(regionlink::Error::Usage)?;
+        .map_err(regionlink::Error::Option)?;
     let inputs = crate::cli::load(&a.input)?;
     let codes: Vec<&str> = inputs
         .region

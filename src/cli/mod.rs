@@ -144,7 +144,7 @@ pub fn prepare_engine(
     let origins = net.unit_count();
     if !kind
         .use_phast(origins, limit, needs_paths)
-        .map_err(regionlink::Error::Usage)?
+        .map_err(regionlink::Error::Option)?
     {
         return Ok(None);
     }

@@ -329,11 +329,15 @@ pub fn assign_roles(region: &mut Region, study: &Study) -> Result<()> {
         for code in codes {
             let members = members_of(region, code);
             if members.is_empty() {
-                return Err(Error::Usage(format!(
-                    "the study lists {} code {code}, which matches no unit (nor any unit's parent) in {}; pass a --study written for this units layer",
-                    role.as_str(),
-                    region.source
-                )));
+                return Err(crate::error::OptionError::new()
+                    .text(format!(
+                        "the study lists {} code {code}, which matches no unit (nor any unit's parent) in {}; pass a ",
+                        role.as_str(),
+                        region.source
+                    ))
+                    .opt(crate::error::Opt::Study, None)
+                    .text(" written for this units layer")
+                    .into());
             }
         }
     }

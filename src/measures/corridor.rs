@@ -81,9 +81,10 @@ pub struct Corridor {
 /// ```
 pub fn corridor(m: &Matrix, a: &CoreTimes, b: &CoreTimes, epsilon: f64) -> Result<Corridor> {
     if !(epsilon.is_finite() && epsilon >= 0.0) {
-        return Err(Error::Usage(format!(
-            "--epsilon is {epsilon}, expected a number ≥ 0"
-        )));
+        return Err(crate::error::OptionError::new()
+            .opt(crate::error::Opt::Epsilon, None)
+            .text(format!(" is {epsilon}, expected a number ≥ 0"))
+            .into());
     }
     let n = m.len();
     let to_b = |i: usize| -> Option<f64> {

@@ -1,6 +1,6 @@
 //! Which links exist: the scenario (a year, planned lines, dropped and added links).
 
-use crate::error::{Error, Result};
+use crate::error::{Opt, OptionError, Result};
 use crate::load::RawLink;
 use crate::model::LinkStatus;
 
@@ -33,7 +33,10 @@ impl Scenario {
     pub fn select<'a>(&self, links: &'a [RawLink]) -> Result<Vec<&'a RawLink>> {
         for d in &self.drop {
             if !links.iter().any(|l| &l.link_id == d) {
-                return Err(Error::Usage(format!("--drop: no link has the id \"{d}\"")));
+                return Err(OptionError::new()
+                    .opt(Opt::Drop, None)
+                    .text(format!(": no link has the id \"{d}\""))
+                    .into());
             }
         }
         Ok(links
@@ -123,7 +126,7 @@ mod tests {
         };
         assert_eq!(
             sc.select(&links()).unwrap_err().to_string(),
-            "--drop: no link has the id \"NOPE\""
+            "option drop: no link has the id \"NOPE\""
         );
     }
 }

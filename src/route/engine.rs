@@ -38,12 +38,15 @@ impl EngineKind {
         origins: usize,
         limit: Option<Minutes>,
         needs_paths: bool,
-    ) -> Result<bool, String> {
+    ) -> Result<bool, crate::error::OptionError> {
         match self {
             EngineKind::Dijkstra => Ok(false),
-            EngineKind::Phast if needs_paths => Err(
-                "--engine phast gives travel times only, and this output splits each time by the path taken (timetable / estimate / penalty); use --wide, or --engine dijkstra".into(),
-            ),
+            EngineKind::Phast if needs_paths => Err(crate::error::OptionError::new()
+                .opt(crate::error::Opt::Engine, Some("phast"))
+                .text(" gives travel times only, and this output splits each time by the path taken (timetable / estimate / penalty); use ")
+                .opt(crate::error::Opt::Wide, None)
+                .text(", or ")
+                .opt(crate::error::Opt::Engine, Some("dijkstra"))),
             EngineKind::Phast => Ok(true),
             EngineKind::Auto => Ok(!needs_paths && limit.is_none() && origins >= AUTO_MIN_ORIGINS),
         }
