@@ -45,6 +45,7 @@ fn stages(c: &mut Criterion) {
             scenario: &sc,
             kind: NetworkKind::Combined,
             roads: None,
+            gazetteer: Some(inputs.gazetteer),
         };
         g.bench_function("build", |b| {
             b.iter(|| build_network(&inputs.region, &inputs.links, opts).unwrap())

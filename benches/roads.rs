@@ -62,6 +62,7 @@ fn network(s: &Setup) -> Network {
         scenario: &sc,
         kind: NetworkKind::Road,
         roads: Some((&s.roads, &s.study.roads)),
+        gazetteer: None,
     };
     build_network(&s.region, &[], opts).unwrap().0
 }

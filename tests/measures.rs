@@ -61,6 +61,7 @@ fn toy(
             scenario: &Scenario::default(),
             kind: NetworkKind::Combined,
             roads: None,
+            gazetteer: None,
         },
     )
     .unwrap();
@@ -198,6 +199,7 @@ fn reach_is_monotone_in_the_band() {
             scenario: &Scenario::default(),
             kind: NetworkKind::Combined,
             roads: None,
+            gazetteer: Some(inputs.gazetteer),
         },
     )
     .unwrap();
@@ -289,6 +291,7 @@ fn watt_two_independent_ways_agree_on_the_default_data() {
             scenario: &Scenario::default(),
             kind: NetworkKind::Combined,
             roads: None,
+            gazetteer: Some(inputs.gazetteer),
         },
     )
     .unwrap();
@@ -347,6 +350,7 @@ fn default_data_reach_and_corridor_sets() {
             scenario: &Scenario::default(),
             kind: NetworkKind::Combined,
             roads: None,
+            gazetteer: Some(inputs.gazetteer),
         },
     )
     .unwrap();

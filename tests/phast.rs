@@ -26,6 +26,7 @@ fn network(inputs: &Inputs, roads: Option<&RoadGraph>, kind: NetworkKind) -> Net
             scenario: &sc,
             kind,
             roads: roads.map(|r| (r, &inputs.study.roads)),
+            gazetteer: Some(inputs.gazetteer),
         },
     )
     .unwrap()

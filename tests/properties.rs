@@ -40,6 +40,7 @@ fn build(inputs: &Inputs, links: &[RawLink], scenario: &Scenario, kind: NetworkK
         scenario,
         kind,
         roads: None,
+        gazetteer: Some(inputs.gazetteer),
     };
     build_network(&inputs.region, links, opts)
         .expect("the default links attach")

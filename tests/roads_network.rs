@@ -106,6 +106,7 @@ fn on_roads(
             scenario: &sc,
             kind: NetworkKind::Combined,
             roads: Some((g, &study.roads)),
+            gazetteer: None,
         },
     )
 }
@@ -126,6 +127,7 @@ fn default_network(
             scenario: &sc,
             kind: NetworkKind::Combined,
             roads: None,
+            gazetteer: Some(inputs.gazetteer),
         },
     )
 }
@@ -194,6 +196,7 @@ fn curated_links_still_join_units_over_the_road_graph() {
         scenario: &sc,
         kind: NetworkKind::Combined,
         roads: Some((&g, &study.roads)),
+        gazetteer: None,
     };
     let (net, _) = build_network(&region, &raw, opts).unwrap();
     let mut dj = Dijkstra::new(net.node_count());

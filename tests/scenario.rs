@@ -142,6 +142,7 @@ fn criticality_ranking_on_a_hand_built_network() {
             scenario: &Scenario::default(),
             kind: NetworkKind::Combined,
             roads: None,
+            gazetteer: None,
         },
     )
     .unwrap();

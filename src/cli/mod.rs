@@ -105,6 +105,7 @@ pub fn network(
             scenario: &scenario,
             kind,
             roads: inputs.roads.as_ref().map(|g| (g, &inputs.study.roads)),
+            gazetteer: Some(inputs.gazetteer),
         },
     )?;
     Ok((net, report))

@@ -109,7 +109,7 @@ pub fn centres(a: &Analysis) -> Vec<Centre> {
             let units = members_of(region, code);
             let name = match (
                 region.by_code(code),
-                regionlink::network::build::default_name(code),
+                a.inputs.gazetteer.name(code),
             ) {
                 (Some(u), _) => u.name.clone(),
                 (None, Some(n)) => n.to_string(),

@@ -64,6 +64,9 @@ pub struct Inputs {
     pub links_file: String,
     /// The road graph (`--roads`), when given: see [`Inputs::with_roads`].
     pub roads: Option<roads::RoadGraph>,
+    /// Seats and names of the embedded 59-unit layer, to attach prefecture-level links to
+    /// another layer.
+    pub gazetteer: &'static dataset::Gazetteer,
 }
 
 impl Inputs {
@@ -118,5 +121,6 @@ pub fn load_inputs(
         links,
         links_file,
         roads: None,
+        gazetteer: dataset::Gazetteer::embedded()?,
     })
 }

@@ -10,7 +10,8 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::load::roads::RoadGraph;
-use crate::load::{NetworkParams, RawLink, RoadParams, dataset};
+use crate::load::dataset::Gazetteer;
+use crate::load::{NetworkParams, RawLink, RoadParams};
 use crate::model::{LinkId, LinkStatus, Minutes, Mode, NodeId, Region, UnitId};
 use crate::network::generate;
 use crate::network::scenario::Scenario;
@@ -391,6 +392,9 @@ pub struct BuildOptions<'a> {
     pub kind: NetworkKind,
     /// A road graph (`--roads`) replacing the generated road links, and its parameters.
     pub roads: Option<(&'a RoadGraph, &'a RoadParams)>,
+    /// Seats of codes that are not units of the layer (link ends are located in the polygon
+    /// that contains them); see [`crate::load::Inputs::gazetteer`].
+    pub gazetteer: Option<&'a Gazetteer>,
 }
 
 /// Attach the links in service to units, generate road links, and freeze the network.
@@ -414,7 +418,7 @@ pub fn build_network(
     };
     let selected = opts.scenario.select(links)?;
     report.links_in_service = selected.len();
-    let locator = Locator::new(region);
+    let locator = Locator::new(region, opts.gazetteer);
     let mut attached: Vec<Link> = Vec::new();
     for raw in selected {
         if !opts.kind.includes(raw.mode) {
@@ -729,13 +733,18 @@ impl RTreeObject for UnitBox {
 }
 
 /// Finds the unit polygon containing a position (rstar envelope query, then geo's contains).
-struct Locator {
+struct Locator<'a> {
     tree: Option<RTree<UnitBox>>,
+    gazetteer: Option<&'a Gazetteer>,
 }
 
-impl Locator {
-    fn new(region: &Region) -> Self {
-        Locator { tree: None }.with_region(region)
+impl<'a> Locator<'a> {
+    fn new(region: &Region, gazetteer: Option<&'a Gazetteer>) -> Self {
+        Locator {
+            tree: None,
+            gazetteer,
+        }
+        .with_region(region)
     }
 
     fn with_region(mut self, region: &Region) -> Self {
@@ -782,7 +791,7 @@ impl Locator {
         if let Some(u) = region.by_code(code) {
             return Ok((u.id, Attach::Code));
         }
-        let pos = pos.or_else(|| default_seat(code));
+        let pos = pos.or_else(|| self.gazetteer.and_then(|g| g.seat(code)));
         let found = pos.and_then(|p| self.locate(region, p));
         match (found, pos) {
             (Some(u), _) => Ok((u, Attach::Location)),
@@ -808,37 +817,4 @@ impl Locator {
             )),
         }
     }
-}
-
-/// The embedded default 59-unit layer as a gazetteer: code → (seat, English name). Used to
-/// attach prefecture-level links to other layers and to name prefecture-level centres there.
-fn gazetteer() -> &'static BTreeMap<String, (Point<f64>, String)> {
-    static SEATS: std::sync::OnceLock<BTreeMap<String, (Point<f64>, String)>> =
-        std::sync::OnceLock::new();
-    SEATS.get_or_init(|| {
-        let v: serde_json::Value = serde_json::from_str(dataset::UNITS_GEOJSON).unwrap_or_default();
-        let mut m = BTreeMap::new();
-        for f in v["features"].as_array().into_iter().flatten() {
-            let p = &f["properties"];
-            if let (Some(c), Some(x), Some(y)) = (
-                p["code"].as_str(),
-                p["seat_lon"].as_f64(),
-                p["seat_lat"].as_f64(),
-            ) {
-                let name = p["name_en"].as_str().unwrap_or(c).to_string();
-                m.insert(c.to_string(), (Point::new(x, y), name));
-            }
-        }
-        m
-    })
-}
-
-/// The seat of a code of the embedded default 59-unit layer.
-pub fn default_seat(code: &str) -> Option<Point<f64>> {
-    gazetteer().get(code).map(|(p, _)| *p)
-}
-
-/// The English name of a code of the embedded default 59-unit layer.
-pub fn default_name(code: &str) -> Option<&'static str> {
-    gazetteer().get(code).map(|(_, n)| n.as_str())
 }
