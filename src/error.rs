@@ -154,6 +154,8 @@ pub enum Opt {
     Nodes,
     /// The number of units of a synthetic network.
     Units,
+    /// The per-unit measure of an equity analysis.
+    Measure,
 }
 
 impl Opt {
@@ -174,6 +176,7 @@ impl Opt {
             Opt::Study => "study",
             Opt::Nodes => "nodes",
             Opt::Units => "units",
+            Opt::Measure => "measure",
         }
     }
 

@@ -17,6 +17,7 @@
 //! # Ok::<(), regionlink::Error>(())
 //! ```
 
+pub mod analysis;
 pub mod error;
 pub mod export;
 pub mod load;

@@ -227,13 +227,17 @@ pub fn generate(opts: &SynthOptions) -> Result<Synth> {
     if k < 2 {
         return Err(OptionError::new()
             .opt(Opt::Units, None)
-            .text(format!(" is {k}, expected at least 2 (the study has two cores)"))
+            .text(format!(
+                " is {k}, expected at least 2 (the study has two cores)"
+            ))
             .into());
     }
     if k > n {
         return Err(OptionError::new()
             .opt(Opt::Units, None)
-            .text(format!(" is {k}, more than the {n} road nodes; expected at most {n}"))
+            .text(format!(
+                " is {k}, more than the {n} road nodes; expected at most {n}"
+            ))
             .into());
     }
     let grid = Grid::new(n);

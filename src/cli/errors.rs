@@ -19,6 +19,7 @@ pub fn flag(o: Opt, value: Option<&str>) -> String {
         Opt::Study => "--study",
         Opt::Nodes => "--nodes",
         Opt::Units => "--units",
+        Opt::Measure => "--measure",
         _ => "--<option>",
     };
     match value {

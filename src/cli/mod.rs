@@ -1,30 +1,34 @@
-//! The command-line interface: argument parsing and one module per subcommand. Uses only the
-//! library's public API.
+//! The command-line interface: flags become the library's options, the library computes,
+//! the CLI writes the files, prints, shows progress and picks the exit code. One short module
+//! per subcommand; nothing here computes a measure or lays out a report.
 
-pub mod analysis;
 pub mod args;
 pub mod errors;
 pub mod info;
 pub mod matrix;
 pub mod measures;
-pub mod output;
 pub mod progress;
+pub mod resilience;
 pub mod route;
 pub mod run;
 pub mod scenario;
-pub mod structure;
 pub mod synth;
+pub mod timeline;
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use args::{Cli, Command, InputArgs, ScenarioArgs};
+use args::{Cli, Command, InputArgs, MeasureArgs, ScenarioArgs};
+use regionlink::analysis::{GravityOptions, Options};
+use regionlink::export::write::Outputs;
 use regionlink::load::{Inputs, LoadOptions, load_inputs, load_links};
-use regionlink::network::{BuildReport, Network, NetworkKind, Scenario, build_network};
+use regionlink::model::Decay;
+use regionlink::network::{AddedLinks, BuildReport, Scenario};
 
 /// Run a parsed command line, writing to `out`.
-pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     if let Some(n) = cli.threads {
         // A global pool can only be built once per process; the binary calls `run` once.
         let _ = rayon::ThreadPoolBuilder::new()
@@ -37,20 +41,20 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
         Command::Info(a) => info::run(&a, out),
         Command::Matrix(a) => matrix::run(&a, quiet, out),
         Command::Route(a) => route::run(&a, out),
-        Command::Reach(a) => measures::run_reach(&a, out),
-        Command::Access(a) => measures::run_access(&a, quiet, out),
-        Command::Corridor(a) => measures::run_corridor(&a, out),
-        Command::Linkage(a) => structure::run_linkage(&a, out),
-        Command::Centrality(a) => structure::run_centrality(&a, out),
-        Command::Equity(a) => structure::run_equity(&a, out),
-        Command::Scenario(a) => scenario::run_scenario(&a, out),
-        Command::Timeline(a) => scenario::run_timeline(&a, out),
-        Command::Resilience(a) => scenario::run_resilience(&a, out),
+        Command::Reach(a) => measures::reach(&a, out),
+        Command::Access(a) => measures::access(&a, quiet, out),
+        Command::Corridor(a) => measures::corridor(&a, out),
+        Command::Linkage(a) => measures::linkage(&a, out),
+        Command::Centrality(a) => measures::centrality(&a, out),
+        Command::Equity(a) => measures::equity(&a, out),
+        Command::Scenario(a) => scenario::run(&a, out),
+        Command::Timeline(a) => timeline::run(&a, out),
+        Command::Resilience(a) => resilience::run(&a, out),
         Command::Synth(a) => synth::run(&a, out),
     }
 }
 
-/// Load the inputs named by the common arguments.
+/// Load the inputs named by the common arguments, printing the loader's warnings.
 pub fn load(input: &InputArgs) -> Result<Inputs> {
     let fields = input.clone();
     let inputs = load_inputs(
@@ -71,108 +75,106 @@ pub fn load(input: &InputArgs) -> Result<Inputs> {
     }
 }
 
-/// Build the network of a scenario (adding the `--add` links first).
-pub fn network(
-    inputs: &Inputs,
-    sc: &ScenarioArgs,
-    kind: NetworkKind,
-) -> Result<(Network, BuildReport)> {
-    let mut links = inputs.links.clone();
-    for f in &sc.add {
-        let bytes = std::fs::read(f).map_err(|e| file_error(f, e))?;
-        let added = load_links(&bytes, &f.display().to_string())?;
-        for a in &added {
-            if links.iter().any(|l| l.link_id == a.link_id) {
-                return Err(regionlink::Error::input(
-                    &a.file,
-                    a.location.clone(),
-                    format!(
-                        "field \"link_id\" is \"{}\", already a link of {}",
-                        a.link_id, inputs.links_file
-                    ),
-                )
-                .into());
-            }
-        }
-        links.extend(added);
-    }
-    let scenario = sc.scenario();
-    let (net, report) = build_network(
-        &inputs.region,
-        &links,
-        regionlink::network::build::BuildOptions {
-            params: &inputs.study.network,
-            scenario: &scenario,
-            kind,
-            roads: inputs.roads.as_ref().map(|g| (g, &inputs.study.roads)),
-            gazetteer: Some(inputs.gazetteer),
-        },
-    )?;
-    Ok((net, report))
+/// The scenario of the flags, with the links of every `--add` file read.
+pub fn scenario(sc: &ScenarioArgs) -> Result<Scenario> {
+    let add = sc
+        .add
+        .iter()
+        .map(|f| {
+            let bytes = std::fs::read(f).map_err(|e| regionlink::Error::io(f, e))?;
+            let file = f.display().to_string();
+            let links = load_links(&bytes, &file)?;
+            Ok(AddedLinks { file, links })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Scenario {
+        year: sc.year,
+        with_planned: sc.with.is_some(),
+        drop: sc.drop.clone(),
+        add,
+    })
 }
 
-/// `--max-minutes` must be a positive number of minutes.
-///
-/// # Errors
-/// A usage error naming the value.
-pub fn check_max_minutes(v: Option<f64>) -> Result<()> {
-    match v {
-        Some(l) if !(l.is_finite() && l > 0.0) => Err(regionlink::Error::Usage(format!(
-            "--max-minutes {l}: expected a positive number of minutes"
-        ))
-        .into()),
-        _ => Ok(()),
+/// The analysis options of the measure flags over the study's defaults.
+pub fn options(inputs: &Inputs, m: &MeasureArgs, g: Option<&args::GravityArgs>) -> Result<Options> {
+    let mut o = Options::from_study(&inputs.study)?;
+    o.network = m.network;
+    o.scenario = scenario(&m.scenario)?;
+    if !m.bands.is_empty() {
+        o.bands.clone_from(&m.bands);
     }
+    if let Some(mass) = m.mass {
+        o.mass = mass;
+    }
+    if !m.decay.is_empty() {
+        o.decays = m
+            .decay
+            .iter()
+            .map(|d| d.parse::<Decay>())
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| regionlink::Error::Usage(format!("--decay: {e}")))?;
+    }
+    if let Some(s) = m.self_potential {
+        o.self_potential = s;
+    }
+    if let Some(e) = m.epsilon {
+        o.epsilon = e;
+    }
+    if let Some(g) = g {
+        o.gravity = GravityOptions {
+            distance: g.distance,
+            b: g.b,
+            k: g.k,
+            top: g.top,
+            threshold: g.threshold,
+        };
+    }
+    Ok(o)
 }
 
-/// A hierarchy and the sweep restricted to the unit nodes, for PHAST runs.
-pub type PhastData = (regionlink::route::Hierarchy, regionlink::route::Sweep);
-
-/// Build what `kind` needs for one search per unit of `net`: `None` for Dijkstra, else the
-/// contraction hierarchy (on the rayon pool, counted on `progress` as nodes contracted) and its
-/// sweep restricted to the unit nodes (RPHAST). Notes the choice and its cost on stderr unless
-/// `quiet`.
-///
-/// # Errors
-/// `--engine phast` where it cannot serve ([`regionlink::route::EngineKind::use_phast`]).
-pub fn prepare_engine(
-    kind: regionlink::route::EngineKind,
-    net: &Network,
-    limit: Option<regionlink::Minutes>,
-    needs_paths: bool,
-    progress: &dyn regionlink::progress::Progress,
-) -> Result<Option<PhastData>> {
-    let origins = net.unit_count();
-    if !kind
-        .use_phast(origins, limit, needs_paths)
-        .map_err(regionlink::Error::Option)?
-    {
-        return Ok(None);
+/// Paths that an output must not overwrite.
+pub fn input_paths(input: &InputArgs, sc: Option<&ScenarioArgs>) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = [&input.units, &input.links, &input.study, &input.roads]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    if let Some(sc) = sc {
+        v.extend(sc.add.iter().cloned());
     }
-    let t = std::time::Instant::now();
-    let h = regionlink::measures::par::contract(net, progress);
-    let sweep = h.restrict(net.unit_nodes());
-    progress.note(&format!(
-        "PHAST: contraction hierarchy of {} nodes, {} shortcuts in {} rounds, built in {:.1} s; each origin sweeps {} nodes",
-        h.node_count(),
-        h.shortcut_count(),
-        h.rounds(),
-        t.elapsed().as_secs_f64(),
-        sweep.node_count()
-    ));
-    Ok(Some((h, sweep)))
+    v
 }
 
-/// The engine over `net`, PHAST when `phast` holds its data.
-pub fn engine<'a>(net: &'a Network, phast: &'a Option<PhastData>) -> regionlink::route::Engine<'a> {
-    match phast {
-        Some((hierarchy, sweep)) => regionlink::route::Engine::Phast {
-            net,
-            hierarchy,
-            sweep,
-        },
-        None => regionlink::route::Engine::Dijkstra(net),
+/// Write a CSV table to `path` (atomically) and say so.
+pub fn write_csv(
+    t: &regionlink::export::table::Table,
+    path: Option<&Path>,
+    inputs: &[PathBuf],
+    out: &mut dyn Write,
+) -> Result<()> {
+    if let Some(p) = path {
+        regionlink::export::write::write_atomic(p, inputs, |w| t.write_csv(w))?;
+        writeln!(out, "wrote {}", p.display())?;
     }
+    Ok(())
+}
+
+/// Write every file of `o` into `dir` and list them.
+pub fn write_outputs(
+    o: &Outputs,
+    dir: &Path,
+    inputs: &[PathBuf],
+    out: &mut dyn Write,
+) -> Result<()> {
+    o.write_to(dir, inputs)?;
+    writeln!(out, "wrote {} files to {}:", o.files.len(), dir.display())?;
+    for f in &o.files {
+        writeln!(out, "  {}", f.name)?;
+    }
+    for s in &o.skipped {
+        writeln!(out, "  not written: {s}")?;
+    }
+    Ok(())
 }
 
 /// Warn on stderr about seats snapped far from the road graph and road nodes dropped outside
@@ -210,37 +212,4 @@ pub fn warn_snaps(report: &BuildReport, region: &regionlink::Region) {
             }
         }
     });
-}
-
-fn file_error(p: &std::path::Path, e: std::io::Error) -> regionlink::Error {
-    let path = p.display().to_string();
-    if e.kind() == std::io::ErrorKind::NotFound {
-        regionlink::Error::Usage(format!("{path}: no such file"))
-    } else {
-        regionlink::Error::Io { path, source: e }
-    }
-}
-
-impl ScenarioArgs {
-    /// The scenario these arguments describe.
-    pub fn scenario(&self) -> Scenario {
-        Scenario {
-            year: self.year,
-            with_planned: self.with.is_some(),
-            drop: self.drop.clone(),
-        }
-    }
-}
-
-/// Paths that `--out` must not overwrite.
-pub fn input_paths(input: &InputArgs, sc: Option<&ScenarioArgs>) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = [&input.units, &input.links, &input.study, &input.roads]
-        .into_iter()
-        .flatten()
-        .cloned()
-        .collect();
-    if let Some(sc) = sc {
-        v.extend(sc.add.iter().cloned());
-    }
-    v
 }

@@ -29,16 +29,6 @@ impl Bar {
         Bar { pb, quiet }
     }
 
-    /// Set the message shown after the bar.
-    pub fn set_message(&self, m: &'static str) {
-        self.pb.set_message(m);
-    }
-
-    /// One more step.
-    pub fn inc(&self, n: u64) {
-        self.pb.inc(n);
-    }
-
     /// Remove the bar.
     pub fn finish(&self) {
         self.pb.finish_and_clear();

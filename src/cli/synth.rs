@@ -2,31 +2,13 @@
 //! worked example of the README.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use anyhow::Result;
-use clap::Args;
 
+use crate::cli::args::SynthArgs;
 use regionlink::synth::{SynthOptions, generate, write};
 
-/// Options of `regionlink synth`.
-#[derive(Debug, Clone, Args)]
-pub struct SynthArgs {
-    /// Road nodes (a perturbed grid of about 1 km spacing).
-    #[arg(long, value_name = "N")]
-    pub nodes: usize,
-    /// Seed of the generator: the same seed writes the same files.
-    #[arg(long, value_name = "S", default_value_t = 1)]
-    pub seed: u64,
-    /// Units (points with populations) [default: nodes / 1000, between 2 and 1000].
-    #[arg(long, value_name = "K")]
-    pub units: Option<usize>,
-    /// Directory to write nodes.csv, edges.csv, units.geojson, links.csv and study.toml into.
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
-}
-
-/// Run the subcommand.
+/// Generate, write, list the files.
 pub fn run(a: &SynthArgs, out: &mut dyn Write) -> Result<()> {
     let s = generate(&SynthOptions {
         nodes: a.nodes,

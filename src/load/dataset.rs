@@ -54,9 +54,9 @@ impl Gazetteer {
                 format!("not valid JSON: {e}"),
             )
         })?;
-        let features = v["features"].as_array().ok_or_else(|| {
-            Error::input(file, Location::File, "expected a FeatureCollection")
-        })?;
+        let features = v["features"]
+            .as_array()
+            .ok_or_else(|| Error::input(file, Location::File, "expected a FeatureCollection"))?;
         let mut entries = BTreeMap::new();
         for (index, f) in features.iter().enumerate() {
             let p = &f["properties"];
@@ -66,7 +66,11 @@ impl Gazetteer {
                 id: code.map(str::to_string),
             };
             let Some(code) = code else {
-                return Err(Error::input(file, at(), "property \"code\" is not a string"));
+                return Err(Error::input(
+                    file,
+                    at(),
+                    "property \"code\" is not a string",
+                ));
             };
             let num = |k: &str| {
                 p[k].as_f64().ok_or_else(|| {
@@ -74,9 +78,9 @@ impl Gazetteer {
                 })
             };
             let (x, y) = (num("seat_lon")?, num("seat_lat")?);
-            let name = p["name_en"].as_str().ok_or_else(|| {
-                Error::input(file, at(), "property \"name_en\" is not a string")
-            })?;
+            let name = p["name_en"]
+                .as_str()
+                .ok_or_else(|| Error::input(file, at(), "property \"name_en\" is not a string"))?;
             entries.insert(code.to_string(), (Point::new(x, y), name.to_string()));
         }
         Ok(Gazetteer { entries })

@@ -156,6 +156,21 @@ pub struct CoreDef {
     pub codes: Vec<String>,
 }
 
+impl CoreDef {
+    /// The core's units in `region`: each code and the units whose parent it is, sorted, each
+    /// once.
+    pub fn units(&self, region: &crate::model::Region) -> Vec<crate::model::UnitId> {
+        let mut units: Vec<crate::model::UnitId> = self
+            .codes
+            .iter()
+            .flat_map(|code| crate::load::members_of(region, code))
+            .collect();
+        units.sort();
+        units.dedup();
+        units
+    }
+}
+
 /// Unit codes for the roles below `core` (a code also covers its child units).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

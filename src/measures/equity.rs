@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::measures::stats;
 use crate::model::{Region, UnitId};
 
 /// The group name given to units without a group.
@@ -141,6 +142,17 @@ pub struct Theil {
     pub within: f64,
     /// Σ_g s_g ln(μ_g / μ).
     pub between: f64,
+}
+
+impl Theil {
+    /// The between-group part as a share of the total (0 when the total is 0).
+    pub fn between_share(&self) -> f64 {
+        if self.total > 0.0 {
+            self.between / self.total
+        } else {
+            0.0
+        }
+    }
 }
 
 /// Statistics of one group of units.
@@ -352,10 +364,10 @@ pub fn equity(input: &EquityInput) -> Result<Equity> {
     }
 
     let nf = n as f64;
-    let mean = xs.iter().sum::<f64>() / nf;
+    let mean = stats::mean(&xs).expect("n ≥ 2 values");
     let weighted_mean = xs.iter().zip(&ws).map(|(x, w)| x * w).sum::<f64>() / total_w;
-    let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / nf).sqrt();
-    let cv = if mean > 0.0 { sd / mean } else { 0.0 };
+    let sd = stats::sd(&xs, mean);
+    let cv = stats::cv(&xs).unwrap_or(0.0);
     let (theil, group_theil) = theil_decomposition(&xs, &ones, &gs, names.len());
     let (theil_weighted, _) = theil_decomposition(&xs, &ws, &gs, names.len());
 
@@ -374,7 +386,7 @@ pub fn equity(input: &EquityInput) -> Result<Equity> {
             n: n_g,
             n_missing: group_missing[k],
             mean: (n_g > 0).then(|| values.iter().sum::<f64>() / n_g as f64),
-            median: median(&mut values),
+            median: stats::median(&mut values),
             weighted_mean: (w_g > 0.0)
                 .then(|| members.iter().map(|(x, w)| x * w).sum::<f64>() / w_g),
             share_n: n_g as f64 / nf,
@@ -412,7 +424,7 @@ pub fn equity(input: &EquityInput) -> Result<Equity> {
         n_missing: len - n,
         weight_missing,
         mean,
-        median: median(&mut sorted).expect("n ≥ 2 values"),
+        median: stats::median(&mut sorted).expect("n ≥ 2 values"),
         weighted_mean,
         sd,
         cv,
@@ -427,16 +439,6 @@ pub fn equity(input: &EquityInput) -> Result<Equity> {
 
 /// The median of `values` (sorted in place); the mean of the two middle values for an even
 /// count; `None` when empty.
-fn median(values: &mut [f64]) -> Option<f64> {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    match n {
-        0 => None,
-        _ if n % 2 == 1 => Some(values[n / 2]),
-        _ => Some((values[n / 2 - 1] + values[n / 2]) / 2.0),
-    }
-}
-
 /// Weighted Gini Σ_i Σ_j w_i w_j |x_i − x_j| / (2 W² μ_w), computed from the sorted values as
 /// Σ_k (x₍ₖ₊₁₎ − x₍ₖ₎) W_≤k W_>k / (W · Σ w x): each pair (i < j in sorted order) is counted
 /// once per gap between them. All terms are ≥ 0, so equal values give exactly 0.
@@ -774,13 +776,6 @@ mod tests {
         let e = run(&values, &[1.0; 3], &groups);
         let names: Vec<_> = e.groups.iter().map(|g| (g.name.as_str(), g.n)).collect();
         assert_eq!(names, vec![(NO_GROUP, 2), ("Z", 1)]);
-    }
-
-    #[test]
-    fn median_of_even_and_odd_counts() {
-        assert_eq!(median(&mut [4.0, 1.0, 3.0]), Some(3.0));
-        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), Some(2.5));
-        assert_eq!(median(&mut []), None);
     }
 
     #[test]

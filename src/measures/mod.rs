@@ -11,3 +11,4 @@ pub mod linkage;
 pub mod par;
 pub mod reach;
 pub mod resilience;
+pub mod stats;

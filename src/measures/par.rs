@@ -116,6 +116,12 @@ pub fn stream_rows<R: Send, E>(
     Ok(())
 }
 
+/// The chunk of origins for [`stream_rows`]: 32 per thread of the current pool, enough to
+/// keep every thread busy while only a few rows wait to be written.
+pub fn default_chunk() -> usize {
+    32 * rayon::current_num_threads()
+}
+
 /// One workspace per pool thread, created on first use and kept across parallel calls (each is
 /// only ever locked by its own thread, so the locks are uncontended). `map_init` would instead
 /// build a fresh workspace for every split of every call, costly for node-sized buffers.

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::load::{Study, members_of};
+use crate::load::Study;
 use crate::model::{Minutes, Region, UnitId};
 use crate::network::Network;
 use crate::route::{Dijkstra, matrix};
@@ -35,13 +35,7 @@ pub fn core_times(net: &Network, region: &Region, study: &Study) -> Vec<CoreTime
         .cores
         .iter()
         .map(|c| {
-            let mut units: Vec<UnitId> = c
-                .codes
-                .iter()
-                .flat_map(|code| members_of(region, code))
-                .collect();
-            units.sort();
-            units.dedup();
+            let units = c.units(region);
             let times = matrix::row_multi(&mut dj, net, &units, None);
             CoreTimes {
                 name: c.name.clone(),

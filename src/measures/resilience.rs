@@ -164,17 +164,11 @@ pub struct Distribution {
 pub fn distribution(values: &[f64]) -> Distribution {
     let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
     v.sort_by(f64::total_cmp);
-    let q = |p: f64| -> Option<f64> {
-        if v.is_empty() {
-            return None;
-        }
-        let rank = ((p * v.len() as f64).ceil() as usize).clamp(1, v.len());
-        Some(v[rank - 1])
-    };
+    let q = |p: f64| crate::measures::stats::percentile_sorted(&v, p);
     Distribution {
         n: v.len(),
         n_infinite: values.len() - v.len(),
-        mean: (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64),
+        mean: crate::measures::stats::mean(&v),
         p5: q(0.05),
         p50: q(0.5),
         p95: q(0.95),

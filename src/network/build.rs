@@ -9,8 +9,8 @@ use rstar::{AABB, RTree, RTreeObject};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::load::roads::RoadGraph;
 use crate::load::dataset::Gazetteer;
+use crate::load::roads::RoadGraph;
 use crate::load::{NetworkParams, RawLink, RoadParams};
 use crate::model::{LinkId, LinkStatus, Minutes, Mode, NodeId, Region, UnitId};
 use crate::network::generate;
@@ -413,7 +413,13 @@ pub fn build_network(
 ) -> Result<(Network, BuildReport)> {
     let params = opts.params;
     let mut report = BuildReport {
-        links_in_file: links.len(),
+        links_in_file: links.len()
+            + opts
+                .scenario
+                .add
+                .iter()
+                .map(|a| a.links.len())
+                .sum::<usize>(),
         ..Default::default()
     };
     let selected = opts.scenario.select(links)?;

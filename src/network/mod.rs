@@ -18,4 +18,4 @@ pub use build::{
     Arc, Attach, BuildOptions, BuildReport, Link, Network, NetworkKind, Node, build_network,
     components,
 };
-pub use scenario::Scenario;
+pub use scenario::{AddedLinks, Scenario};

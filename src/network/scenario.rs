@@ -1,8 +1,17 @@
 //! Which links exist: the scenario (a year, planned lines, dropped and added links).
 
-use crate::error::{Opt, OptionError, Result};
+use crate::error::{Error, Opt, OptionError, Result};
 use crate::load::RawLink;
 use crate::model::LinkStatus;
+
+/// Links added to a scenario from another file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddedLinks {
+    /// The file they come from (as named in messages).
+    pub file: String,
+    /// The links.
+    pub links: Vec<RawLink>,
+}
 
 /// Which links of the links file are in service.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -15,6 +24,8 @@ pub struct Scenario {
     pub with_planned: bool,
     /// Link ids to remove.
     pub drop: Vec<String>,
+    /// Links added from other files (their ids must be new).
+    pub add: Vec<AddedLinks>,
 }
 
 impl Scenario {
@@ -29,18 +40,38 @@ impl Scenario {
         by_year || (self.with_planned && link.status != LinkStatus::Open)
     }
 
-    /// The links in service, in file order, after checking that every dropped id exists.
-    pub fn select<'a>(&self, links: &'a [RawLink]) -> Result<Vec<&'a RawLink>> {
+    /// The links in service, in file order (the links file, then each added file), after
+    /// checking that added ids are new and every dropped id exists.
+    ///
+    /// # Errors
+    /// An added link whose id is already a link of `links` (naming its line), or a dropped id
+    /// that no link has.
+    pub fn select<'a>(&'a self, links: &'a [RawLink]) -> Result<Vec<&'a RawLink>> {
+        let mut ids: std::collections::HashMap<&str, &RawLink> =
+            links.iter().map(|l| (l.link_id.as_str(), l)).collect();
+        for a in self.add.iter().flat_map(|a| &a.links) {
+            if let Some(old) = ids.get(a.link_id.as_str()) {
+                return Err(Error::input(
+                    &a.file,
+                    a.location.clone(),
+                    format!(
+                        "field \"link_id\" is \"{}\", already a link of {}",
+                        a.link_id, old.file
+                    ),
+                ));
+            }
+            ids.insert(&a.link_id, a);
+        }
+        let all = || links.iter().chain(self.add.iter().flat_map(|a| &a.links));
         for d in &self.drop {
-            if !links.iter().any(|l| &l.link_id == d) {
+            if !all().any(|l| &l.link_id == d) {
                 return Err(OptionError::new()
                     .opt(Opt::Drop, None)
                     .text(format!(": no link has the id \"{d}\""))
                     .into());
             }
         }
-        Ok(links
-            .iter()
+        Ok(all()
             .filter(|l| self.in_service(l) && !self.drop.contains(&l.link_id))
             .collect())
     }

@@ -1,0 +1,138 @@
+//! A baseline (today's open links) against a scenario, unit by unit.
+
+use crate::analysis::{Analysis, Options};
+use crate::error::Result;
+use crate::load::Inputs;
+use crate::network::Scenario;
+use crate::progress::Progress;
+
+/// One core's time to a unit, before and after.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CoreDelta {
+    /// Baseline time, minutes.
+    pub base: Option<f64>,
+    /// Scenario time, minutes.
+    pub scen: Option<f64>,
+    /// Minutes saved (positive is faster).
+    pub saved: Option<f64>,
+}
+
+/// What the scenario changes for one unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitDelta {
+    /// WATT of the baseline, minutes.
+    pub watt_base: Option<f64>,
+    /// WATT of the scenario, minutes.
+    pub watt_scen: Option<f64>,
+    /// Scenario − baseline WATT, minutes (negative is an improvement).
+    pub d_watt_min: Option<f64>,
+    /// The same in % of the baseline.
+    pub d_watt_pct: Option<f64>,
+    /// Per core (study order).
+    pub cores: Vec<CoreDelta>,
+    /// Change of each potential (decay order), % of the baseline.
+    pub d_potential_pct: Vec<Option<f64>>,
+    /// Per core and band: whether the unit moves into the band.
+    pub into: Vec<Vec<bool>>,
+}
+
+/// The baseline and the scenario analyses with the per-unit differences.
+#[derive(Debug)]
+pub struct Comparison<'a> {
+    /// Today's open links (the options' scenario reset).
+    pub base: Analysis<'a>,
+    /// The scenario.
+    pub scen: Analysis<'a>,
+    /// Per unit, in unit order.
+    pub units: Vec<UnitDelta>,
+}
+
+impl Comparison<'_> {
+    /// The units that move into `band` minutes of core `c` (study order), in unit order.
+    pub fn moved_into(&self, c: usize, band: usize) -> impl Iterator<Item = usize> + '_ {
+        self.units
+            .iter()
+            .enumerate()
+            .filter(move |(_, u)| u.into[c][band])
+            .map(|(i, _)| i)
+    }
+}
+
+/// `(new − base) / base` in %; `None` when either is missing or the base is 0.
+pub fn pct_change(base: Option<f64>, new: Option<f64>) -> Option<f64> {
+    match (base, new) {
+        (Some(b), Some(n)) if b != 0.0 => Some((n - b) / b * 100.0),
+        _ => None,
+    }
+}
+
+/// Compare today's open links with `options`' scenario (with the same measure options). A
+/// scenario that changes nothing — no year, planned links, added or dropped links — means
+/// every under-construction and planned link ([`Scenario::with_planned`]).
+///
+/// # Errors
+/// See [`Analysis::run`].
+pub fn compare<'a>(
+    inputs: &'a Inputs,
+    options: &Options,
+    progress: &dyn Progress,
+) -> Result<Comparison<'a>> {
+    let base_opts = Options {
+        scenario: Scenario::default(),
+        ..options.clone()
+    };
+    let mut scen_opts = options.clone();
+    let sc = &options.scenario;
+    if sc.year.is_none() && !sc.with_planned && sc.add.is_empty() && sc.drop.is_empty() {
+        scen_opts.scenario.with_planned = true;
+    }
+    let base = Analysis::run(inputs, &base_opts, progress)?;
+    let scen = Analysis::run(inputs, &scen_opts, progress)?;
+    let units = (0..inputs.region.len())
+        .map(|i| {
+            let (wb, ws) = (base.watt[i], scen.watt[i]);
+            UnitDelta {
+                watt_base: wb,
+                watt_scen: ws,
+                d_watt_min: wb.zip(ws).map(|(b, s)| s - b),
+                d_watt_pct: pct_change(wb, ws),
+                cores: base
+                    .cores
+                    .iter()
+                    .zip(&scen.cores)
+                    .map(|(cb, cs)| {
+                        let (tb, ts) = (cb.times[i].map(|t| t.0), cs.times[i].map(|t| t.0));
+                        CoreDelta {
+                            base: tb,
+                            scen: ts,
+                            saved: tb.zip(ts).map(|(b, s)| b - s),
+                        }
+                    })
+                    .collect(),
+                d_potential_pct: base
+                    .potentials
+                    .iter()
+                    .zip(&scen.potentials)
+                    .map(|((_, pb), (_, ps))| pct_change(Some(pb[i]), Some(ps[i])))
+                    .collect(),
+                into: base
+                    .cores
+                    .iter()
+                    .zip(&scen.cores)
+                    .map(|(cb, cs)| {
+                        base.options
+                            .bands
+                            .iter()
+                            .map(|&b| {
+                                let was = cb.times[i].is_some_and(|t| t.0 <= b);
+                                let is = cs.times[i].is_some_and(|t| t.0 <= b);
+                                is && !was
+                            })
+                            .collect()
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    Ok(Comparison { base, scen, units })
+}

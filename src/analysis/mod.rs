@@ -1,0 +1,649 @@
+//! The study as one call: [`Options`] (plain values, defaults from the study file) in,
+//! [`Analysis`] (typed results of every measure family) out.
+//!
+//! ```
+//! use regionlink::analysis::{Analysis, Options};
+//! use regionlink::load::{load_inputs, LoadOptions};
+//! use regionlink::progress::Silent;
+//!
+//! let inputs = load_inputs(None, None, None, |_| {}, LoadOptions::default())?;
+//! let options = Options::from_study(&inputs.study)?;
+//! let an = Analysis::run(&inputs, &options, &Silent)?;
+//! // Chengdu is a core of the default study: its time to itself is 0.
+//! let chengdu = an.cores.iter().find(|c| c.name == "Chengdu").expect("a core");
+//! let i = inputs.region.by_code("510100").expect("Chengdu").id.index();
+//! assert_eq!(chengdu.times[i].map(|t| t.0), Some(0.0));
+//! // Every unit has a WATT on the connected default network.
+//! assert!(an.watt.iter().all(Option::is_some));
+//! let linkage = an.linkage()?;
+//! assert_eq!(linkage.membership.centres[0], "Chengdu");
+//! # Ok::<(), regionlink::Error>(())
+//! ```
+//!
+//! [`compare`] runs a baseline against a scenario, [`timeline`] one network per year, and
+//! [`resilience`] one network per failed link; [`route`] finds the fastest path between two
+//! places. The results become layers, tables and reports in [`crate::export`].
+
+mod compare;
+mod resilience;
+mod route;
+mod timeline;
+
+pub use compare::{Comparison, CoreDelta, UnitDelta, compare, pct_change};
+pub use resilience::{MonteCarlo, MonteCarloResult, Resilience, resilience};
+pub use route::{Place, Route, place, route};
+pub use timeline::{Timeline, YearFigures, timeline};
+
+use crate::error::{Error, Opt, OptionError, Result};
+use crate::load::Inputs;
+use crate::measures::access::{
+    AccessRow, AccessSpec, Daily, daily_of, internal_time_min, matrix_times, watt_coefficient,
+};
+use crate::measures::centrality::{
+    BinaryNetwork, Centrality, PairWeights, Structure, Threshold, structure,
+};
+use crate::measures::corridor::{Corridor, corridor};
+use crate::measures::equity::{Better, Equity, EquityInput, GroupBy, equity, group_labels};
+use crate::measures::linkage::{
+    Centre, Distance, Gravity, GravityParams, KFactor, Membership, gravity, membership,
+};
+use crate::measures::par::{accessibility, travel_time_matrix};
+use crate::measures::reach::{CoreTimes, core_times};
+use crate::model::{Decay, Mass, Minutes, Mode, Role, UnitId};
+use crate::network::{BuildOptions, BuildReport, Network, NetworkKind, Scenario, build_network};
+use crate::progress::Progress;
+use crate::route::{EngineKind, Hierarchy, Matrix, Sweep};
+
+/// Options of the gravity model, the linkage network and the lists of strongest links.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GravityOptions {
+    /// D in R = K·M_i·M_j / D^b.
+    pub distance: Distance,
+    /// The distance-decay exponent b.
+    pub b: f64,
+    /// K: 1, or the asymmetric G_i / (G_i + G_j).
+    pub k: KFactor,
+    /// How many of the strongest links to list.
+    pub top: usize,
+    /// Threshold of the binary linkage network.
+    pub threshold: Threshold,
+}
+
+impl Default for GravityOptions {
+    fn default() -> Self {
+        GravityOptions {
+            distance: Distance::Time,
+            b: 2.0,
+            k: KFactor::One,
+            top: 20,
+            threshold: Threshold::Mean,
+        }
+    }
+}
+
+/// Everything that decides an analysis, as plain values. [`Options::from_study`] fills in
+/// the study file's defaults; change any field before [`Analysis::run`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// Which network the travel times come from.
+    pub network: NetworkKind,
+    /// Which links are in service (year, planned links, dropped and added links).
+    pub scenario: Scenario,
+    /// Time bands, minutes, increasing.
+    pub bands: Vec<f64>,
+    /// The mass of accessibility and gravity measures.
+    pub mass: Mass,
+    /// Decay functions of potential accessibility.
+    pub decays: Vec<Decay>,
+    /// Whether each unit's own mass counts in its potential (at its internal time).
+    pub self_potential: bool,
+    /// Corridor tolerance ε.
+    pub epsilon: f64,
+    /// The kernel of the accessibility searches.
+    pub engine: EngineKind,
+    /// Stop each accessibility search at this many minutes (potentials then count the units
+    /// within it, WATT is left empty).
+    pub max_minutes: Option<f64>,
+    /// Keep the unit × unit matrix (the corridor, the gravity model and the centrality need
+    /// it); without it the accessibility is streamed, one origin's tree at a time.
+    pub matrix: bool,
+    /// The gravity model.
+    pub gravity: GravityOptions,
+}
+
+impl Options {
+    /// The study file's defaults: its bands and `[measures]`; the combined network, today's
+    /// open links, Dijkstra, the matrix kept.
+    ///
+    /// # Errors
+    /// A decay of the study that does not parse (the study loader checks them first).
+    pub fn from_study(study: &crate::load::Study) -> Result<Options> {
+        let m = &study.measures;
+        Ok(Options {
+            network: NetworkKind::Combined,
+            scenario: Scenario::default(),
+            bands: study.bands_min.clone(),
+            mass: m.mass,
+            decays: m.parsed_decays().map_err(Error::Usage)?,
+            self_potential: m.self_potential,
+            epsilon: m.corridor_epsilon,
+            engine: EngineKind::Dijkstra,
+            max_minutes: None,
+            matrix: true,
+            gravity: GravityOptions::default(),
+        })
+    }
+
+    /// Check the values that the types do not.
+    ///
+    /// # Errors
+    /// Bands that are not positive and increasing; a cut-off that is not positive or below the
+    /// largest band; PHAST on the composite network.
+    pub fn check(&self) -> Result<()> {
+        for (i, b) in self.bands.iter().enumerate() {
+            if !(b.is_finite() && *b > 0.0) || (i > 0 && *b <= self.bands[i - 1]) {
+                return Err(OptionError::new()
+                    .opt(Opt::Bands, None)
+                    .text(format!(
+                        ": {b} is not a positive number of minutes greater than the band before it"
+                    ))
+                    .into());
+            }
+        }
+        if self.bands.is_empty() {
+            return Err(OptionError::new()
+                .opt(Opt::Bands, None)
+                .text(": expected at least one band in minutes")
+                .into());
+        }
+        check_max_minutes(self.max_minutes)?;
+        if let Some(l) = self.max_minutes
+            && let Some(b) = self.bands.iter().find(|b| **b > l)
+        {
+            return Err(OptionError::new()
+                .opt(Opt::MaxMinutes, Some(&l.to_string()))
+                .text(format!(
+                    " is below the band of {b} minutes: the population within that band would be undercounted; raise "
+                ))
+                .opt(Opt::MaxMinutes, None)
+                .text(" or lower ")
+                .opt(Opt::Bands, None)
+                .into());
+        }
+        if self.network == NetworkKind::Composite && self.engine == EngineKind::Phast {
+            return Err(composite_not_phast().into());
+        }
+        Ok(())
+    }
+}
+
+/// A cut-off must be a positive number of minutes.
+///
+/// # Errors
+/// An option error naming the value.
+pub fn check_max_minutes(v: Option<f64>) -> Result<()> {
+    match v {
+        Some(l) if !(l.is_finite() && l > 0.0) => Err(OptionError::new()
+            .opt(Opt::MaxMinutes, Some(&l.to_string()))
+            .text(": expected a positive number of minutes")
+            .into()),
+        _ => Ok(()),
+    }
+}
+
+/// Why PHAST cannot serve the composite network.
+pub fn composite_not_phast() -> OptionError {
+    OptionError::new()
+        .opt(Opt::Engine, Some("phast"))
+        .text(": the composite network's times combine two networks' full matrices; use ")
+        .opt(Opt::Engine, Some("auto"))
+        .text(" or dijkstra")
+}
+
+/// The network of `kind` for the inputs under `scenario` (its added links included).
+///
+/// # Errors
+/// See [`build_network`] and [`Scenario::select`].
+pub fn build(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    kind: NetworkKind,
+) -> Result<(Network, BuildReport)> {
+    build_network(
+        &inputs.region,
+        &inputs.links,
+        BuildOptions {
+            params: &inputs.study.network,
+            scenario,
+            kind,
+            roads: inputs.roads.as_ref().map(|g| (g, &inputs.study.roads)),
+            gazetteer: Some(inputs.gazetteer),
+        },
+    )
+}
+
+/// The unit × unit matrix of a network kind (composite = √(road × rail) per pair).
+///
+/// # Errors
+/// See [`build`].
+pub fn matrix(inputs: &Inputs, scenario: &Scenario, kind: NetworkKind) -> Result<Matrix> {
+    Ok(match kind {
+        NetworkKind::Composite => {
+            let (road, _) = build(inputs, scenario, NetworkKind::Road)?;
+            let (rail, _) = build(inputs, scenario, NetworkKind::Rail)?;
+            Matrix::composite(
+                &travel_time_matrix(&road, None),
+                &travel_time_matrix(&rail, None),
+            )
+        }
+        k => {
+            let (net, _) = build(inputs, scenario, k)?;
+            travel_time_matrix(&net, None)
+        }
+    })
+}
+
+/// A contraction hierarchy and its sweep restricted to the unit nodes, for PHAST runs.
+pub type PhastData = (Hierarchy, Sweep);
+
+/// What `kind` needs for one search per unit of `net`: `None` for Dijkstra, else the
+/// contraction hierarchy (on the rayon pool, counted on `progress` as nodes contracted) and its
+/// sweep restricted to the unit nodes (RPHAST). The choice and its cost go to
+/// [`Progress::note`].
+///
+/// # Errors
+/// PHAST asked for where it cannot serve ([`EngineKind::use_phast`]).
+pub fn prepare_engine(
+    kind: EngineKind,
+    net: &Network,
+    limit: Option<Minutes>,
+    needs_paths: bool,
+    progress: &dyn Progress,
+) -> Result<Option<PhastData>> {
+    if !kind.use_phast(net.unit_count(), limit, needs_paths)? {
+        return Ok(None);
+    }
+    let t = std::time::Instant::now();
+    let h = crate::measures::par::contract(net, progress);
+    let sweep = h.restrict(net.unit_nodes());
+    progress.note(&format!(
+        "PHAST: contraction hierarchy of {} nodes, {} shortcuts in {} rounds, built in {:.1} s; each origin sweeps {} nodes",
+        h.node_count(),
+        h.shortcut_count(),
+        h.rounds(),
+        t.elapsed().as_secs_f64(),
+        sweep.node_count()
+    ));
+    Ok(Some((h, sweep)))
+}
+
+/// The engine over `net`, PHAST when `phast` holds its data.
+pub fn engine<'a>(net: &'a Network, phast: &'a Option<PhastData>) -> crate::route::Engine<'a> {
+    match phast {
+        Some((hierarchy, sweep)) => crate::route::Engine::Phast {
+            net,
+            hierarchy,
+            sweep,
+        },
+        None => crate::route::Engine::Dijkstra(net),
+    }
+}
+
+/// One origin's row of a matrix: the time to each destination and, when paths are kept, its
+/// split into timetable, estimated and penalty minutes.
+pub type OdRow = Vec<(Option<Minutes>, Option<crate::route::TimeParts>)>;
+
+/// The unit × unit matrix of `engine`'s network streamed to `sink` one origin row at a time,
+/// in origin order, never held whole: origins are searched in parallel chunks. With `split`,
+/// each time carries its split (a path is needed: Dijkstra only; PHAST leaves it `None`).
+/// `progress` counts the origins written.
+///
+/// # Errors
+/// The first error of `sink`.
+pub fn stream_matrix<E>(
+    engine: &crate::route::Engine<'_>,
+    limit: Option<Minutes>,
+    split: bool,
+    progress: &dyn Progress,
+    mut sink: impl FnMut(UnitId, OdRow) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    let net = engine.network();
+    let n = net.unit_count() as u32;
+    progress.stage("origins written", u64::from(n));
+    crate::measures::par::stream_rows(
+        engine,
+        limit,
+        crate::measures::par::default_chunk(),
+        |o, times| -> OdRow {
+            (0..n)
+                .map(|d| {
+                    let node = net.unit_node(UnitId(d));
+                    if o.0 == d {
+                        (Some(Minutes::ZERO), None)
+                    } else if split {
+                        (times.time(node), times.tree().and_then(|t| t.parts(node)))
+                    } else {
+                        (times.time(node), None)
+                    }
+                })
+                .collect()
+        },
+        |o, row| {
+            progress.advance(1);
+            sink(o, row)
+        },
+    )
+}
+
+/// The results of a study: travel times, the reach of each core, accessibility and the
+/// corridor. [`Analysis::linkage`] adds the gravity model, membership and centrality.
+#[derive(Debug)]
+pub struct Analysis<'a> {
+    /// The inputs.
+    pub inputs: &'a Inputs,
+    /// The options it was computed with.
+    pub options: Options,
+    /// The network (for `composite`, the combined network; times come from the matrix).
+    pub net: Network,
+    /// What building the network did.
+    pub build: BuildReport,
+    /// The unit × unit travel-time matrix (`None` when [`Options::matrix`] is off).
+    pub matrix: Option<Matrix>,
+    /// The kernel that computed the accessibility rows ("Dijkstra" or PHAST).
+    pub engine: &'static str,
+    /// Times from each core (multi-source).
+    pub cores: Vec<CoreTimes>,
+    /// WATT per unit, minutes.
+    pub watt: Vec<Option<f64>>,
+    /// WATT / mean WATT.
+    pub watt_coef: Vec<Option<f64>>,
+    /// Potential per decay, per unit.
+    pub potentials: Vec<(Decay, Vec<f64>)>,
+    /// Internal times of the self-potential, minutes (`None` when off).
+    pub self_times: Option<Vec<f64>>,
+    /// Daily accessibility per unit and band.
+    pub daily: Vec<Vec<Daily>>,
+    /// The corridor between the first two cores (when there are two and the matrix is kept).
+    pub corridor: Option<Corridor>,
+    /// Which links are in service, in words.
+    pub scenario: String,
+}
+
+impl<'a> Analysis<'a> {
+    /// Run the study: build the network, compute the travel times, the cores' times, the
+    /// accessibility of every unit and the corridor. `progress` counts the nodes contracted
+    /// (PHAST) and the origins searched.
+    ///
+    /// # Errors
+    /// Options that do not fit the inputs (see [`Options::check`]; a mass needing GDP that
+    /// units lack; a power decay with a zero internal time), or a network that cannot be built.
+    pub fn run(inputs: &'a Inputs, o: &Options, progress: &dyn Progress) -> Result<Analysis<'a>> {
+        o.check()?;
+        let study = &inputs.study;
+        let masses = o.mass.values(&inputs.region)?;
+        let (net, report, matrix, cores) = match o.network {
+            NetworkKind::Composite => {
+                let m = self::matrix(inputs, &o.scenario, NetworkKind::Composite)?;
+                let (net, report) = build(inputs, &o.scenario, NetworkKind::Combined)?;
+                // Core times on the composite: the minimum over the core's units of the matrix.
+                let cores = core_times(&net, &inputs.region, study)
+                    .into_iter()
+                    .map(|mut c| {
+                        c.times = (0..m.len())
+                            .map(|j| {
+                                c.units
+                                    .iter()
+                                    .filter_map(|&u| {
+                                        if u.index() == j {
+                                            Some(Minutes::ZERO)
+                                        } else {
+                                            m.get(u, UnitId(j as u32))
+                                        }
+                                    })
+                                    .min_by(|x, y| x.total_cmp(y))
+                            })
+                            .collect();
+                        c
+                    })
+                    .collect();
+                (net, report, Some(m), cores)
+            }
+            k => {
+                let (net, report) = build(inputs, &o.scenario, k)?;
+                let m = o.matrix.then(|| travel_time_matrix(&net, None));
+                let cores = core_times(&net, &inputs.region, study);
+                (net, report, m, cores)
+            }
+        };
+        let road_speed = study.network.mode(Mode::Road).speed_kmh;
+        let self_times = o.self_potential.then(|| {
+            inputs
+                .region
+                .units
+                .iter()
+                .map(|u| internal_time_min(u.area_km2, road_speed))
+                .collect::<Vec<_>>()
+        });
+        if let Some(st) = &self_times
+            && o.decays.iter().any(Decay::infinite_at_zero)
+            && let Some((i, _)) = st.iter().enumerate().find(|(_, t)| **t <= 0.0)
+        {
+            let u = &inputs.region.units[i];
+            return Err(OptionError::new()
+                .text(format!(
+                    "unit {} ({}) has area 0 km², so its self-potential under a power decay is infinite; use ",
+                    u.name, u.code
+                ))
+                .opt(Opt::SelfPotential, Some("off"))
+                .text(" (point layers have no area)")
+                .into());
+        }
+        let pop: Vec<f64> = inputs
+            .region
+            .units
+            .iter()
+            .map(|u| u.population_10k)
+            .collect();
+        let spec = AccessSpec {
+            mass: &masses,
+            pop: &pop,
+            decays: &o.decays,
+            bands: &o.bands,
+            self_times: self_times.as_deref(),
+        };
+        // One reduction for every origin: from the matrix for the composite (a combination of
+        // two networks' times), otherwise streamed from each origin's tree.
+        let mut phast = false;
+        let rows = match (&matrix, o.network) {
+            (Some(m), NetworkKind::Composite) => (0..m.len())
+                .map(|i| AccessRow::reduce(i, &matrix_times(m, i), &spec))
+                .collect::<Result<Vec<_>>>()?,
+            _ => {
+                let limit = o.max_minutes.map(Minutes);
+                let data = prepare_engine(o.engine, &net, limit, false, progress)?;
+                phast = data.is_some();
+                accessibility(&engine(&net, &data), &spec, limit, progress)?
+            }
+        };
+        let watt: Vec<Option<f64>> = rows.iter().map(|r| r.watt).collect();
+        let watt_coef = watt_coefficient(&watt);
+        let potentials = o
+            .decays
+            .iter()
+            .enumerate()
+            .map(|(k, &d)| (d, rows.iter().map(|r| r.potentials[k]).collect()))
+            .collect();
+        let daily = rows
+            .iter()
+            .map(|r| daily_of(&r.within, &inputs.region, &o.bands))
+            .collect();
+        let corridor = match (cores.as_slice(), &matrix) {
+            ([c, q, ..], Some(m)) => Some(corridor(m, c, q, o.epsilon)?),
+            _ => None,
+        };
+        Ok(Analysis {
+            inputs,
+            options: o.clone(),
+            net,
+            build: report,
+            matrix,
+            engine: EngineKind::describe(phast),
+            cores,
+            watt,
+            watt_coef,
+            potentials,
+            self_times,
+            daily,
+            corridor,
+            scenario: o.scenario.describe(),
+        })
+    }
+
+    /// The travel-time matrix.
+    ///
+    /// # Errors
+    /// When the analysis was computed without it ([`Options::matrix`] off).
+    pub fn matrix(&self) -> Result<&Matrix> {
+        self.matrix
+            .as_ref()
+            .ok_or_else(|| Error::Usage("this analysis was computed without the OD matrix".into()))
+    }
+
+    /// The study's centres for membership: each core (all of its units), then each sub-centre
+    /// and regional centre on its own.
+    pub fn centres(&self) -> Vec<Centre> {
+        let region = &self.inputs.region;
+        let mut out: Vec<Centre> = self
+            .cores
+            .iter()
+            .map(|c| Centre {
+                name: c.name.clone(),
+                units: c.units.clone(),
+            })
+            .collect();
+        for role in [Role::SubCentre, Role::RegionalCentre] {
+            let codes = match role {
+                Role::SubCentre => &self.inputs.study.roles.sub_centre,
+                _ => &self.inputs.study.roles.regional_centre,
+            };
+            for code in codes {
+                let units = crate::load::members_of(region, code);
+                let name = match (region.by_code(code), self.inputs.gazetteer.name(code)) {
+                    (Some(u), _) => u.name.clone(),
+                    (None, Some(n)) => n.to_string(),
+                    (None, None) => format!("centre {code}"),
+                };
+                out.push(Centre { name, units });
+            }
+        }
+        out
+    }
+
+    /// The gravity model, membership in the centres, the structure of the linkage network and
+    /// the centrality of the transport network ([`Options::gravity`]).
+    ///
+    /// # Errors
+    /// Without the matrix; a mass (or K) needing GDP that units lack; a bad exponent.
+    pub fn linkage(&self) -> Result<Linkage> {
+        let g = &self.options.gravity;
+        let p = GravityParams {
+            mass: self.options.mass,
+            distance: g.distance,
+            b: g.b,
+            k: g.k,
+        };
+        let gravity = gravity(&self.inputs.region, self.matrix()?, &p)?;
+        let membership = membership(&gravity, &self.centres())?;
+        let structure = structure(&BinaryNetwork::from_gravity(&gravity, g.threshold)?);
+        let centrality = crate::measures::par::betweenness(&self.net, None);
+        Ok(Linkage {
+            gravity,
+            membership,
+            structure,
+            centrality,
+        })
+    }
+
+    /// The inequality of a per-unit measure across the units, grouped by `by`, population as
+    /// the weight.
+    ///
+    /// # Errors
+    /// See [`equity`].
+    pub fn equity(&self, values: &[Option<f64>], by: GroupBy, better: Better) -> Result<Equity> {
+        let region = &self.inputs.region;
+        let weights: Vec<f64> = region.units.iter().map(|u| u.population_10k).collect();
+        let groups = group_labels(region, by);
+        equity(&EquityInput {
+            values,
+            weights: &weights,
+            groups: &groups,
+            better,
+        })
+    }
+}
+
+/// A whole study: the analysis, its linkage, the gravity-weighted flow on each link and the
+/// split of every unit-to-unit time (what `regionlink run` writes).
+#[derive(Debug)]
+pub struct Run<'a> {
+    /// Times, reach, accessibility, corridor.
+    pub analysis: Analysis<'a>,
+    /// Gravity, membership, structure, centrality.
+    pub linkage: Linkage,
+    /// Link betweenness weighted by the gravity interaction of each pair, per link.
+    pub flow: Vec<f64>,
+    /// For every ordered pair of units, the time split into timetable, estimated and penalty
+    /// minutes (`None` for the composite network, whose times combine two networks).
+    pub parts: Option<Vec<Vec<Option<crate::route::TimeParts>>>>,
+}
+
+/// Run every measure family of a study ([`Analysis::run`], [`Analysis::linkage`], the flow
+/// and the time split).
+///
+/// # Errors
+/// See [`Analysis::run`] and [`Analysis::linkage`].
+pub fn run<'a>(inputs: &'a Inputs, options: &Options, progress: &dyn Progress) -> Result<Run<'a>> {
+    let o = Options {
+        matrix: true,
+        ..options.clone()
+    };
+    progress.stage("travel times", 1);
+    let analysis = Analysis::run(inputs, &o, progress)?;
+    progress.stage("linkage and centrality", 1);
+    let linkage = analysis.linkage()?;
+    let flow = linkage.weighted_link_betweenness(&analysis.net)?;
+    let parts = match analysis.options.network {
+        NetworkKind::Composite => None,
+        _ => Some(crate::measures::par::time_parts(&analysis.net, None)),
+    };
+    Ok(Run {
+        analysis,
+        linkage,
+        flow,
+        parts,
+    })
+}
+
+/// Gravity, membership and the transport-network centrality of an analysis.
+#[derive(Debug)]
+pub struct Linkage {
+    /// The gravity model.
+    pub gravity: Gravity,
+    /// Membership in the centres.
+    pub membership: Membership,
+    /// The binary linkage network's structure.
+    pub structure: Structure,
+    /// Centrality on the transport network (betweenness weighted by nothing).
+    pub centrality: Centrality,
+}
+
+impl Linkage {
+    /// Link betweenness weighted by the gravity interaction of each pair.
+    ///
+    /// # Errors
+    /// When the gravity matrix does not fit the network's units.
+    pub fn weighted_link_betweenness(&self, net: &Network) -> Result<Vec<f64>> {
+        let w = PairWeights::new(net, self.gravity.matrix())?;
+        Ok(crate::measures::par::betweenness(net, Some(w)).link_betweenness)
+    }
+}

@@ -1,0 +1,93 @@
+//! The timeline: for each year, the network of the links in service then.
+
+use crate::analysis::{Options, build};
+use crate::error::{Opt, OptionError, Result};
+use crate::load::Inputs;
+use crate::measures::{par, stats};
+use crate::model::{Mass, UnitId};
+use crate::network::{NetworkKind, Scenario};
+
+/// The figures of one year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YearFigures {
+    /// The year.
+    pub year: i32,
+    /// Links in service that year.
+    pub links_in_service: usize,
+    /// WATT per unit, minutes.
+    pub watt: Vec<Option<f64>>,
+    /// Per core (study order), the time to each unit, minutes.
+    pub cores: Vec<Vec<Option<f64>>>,
+    /// The time between the first two cores, minutes.
+    pub t_cores_min: Option<f64>,
+    /// The mean WATT over the units that have one, minutes.
+    pub watt_mean_min: Option<f64>,
+    /// The coefficient of variation of WATT ([`stats::cv`]).
+    pub watt_cv: Option<f64>,
+    /// How many units have a WATT.
+    pub units_with_watt: usize,
+}
+
+/// The timeline of a range of years.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timeline {
+    /// The years, in order.
+    pub years: Vec<YearFigures>,
+    /// The mass of WATT.
+    pub mass: Mass,
+}
+
+/// For each of `years`, the network of the links in service that year (open links by opening
+/// year, under-construction and planned links by planned year; the options' dropped and added
+/// links apply every year), computed in parallel: WATT and the cores' times per unit, the
+/// core-to-core time, the mean WATT and its coefficient of variation.
+///
+/// # Errors
+/// The composite network (a combination of two matrices, not a network); a mass needing GDP
+/// that units lack; a network that cannot be built.
+pub fn timeline(inputs: &Inputs, options: &Options, years: &[i32]) -> Result<Timeline> {
+    let region = &inputs.region;
+    let mass = options.mass.values(region)?;
+    if options.network == NetworkKind::Composite {
+        return Err(OptionError::new()
+            .text("timeline: ")
+            .opt(Opt::Network, Some("composite"))
+            .text(" is not supported; use combined, road or rail")
+            .into());
+    }
+    let core_units: Vec<Vec<UnitId>> = inputs.study.cores.iter().map(|c| c.units(region)).collect();
+    let results: Vec<Result<YearFigures>> = par::map_ordered(years, |&y| {
+        let sc = Scenario {
+            year: Some(y),
+            with_planned: false,
+            ..options.scenario.clone()
+        };
+        let (net, rep) = build(inputs, &sc, options.network)?;
+        let m = par::travel_time_matrix(&net, None);
+        let cores: Vec<Vec<Option<f64>>> =
+            crate::measures::reach::core_times(&net, region, &inputs.study)
+                .iter()
+                .map(|c| c.times.iter().map(|t| t.map(|t| t.0)).collect())
+                .collect();
+        let watt = crate::measures::access::watt(&m, &mass);
+        let t_cores_min = match (cores.first(), core_units.get(1)) {
+            (Some(a), Some(b)) => b.iter().filter_map(|u| a[u.index()]).min_by(f64::total_cmp),
+            _ => None,
+        };
+        let w: Vec<f64> = watt.iter().flatten().copied().collect();
+        Ok(YearFigures {
+            year: y,
+            links_in_service: rep.links_in_service,
+            t_cores_min,
+            watt_mean_min: stats::mean(&w),
+            watt_cv: stats::cv(&w),
+            units_with_watt: w.len(),
+            watt,
+            cores,
+        })
+    });
+    Ok(Timeline {
+        years: results.into_iter().collect::<Result<_>>()?,
+        mass: options.mass,
+    })
+}
