@@ -39,16 +39,14 @@ use crate::load::Inputs;
 use crate::measures::access::{
     AccessRow, AccessSpec, Daily, daily_of, internal_time_min, matrix_times, watt_coefficient,
 };
-use crate::measures::centrality::{
-    BinaryNetwork, Centrality, PairWeights, Structure, Threshold, structure,
-};
+use crate::measures::betweenness::{Centrality, PairWeights};
 use crate::measures::corridor::{Corridor, corridor};
 use crate::measures::equity::{Better, Equity, EquityInput, GroupBy, equity, group_labels};
-use crate::measures::linkage::{
-    Centre, Distance, Gravity, GravityParams, KFactor, Membership, gravity, membership,
-};
+use crate::measures::gravity::{Distance, Gravity, GravityParams, KFactor, gravity};
+use crate::measures::membership::{Centre, Membership, membership};
 use crate::measures::par::{accessibility, travel_time_matrix};
 use crate::measures::reach::{CoreTimes, core_times};
+use crate::measures::structure::{BinaryNetwork, Structure, Threshold, structure};
 use crate::model::{Decay, Mass, Minutes, Mode, Role, UnitId};
 use crate::network::{BuildOptions, BuildReport, Network, NetworkKind, Scenario, build_network};
 use crate::progress::Progress;

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use regionlink::load::{PopulationUnit, Study};
-use regionlink::measures::centrality::Threshold;
 use regionlink::measures::equity::GroupBy;
-use regionlink::measures::linkage::{Distance, KFactor};
+use regionlink::measures::gravity::{Distance, KFactor};
+use regionlink::measures::structure::Threshold;
 use regionlink::model::Mass;
 use regionlink::network::NetworkKind;
 

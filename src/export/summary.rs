@@ -8,10 +8,10 @@ use crate::analysis::{Analysis, Linkage};
 use crate::error::{Opt, OptionError};
 use crate::export::table::{Cell, Table};
 use crate::export::tables::{self, unit_cells};
-use crate::measures::centrality::Threshold;
 use crate::measures::corridor::shares;
 use crate::measures::equity::{Better, Equity, GroupBy};
 use crate::measures::reach::{Totals, overlap, reach};
+use crate::measures::structure::Threshold;
 use crate::route::EngineKind;
 
 fn pct(x: Option<f64>) -> Cell {

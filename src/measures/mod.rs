@@ -4,11 +4,13 @@
 //! [`Decay`](crate::model::Decay) functions) lives in [`crate::model`].
 
 pub mod access;
-pub mod centrality;
+pub mod betweenness;
 pub mod corridor;
 pub mod equity;
-pub mod linkage;
+pub mod gravity;
+pub mod membership;
 pub mod par;
 pub mod reach;
 pub mod resilience;
 pub mod stats;
+pub mod structure;

@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 
 use crate::measures::access::{AccessRow, AccessSpec};
-use crate::measures::centrality::{self, BrandesWorkspace, Centrality, PairWeights};
+use crate::measures::betweenness::{self, BrandesWorkspace, Centrality, PairWeights};
 use crate::model::{Minutes, UnitId};
 use crate::network::Network;
 use crate::route::ch::{Eval, NodeMap, Witness};
@@ -183,7 +183,7 @@ impl<F: Fn() -> Witness + Sync> NodeMap for ParMap<F> {
     }
 }
 
-/// Betweenness, closeness and efficiency ([`crate::measures::centrality`]), one Brandes
+/// Betweenness, closeness and efficiency ([`crate::measures::betweenness`]), one Brandes
 /// source step per unit in parallel; the parts are combined in source order, so the sums are
 /// the same for any thread count.
 pub fn betweenness(net: &Network, weights: Option<PairWeights<'_>>) -> Centrality {
@@ -191,10 +191,10 @@ pub fn betweenness(net: &Network, weights: Option<PairWeights<'_>>) -> Centralit
         .into_par_iter()
         .map_init(
             || BrandesWorkspace::new(net.node_count()),
-            |ws, s| centrality::brandes_source(net, UnitId(s), ws, weights),
+            |ws, s| betweenness::brandes_source(net, UnitId(s), ws, weights),
         )
         .collect();
-    centrality::combine(net, weights, parts)
+    betweenness::combine(net, weights, parts)
 }
 
 /// The resilience figures of the network with each set of links failed, in parallel; output in
