@@ -38,7 +38,7 @@ pub fn write_atomic(
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
         let file = std::fs::File::create(&tmp)?;
-        let mut w = std::io::BufWriter::new(file);
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
         f(&mut w)?;
         let file = w.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;

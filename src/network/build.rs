@@ -1,136 +1,20 @@
-//! From links to a frozen [`Network`].
+//! From links to a frozen [`Network`]: select the links in service, attach their ends to
+//! units, drop slower parallel links, generate road links (or join a road graph), add station
+//! nodes with their access and egress arcs, freeze.
 
 use std::collections::BTreeMap;
 
-use geo::{BoundingRect, Contains, Point};
-use petgraph::graph::DiGraph;
-use petgraph::visit::EdgeRef;
-use rstar::{AABB, RTree, RTreeObject};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::load::dataset::Gazetteer;
 use crate::load::roads::RoadGraph;
 use crate::load::{NetworkParams, RawLink, RoadParams};
-use crate::model::{LinkId, LinkStatus, Minutes, Mode, NodeId, Region, UnitId};
+use crate::model::{LinkId, LinkStatus, Minutes, Mode, Region, UnitId};
+use crate::network::attach::Locator;
 use crate::network::generate;
+use crate::network::graph::{Arc, Attach, Link, Network, NetworkKind, Node};
 use crate::network::scenario::Scenario;
-
-/// Which links make up the network.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
-#[serde(rename_all = "snake_case")]
-pub enum NetworkKind {
-    /// Every mode.
-    #[default]
-    Combined,
-    /// Expressways and roads (curated and generated).
-    Road,
-    /// Rail and HSR, with ordinary roads (curated and generated) to reach the stations;
-    /// no expressways.
-    Rail,
-    /// √(road × rail) per unit pair (a matrix combination, not a network): see
-    /// [`crate::route::Matrix::composite`].
-    Composite,
-}
-
-impl NetworkKind {
-    /// Whether links of mode `m` are part of this network.
-    pub fn includes(self, m: Mode) -> bool {
-        match self {
-            NetworkKind::Combined | NetworkKind::Composite => true,
-            NetworkKind::Road => matches!(m, Mode::Expressway | Mode::Road),
-            NetworkKind::Rail => matches!(m, Mode::Hsr | Mode::Rail | Mode::Road),
-        }
-    }
-
-    /// The lower-case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NetworkKind::Combined => "combined",
-            NetworkKind::Road => "road",
-            NetworkKind::Rail => "rail",
-            NetworkKind::Composite => "composite",
-        }
-    }
-}
-
-/// How a link end was attached to a unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Attach {
-    /// The code is a unit of the layer (or a code it covers).
-    Code,
-    /// The code is not in the layer; its position lies in this unit's polygon.
-    Location,
-    /// Generated from the geometry.
-    Generated,
-}
-
-/// A link of the network, attached to units, with its time.
-#[derive(Debug, Clone, Serialize)]
-pub struct Link {
-    /// Position in [`Network::links`].
-    pub id: LinkId,
-    /// The link's id in the data (generated links: `gen-<code>-<code>`).
-    pub link_id: String,
-    /// The line it belongs to.
-    pub line_id: Option<String>,
-    /// Line name.
-    pub line_name: Option<String>,
-    /// Line name in Chinese.
-    pub line_name_zh: Option<String>,
-    /// The unit at one end.
-    pub from: UnitId,
-    /// The unit at the other end.
-    pub to: UnitId,
-    /// The code the file gave for `from`.
-    pub from_code: String,
-    /// The code the file gave for `to`.
-    pub to_code: String,
-    /// How each end was attached.
-    pub attach: (Attach, Attach),
-    /// Mode.
-    pub mode: Mode,
-    /// Status in the links file.
-    pub status: LinkStatus,
-    /// Year opened.
-    pub opening_year: Option<i32>,
-    /// Year due.
-    pub planned_year: Option<i32>,
-    /// In-vehicle minutes.
-    pub minutes: Minutes,
-    /// Where the time comes from: the file's `time_source`, `length_km/<speed>kmh` when computed
-    /// from the length, or `generated:…` for generated road links.
-    pub time_source: String,
-    /// Whether the time is an estimate (anything but a timetable figure).
-    pub estimate: bool,
-    /// Length, km, when known.
-    pub length_km: Option<f64>,
-    /// True for road links generated from the geometry.
-    pub generated: bool,
-}
-
-/// What a node stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum Node {
-    /// The seat of a unit.
-    Unit(UnitId),
-    /// The station (or access point) of a mode in a unit.
-    Station(UnitId, Mode),
-    /// A node of a road graph given with `--roads` (its index in
-    /// [`crate::load::roads::RoadGraph::nodes`]).
-    Road(u32),
-}
-
-/// An arc of the graph: its time and the link it belongs to (`None` for access/egress arcs).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Arc {
-    /// Minutes.
-    pub minutes: f64,
-    /// The link, or `None` for an access (unit → station) or egress (station → unit) arc.
-    pub link: Option<LinkId>,
-}
 
 /// What [`build_network`] did, for `info` and reports.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -155,230 +39,6 @@ pub struct BuildReport {
     pub generated_nearest: usize,
     /// The road graph, when one was given (then no road links are generated).
     pub roads: Option<crate::network::roads::RoadReport>,
-}
-
-/// The frozen network: compact adjacency arrays (CSR), immutable and `Send + Sync`.
-#[derive(Debug, Clone)]
-pub struct Network {
-    kind: NetworkKind,
-    nodes: Vec<Node>,
-    unit_nodes: Vec<NodeId>,
-    offsets: Vec<u32>,
-    /// `(arcs[i].minutes, head of arc i)` side by side for the search kernel: one cache line
-    /// serves both.
-    packed: Vec<(f64, u32)>,
-    arcs: Vec<Arc>,
-    links: Vec<Link>,
-}
-
-impl Network {
-    /// Freeze a petgraph graph: node weights say what each node is, edge weights are arcs.
-    /// Arcs leaving a node are stored sorted by (head, minutes), so searches are deterministic.
-    ///
-    /// Every [`Node::Unit`] of units `0..n` must be present; `links` are the links that arcs
-    /// refer to. Rejects NaN, infinite and negative arc times.
-    pub fn freeze(
-        graph: &DiGraph<Node, Arc>,
-        links: Vec<Link>,
-        kind: NetworkKind,
-    ) -> Result<Network> {
-        let nodes: Vec<Node> = graph.node_weights().copied().collect();
-        let arcs = graph
-            .edge_references()
-            .map(|e| {
-                (
-                    e.source().index() as u32,
-                    e.target().index() as u32,
-                    *e.weight(),
-                )
-            })
-            .collect();
-        Network::from_arcs(nodes, arcs, links, kind)
-    }
-
-    /// Build from a node list and (tail, head, arc) triples, in any order. Arcs leaving a node
-    /// are stored sorted by (head, minutes, link), so the result does not depend on the order
-    /// of `arcs` and searches are deterministic.
-    ///
-    /// Every [`Node::Unit`] of units `0..n` must be present; `links` are the links that arcs
-    /// refer to. Rejects NaN, infinite and negative arc times.
-    ///
-    /// # Complexity
-    /// O(V + E log d) for the largest out-degree d (a counting sort by tail, then each node's
-    /// arcs sorted).
-    pub fn from_arcs(
-        nodes: Vec<Node>,
-        arcs: Vec<(u32, u32, Arc)>,
-        links: Vec<Link>,
-        kind: NetworkKind,
-    ) -> Result<Network> {
-        let mut unit_nodes =
-            vec![None; nodes.iter().filter(|n| matches!(n, Node::Unit(_))).count()];
-        for (i, n) in nodes.iter().enumerate() {
-            if let Node::Unit(u) = n {
-                let slot = unit_nodes
-                    .get_mut(u.index())
-                    .ok_or_else(|| Error::Usage(format!("unit node {} out of range", u.0)))?;
-                *slot = Some(NodeId(i as u32));
-            }
-        }
-        let unit_nodes = unit_nodes
-            .into_iter()
-            .enumerate()
-            .map(|(u, n)| n.ok_or_else(|| Error::Usage(format!("unit {u} has no node"))))
-            .collect::<Result<Vec<_>>>()?;
-        let n = nodes.len();
-        let mut offsets = vec![0u32; n + 1];
-        for (t, h, a) in &arcs {
-            if *t as usize >= n || *h as usize >= n {
-                return Err(Error::Usage(format!(
-                    "arc {t} → {h} refers to a node beyond the {n} nodes"
-                )));
-            }
-            if !(a.minutes.is_finite() && a.minutes >= 0.0) {
-                return Err(Error::Usage(format!(
-                    "arc time {} is not a finite, non-negative number of minutes",
-                    a.minutes
-                )));
-            }
-            offsets[*t as usize + 1] += 1;
-        }
-        for i in 0..n {
-            offsets[i + 1] += offsets[i];
-        }
-        let mut fill = offsets.clone();
-        let mut slots: Vec<(u32, Arc)> = vec![
-            (
-                0,
-                Arc {
-                    minutes: 0.0,
-                    link: None
-                }
-            );
-            arcs.len()
-        ];
-        for (t, h, a) in arcs {
-            slots[fill[t as usize] as usize] = (h, a);
-            fill[t as usize] += 1;
-        }
-        drop(fill);
-        for i in 0..n {
-            slots[offsets[i] as usize..offsets[i + 1] as usize].sort_by(|a, b| {
-                a.0.cmp(&b.0)
-                    .then(a.1.minutes.total_cmp(&b.1.minutes))
-                    .then(a.1.link.cmp(&b.1.link))
-            });
-        }
-        let packed = slots.iter().map(|(h, a)| (a.minutes, *h)).collect();
-        let arcs = slots.into_iter().map(|(_, a)| a).collect();
-        Ok(Network {
-            kind,
-            nodes,
-            unit_nodes,
-            offsets,
-            packed,
-            arcs,
-            links,
-        })
-    }
-
-    /// Which network this is.
-    pub fn kind(&self) -> NetworkKind {
-        self.kind
-    }
-
-    /// Number of nodes (unit and station nodes).
-    pub fn node_count(&self) -> usize {
-        self.nodes.len()
-    }
-
-    /// Number of arcs.
-    pub fn arc_count(&self) -> usize {
-        self.arcs.len()
-    }
-
-    /// Number of units.
-    pub fn unit_count(&self) -> usize {
-        self.unit_nodes.len()
-    }
-
-    /// The seat node of every unit, in unit order.
-    pub fn unit_nodes(&self) -> &[NodeId] {
-        &self.unit_nodes
-    }
-
-    /// The node of a unit's seat.
-    pub fn unit_node(&self, u: UnitId) -> NodeId {
-        self.unit_nodes[u.index()]
-    }
-
-    /// What a node stands for.
-    pub fn node(&self, n: NodeId) -> Node {
-        self.nodes[n.index()]
-    }
-
-    /// The arcs leaving `n`: (arc index, head, arc).
-    #[inline]
-    pub fn out_arcs(&self, n: NodeId) -> impl Iterator<Item = (usize, NodeId, &Arc)> + '_ {
-        let (a, b) = (
-            self.offsets[n.index()] as usize,
-            self.offsets[n.index() + 1] as usize,
-        );
-        (a..b).map(move |i| (i, NodeId(self.packed[i].1), &self.arcs[i]))
-    }
-
-    /// The compact arrays the search kernel scans: per-node offsets into the arc array (length
-    /// V + 1), and each arc's (minutes, head node).
-    #[inline]
-    pub fn csr(&self) -> (&[u32], &[(f64, u32)]) {
-        (&self.offsets, &self.packed)
-    }
-
-    /// The arc with this index and its tail node.
-    pub fn arc(&self, i: usize) -> (NodeId, NodeId, &Arc) {
-        let tail = self.offsets.partition_point(|&o| o as usize <= i) - 1;
-        (NodeId(tail as u32), NodeId(self.packed[i].1), &self.arcs[i])
-    }
-
-    /// The links of the network (curated in service, then generated).
-    pub fn links(&self) -> &[Link] {
-        &self.links
-    }
-
-    /// One link.
-    pub fn link(&self, id: LinkId) -> &Link {
-        &self.links[id.index()]
-    }
-
-    /// The same network without the arcs of some links (the links stay listed, so link ids
-    /// keep their meaning). Used for failure scenarios: O(V + E), no re-attachment or
-    /// generation.
-    pub fn without(&self, failed: &[LinkId]) -> Network {
-        let mut offsets = Vec::with_capacity(self.offsets.len());
-        let mut packed = Vec::with_capacity(self.packed.len());
-        let mut arcs = Vec::with_capacity(self.arcs.len());
-        offsets.push(0u32);
-        for n in 0..self.nodes.len() {
-            let (a, b) = (self.offsets[n] as usize, self.offsets[n + 1] as usize);
-            for i in a..b {
-                if self.arcs[i].link.is_some_and(|l| failed.contains(&l)) {
-                    continue;
-                }
-                packed.push(self.packed[i]);
-                arcs.push(self.arcs[i]);
-            }
-            offsets.push(arcs.len() as u32);
-        }
-        Network {
-            kind: self.kind,
-            nodes: self.nodes.clone(),
-            unit_nodes: self.unit_nodes.clone(),
-            offsets,
-            packed,
-            arcs,
-            links: self.links.clone(),
-        }
-    }
 }
 
 /// Options of [`build_network`].
@@ -693,134 +353,153 @@ fn add_roads(
     })
 }
 
-/// Connected components of the units over the network, arcs taken both ways: each
-/// component's units, largest first (ties: by first unit).
-///
-/// # Complexity
-/// O(V + E) (union–find over every arc).
-pub fn components(net: &Network) -> Vec<Vec<UnitId>> {
-    let n = net.node_count();
-    let mut parent: Vec<u32> = (0..n as u32).collect();
-    fn find(p: &mut [u32], mut x: u32) -> u32 {
-        while p[x as usize] != x {
-            p[x as usize] = p[p[x as usize] as usize];
-            x = p[x as usize];
-        }
-        x
-    }
-    for t in 0..n {
-        for (_, h, _) in net.out_arcs(NodeId(t as u32)) {
-            let (a, b) = (find(&mut parent, t as u32), find(&mut parent, h.0));
-            if a != b {
-                parent[a.max(b) as usize] = a.min(b);
-            }
-        }
-    }
-    let mut groups: BTreeMap<u32, Vec<UnitId>> = BTreeMap::new();
-    for u in 0..net.unit_count() {
-        let r = find(&mut parent, net.unit_node(UnitId(u as u32)).0);
-        groups.entry(r).or_default().push(UnitId(u as u32));
-    }
-    let mut out: Vec<Vec<UnitId>> = groups.into_values().collect();
-    out.sort_by(|a, b| b.len().cmp(&a.len()).then(a[0].cmp(&b[0])));
-    out
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{LoadOptions, Study, load_links, load_units};
+    use crate::route::Dijkstra;
 
-struct UnitBox {
-    unit: UnitId,
-    env: AABB<[f64; 2]>,
-}
-
-impl RTreeObject for UnitBox {
-    type Envelope = AABB<[f64; 2]>;
-    fn envelope(&self) -> Self::Envelope {
-        self.env
-    }
-}
-
-/// Finds the unit polygon containing a position (rstar envelope query, then geo's contains).
-struct Locator<'a> {
-    tree: Option<RTree<UnitBox>>,
-    gazetteer: Option<&'a Gazetteer>,
-}
-
-impl<'a> Locator<'a> {
-    fn new(region: &Region, gazetteer: Option<&'a Gazetteer>) -> Self {
-        Locator {
-            tree: None,
-            gazetteer,
-        }
-        .with_region(region)
-    }
-
-    fn with_region(mut self, region: &Region) -> Self {
-        let boxes: Vec<UnitBox> = region
-            .units
-            .iter()
-            .filter_map(|u| {
-                let r = u.geometry.as_ref()?.bounding_rect()?;
-                Some(UnitBox {
-                    unit: u.id,
-                    env: AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                })
-            })
-            .collect();
-        if !boxes.is_empty() {
-            self.tree = Some(RTree::bulk_load(boxes));
-        }
-        self
-    }
-
-    fn locate(&self, region: &Region, p: Point<f64>) -> Option<UnitId> {
-        let tree = self.tree.as_ref()?;
-        let mut hits: Vec<UnitId> = tree
-            .locate_in_envelope_intersecting(&AABB::from_point([p.x(), p.y()]))
-            .filter(|b| {
-                region
-                    .unit(b.unit)
-                    .geometry
-                    .as_ref()
-                    .is_some_and(|g| g.contains(&p))
-            })
-            .map(|b| b.unit)
-            .collect();
-        hits.sort();
-        hits.first().copied()
-    }
-
-    fn attach(&self, region: &Region, raw: &RawLink, from: bool) -> Result<(UnitId, Attach)> {
-        let (code, pos, field) = if from {
-            (&raw.from_code, raw.from_pos, "from_code")
-        } else {
-            (&raw.to_code, raw.to_pos, "to_code")
+    /// Three square units side by side along 30°N: A [104,105], B [105,106], C [106,107].
+    fn region() -> Region {
+        let sq = |code: &str, x: f64| {
+            format!(
+                r#"{{"type": "Feature", "properties": {{"code": "{code}", "pop_2020_census": 100000}},
+                   "geometry": {{"type": "Polygon", "coordinates": [[[{x}, 30.0], [{}, 30.0], [{}, 31.0], [{x}, 31.0], [{x}, 30.0]]]}}}}"#,
+                x + 1.0,
+                x + 1.0
+            )
         };
-        if let Some(u) = region.by_code(code) {
-            return Ok((u.id, Attach::Code));
+        let g = format!(
+            r#"{{"type": "FeatureCollection", "features": [{}, {}, {}]}}"#,
+            sq("A", 104.0),
+            sq("B", 105.0),
+            sq("C", 106.0)
+        );
+        let study = Study::from_toml("name = \"t\"", "t.toml").unwrap();
+        load_units(g.as_bytes(), "t.geojson", &study, LoadOptions::default()).unwrap()
+    }
+
+    fn links(rows: &str) -> Vec<RawLink> {
+        let csv =
+            format!("link_id,from_code,to_code,mode,time_min,length_km,from_lon,from_lat\n{rows}");
+        load_links(csv.as_bytes(), "l.csv").unwrap()
+    }
+
+    fn params() -> NetworkParams {
+        NetworkParams {
+            contiguity: false,
+            ..NetworkParams::default()
         }
-        let pos = pos.or_else(|| self.gazetteer.and_then(|g| g.seat(code)));
-        let found = pos.and_then(|p| self.locate(region, p));
-        match (found, pos) {
-            (Some(u), _) => Ok((u, Attach::Location)),
-            (None, Some(p)) => Err(Error::input(
-                &raw.file,
-                raw.location.clone(),
-                format!(
-                    "field \"{field}\" is \"{code}\": no unit of {} has that code, and its position [{:.5}, {:.5}] lies in no unit polygon",
-                    region.source,
-                    p.x(),
-                    p.y()
-                ),
-            )),
-            (None, None) => Err(Error::input(
-                &raw.file,
-                raw.location.clone(),
-                format!(
-                    "field \"{field}\" is \"{code}\": no unit of {} has that code, and the file gives no position for it (add {}_lon/{}_lat columns)",
-                    region.source,
-                    &field[..field.len() - 5],
-                    &field[..field.len() - 5]
-                ),
-            )),
-        }
+    }
+
+    fn build(region: &Region, raw: &[RawLink], params: &NetworkParams) -> (Network, BuildReport) {
+        build_network(
+            region,
+            raw,
+            BuildOptions {
+                params,
+                scenario: &Scenario::default(),
+                kind: NetworkKind::Combined,
+                roads: None,
+                gazetteer: None,
+            },
+        )
+        .unwrap()
+    }
+
+    fn time(net: &Network, a: u32, b: u32) -> Option<f64> {
+        let mut dj = Dijkstra::new(net.node_count());
+        let tree = dj.run(net, &[(net.unit_node(UnitId(a)), Minutes::ZERO)], None);
+        tree.time(net.unit_node(UnitId(b))).map(|t| t.0)
+    }
+
+    #[test]
+    fn parallel_links_of_one_mode_keep_the_fastest() {
+        let r = region();
+        let raw = links("H1,A,B,hsr,30,,,\nH2,B,A,hsr,20,,,\nE1,A,B,expressway,40,,,\n");
+        let (net, rep) = build(&r, &raw, &params());
+        let ids: Vec<&str> = net.links().iter().map(|l| l.link_id.as_str()).collect();
+        assert_eq!(ids, ["H2", "E1"]);
+        assert_eq!(rep.parallel_dropped, [("H2".to_string(), "H1".to_string())]);
+        assert_eq!(rep.by_mode.get("hsr"), Some(&1));
+    }
+
+    #[test]
+    fn stations_cost_access_and_egress_and_riding_through_is_free() {
+        // HSR access 25 + egress 15 (the defaults): A → B = 25 + 10 + 15; A → C rides through
+        // B's station: 25 + 10 + 10 + 15.
+        let r = region();
+        let raw = links("H1,A,B,hsr,10,,,\nH2,B,C,hsr,10,,,\n");
+        let (net, _) = build(&r, &raw, &params());
+        assert_eq!(time(&net, 0, 1), Some(50.0));
+        assert_eq!(time(&net, 0, 2), Some(60.0));
+        // Three unit nodes, three HSR station nodes.
+        assert_eq!(net.node_count(), 6);
+        // Expressways have no station: the arc joins the seats directly.
+        let raw = links("E1,A,C,expressway,33,,,\n");
+        let (net, _) = build(&r, &raw, &params());
+        assert_eq!((net.node_count(), time(&net, 2, 0)), (3, Some(33.0)));
+    }
+
+    #[test]
+    fn lengths_are_timed_at_the_mode_speed_and_one_unit_links_are_collapsed() {
+        let r = region();
+        // 115 km of HSR at 230 km/h = 30 min; X lies at 104.5°E in A, so X–A collapses.
+        let raw = links("H1,A,B,hsr,,115,,\nH2,X,A,rail,10,,104.5,30.5\n");
+        let (net, rep) = build(&r, &raw, &params());
+        let l = &net.links()[0];
+        assert_eq!(
+            (l.minutes.0, l.time_source.as_str()),
+            (30.0, "length_km/230kmh")
+        );
+        assert!(l.estimate);
+        assert_eq!(rep.collapsed, ["H2"]);
+        assert_eq!(
+            rep.ends_by_location,
+            [("H2".into(), "X".into(), "A".into())]
+        );
+    }
+
+    #[test]
+    fn generated_road_links_join_neighbours_at_road_speed() {
+        // Contiguity: A–B and B–C share a border; the seats are interior points ~96 km apart
+        // along 30.5°N, × circuity 1.3 at 50 km/h.
+        let r = region();
+        let (net, rep) = build(&r, &[], &NetworkParams::default());
+        assert_eq!(rep.generated_contiguity, 2);
+        let ab = &net.links()[0];
+        assert!(ab.generated && ab.link_id == "gen-A-B");
+        let km = crate::network::generate::great_circle_km(r.units[0].seat, r.units[1].seat);
+        assert!((ab.minutes.0 - km * 1.3 / 50.0 * 60.0).abs() < 1e-9);
+        assert!(time(&net, 0, 2).is_some());
+    }
+
+    #[test]
+    fn an_end_in_no_polygon_names_its_field_and_position() {
+        let r = region();
+        let raw = links("H1,Z,B,hsr,10,,120.0,30.5\nH2,Y,B,hsr,10,,,\n");
+        let opts = |raw: &[RawLink]| {
+            build_network(
+                &r,
+                raw,
+                BuildOptions {
+                    params: &params(),
+                    scenario: &Scenario::default(),
+                    kind: NetworkKind::Combined,
+                    roads: None,
+                    gazetteer: None,
+                },
+            )
+            .unwrap_err()
+            .to_string()
+        };
+        assert_eq!(
+            opts(&raw[..1]),
+            "l.csv: line 2: field \"from_code\" is \"Z\": no unit of t.geojson has that code, and its position [120.00000, 30.50000] lies in no unit polygon"
+        );
+        assert!(
+            opts(&raw[1..])
+                .contains("the file gives no position for it (add from_lon/from_lat columns)")
+        );
     }
 }

@@ -9,13 +9,14 @@
 //!   nothing extra; changing mode at a unit pays egress + access;
 //! - each link is two arcs (both directions) between the nodes of its mode at its two ends.
 
+mod attach;
 pub mod build;
 pub mod generate;
+pub mod graph;
 pub mod roads;
 pub mod scenario;
+pub(crate) mod union_find;
 
-pub use build::{
-    Arc, Attach, BuildOptions, BuildReport, Link, Network, NetworkKind, Node, build_network,
-    components,
-};
+pub use build::{BuildOptions, BuildReport, build_network};
+pub use graph::{Arc, Attach, Link, Network, NetworkKind, Node, components};
 pub use scenario::{AddedLinks, Scenario};
