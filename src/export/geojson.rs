@@ -287,7 +287,6 @@ fn prepare_geoms(geoms: &[Geom]) -> Result<Vec<Ready>> {
 }
 
 fn prepare(g: &Geom) -> std::result::Result<Ready, String> {
-    let scale = 10f64.powi(COORD_DECIMALS as i32);
     match g {
         Geom::Polygon(mp) => {
             let out = finish_for_geojson(mp.clone(), COORD_DECIMALS).map_err(|e| e.to_string())?;
@@ -307,13 +306,13 @@ fn prepare(g: &Geom) -> std::result::Result<Ready, String> {
         }
         Geom::Point(p) => {
             check_lon_lat(p.0)?;
-            Ok(Ready::Point(round(p.0, scale)))
+            Ok(Ready::Point(round(p.0)))
         }
         Geom::Line(l) => {
             let mut pts: Vec<Coord<f64>> = Vec::with_capacity(l.0.len());
             for c in &l.0 {
                 check_lon_lat(*c)?;
-                let c = round(*c, scale);
+                let c = round(*c);
                 if pts.last() != Some(&c) {
                     pts.push(c);
                 }
@@ -343,11 +342,12 @@ fn check_lon_lat(c: Coord<f64>) -> std::result::Result<(), String> {
     Ok(())
 }
 
-/// Round to `1 / scale`; `-0.0` becomes `0.0`.
-fn round(c: Coord<f64>, scale: f64) -> Coord<f64> {
+/// Round to [`COORD_DECIMALS`] ([`crate::export::table::round`]).
+fn round(c: Coord<f64>) -> Coord<f64> {
+    let d = COORD_DECIMALS as i32;
     Coord {
-        x: (c.x * scale).round() / scale + 0.0,
-        y: (c.y * scale).round() / scale + 0.0,
+        x: crate::export::table::round(c.x, d),
+        y: crate::export::table::round(c.y, d),
     }
 }
 

@@ -195,12 +195,11 @@ pub fn finish_for_geojson(mp: MultiPolygon<f64>, decimals: u32) -> Result<MultiP
             c.x, c.y
         )));
     }
-    let scale = 10f64.powi(decimals as i32);
-    let rounded = canonical(clean(round(mp, scale)));
+    let rounded = canonical(clean(round(mp, decimals as i32)));
     if first_error(&rounded).is_none() {
         return Ok(rounded);
     }
-    let repaired = canonical(clean(round(overlay_again(&rounded), scale)));
+    let repaired = canonical(clean(round(overlay_again(&rounded), decimals as i32)));
     match first_error(&repaired) {
         None => Ok(repaired),
         Some(why) => Err(Error::Usage(format!(
@@ -338,13 +337,12 @@ fn overlay_again(mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
     unary_union(&oriented)
 }
 
-/// Round to `1 / scale`, writing `-0.0` as `0.0`.
-fn round(mut mp: MultiPolygon<f64>, scale: f64) -> MultiPolygon<f64> {
+/// Round every coordinate to `decimals` ([`crate::export::table::round`]).
+fn round(mut mp: MultiPolygon<f64>, decimals: i32) -> MultiPolygon<f64> {
     use geo::MapCoordsInPlace;
-    // `+ 0.0` turns -0.0 into 0.0 and leaves every other value unchanged.
     mp.map_coords_in_place(|c| Coord {
-        x: (c.x * scale).round() / scale + 0.0,
-        y: (c.y * scale).round() / scale + 0.0,
+        x: crate::export::table::round(c.x, decimals),
+        y: crate::export::table::round(c.y, decimals),
     });
     mp
 }

@@ -14,11 +14,7 @@ use crate::measures::stats::mean;
 use crate::model::SeatSource;
 use crate::route::TimeParts;
 
-/// `x` rounded to `d` decimals.
-pub fn round(x: f64, d: i32) -> f64 {
-    let p = 10f64.powi(d);
-    (x * p).round() / p
-}
+pub use crate::export::table::round;
 
 /// Serialise a number rounded to `D` decimals.
 fn rn<const D: i32, S: Serializer>(x: &f64, s: S) -> std::result::Result<S::Ok, S::Error> {

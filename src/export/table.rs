@@ -3,6 +3,20 @@
 
 use std::io::Write;
 
+/// `x` rounded half away from zero to `decimals` decimals, `-0.0` written as `0.0`. The one
+/// rounding of the crate: table cells, report figures and coordinates all go through it.
+///
+/// # Examples
+/// ```
+/// use regionlink::export::table::round;
+/// assert_eq!(round(2.345678, 2), 2.35);
+/// assert_eq!(round(-0.0001, 2).to_bits(), 0.0f64.to_bits());
+/// ```
+pub fn round(x: f64, decimals: i32) -> f64 {
+    let p = 10f64.powi(decimals);
+    (x * p).round() / p + 0.0
+}
+
 /// One cell.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {

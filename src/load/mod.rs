@@ -31,14 +31,7 @@ impl Source<'_> {
     pub fn read(&self) -> Result<(std::borrow::Cow<'static, [u8]>, String)> {
         match self {
             Source::Path(p) => {
-                let bytes = std::fs::read(p).map_err(|e| {
-                    let path = p.display().to_string();
-                    if e.kind() == std::io::ErrorKind::NotFound {
-                        Error::Usage(format!("{path}: no such file"))
-                    } else {
-                        Error::Io { path, source: e }
-                    }
-                })?;
+                let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
                 Ok((bytes.into(), p.display().to_string()))
             }
             Source::Embedded(name, text) => Ok((

@@ -73,7 +73,7 @@ pub(super) fn class_of(j: usize) -> &'static str {
 }
 
 pub(super) fn round7(x: f64) -> f64 {
-    (x * 1e7).round() / 1e7
+    crate::export::table::round(x, 7)
 }
 
 pub(super) fn place_nodes(grid: &Grid, seed: u64) -> Vec<SynthNode> {
