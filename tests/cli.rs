@@ -2,38 +2,12 @@
 
 #![allow(clippy::unwrap_used)] // helpers outside #[test] fns are test code too
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod common;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_regionlink"))
-}
+use std::path::Path;
 
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("data")
-        .join(name)
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Out {
-    let o = bin().current_dir(dir).args(args).output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
-
-fn run(args: &[&str]) -> Out {
-    let dir = tempfile::tempdir().unwrap();
-    run_in(dir.path(), args)
-}
+use common::{bin, data, run, run_in};
+use std::process::Stdio;
 
 fn json(args: &[&str]) -> serde_json::Value {
     let o = run(args);

@@ -4,35 +4,13 @@
 
 #![allow(clippy::unwrap_used)] // helpers outside #[test] fns are test code too
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::Command;
 
+use common::{Out, haversine_km, ok, run};
 use petgraph::graph::{DiGraph, NodeIndex};
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[&str]) -> Out {
-    let o = Command::new(env!("CARGO_BIN_EXE_regionlink"))
-        .args(args)
-        .output()
-        .unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
-
-fn ok(args: &[&str]) -> Out {
-    let o = run(args);
-    assert_eq!(o.code, 0, "{:?}: {}", args, o.stderr);
-    o
-}
 
 fn synth(dir: &Path, nodes: &str, units: &str) {
     ok(&[
@@ -68,17 +46,6 @@ fn args<'a>(head: &[&'a str], d: &'a [String], tail: &[&'a str]) -> Vec<&'a str>
     v.extend(d.iter().map(String::as_str));
     v.extend_from_slice(tail);
     v
-}
-
-fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (l1, p1, l2, p2) = (
-        a.0.to_radians(),
-        a.1.to_radians(),
-        b.0.to_radians(),
-        b.1.to_radians(),
-    );
-    let h = ((p2 - p1) / 2.0).sin().powi(2) + p1.cos() * p2.cos() * ((l2 - l1) / 2.0).sin().powi(2);
-    2.0 * 6371.0088 * h.sqrt().asin()
 }
 
 /// The unit-to-unit road times computed independently of regionlink's loader, snapping and

@@ -3,25 +3,13 @@
 
 #![allow(clippy::unwrap_used)] // helpers outside #[test] fns are test code too
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use geo::{Coord, LineString, MultiPolygon, Polygon, Validation, Winding};
 use serde_json::Value;
-
-fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_regionlink"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
 
 fn ring(v: &Value) -> LineString<f64> {
     LineString(
@@ -172,7 +160,7 @@ const BBOX: [f64; 4] = [97.0, 25.5, 110.5, 34.5];
 #[test]
 fn every_layer_of_the_default_run_follows_the_rules() {
     let dir = tempfile::tempdir().unwrap();
-    let (code, out, err) = run_in(dir.path(), &["run", "--quiet"]);
+    let (code, out, err) = common::run_in(dir.path(), &["run", "--quiet"]).parts();
     assert_eq!(code, 0, "{err}");
     assert!(err.is_empty(), "quiet: {err}");
     assert!(out.contains("wrote 16 files to regionlink-out"), "{out}");
@@ -263,7 +251,7 @@ fn every_layer_of_the_default_run_follows_the_rules() {
 fn one_and_two_threads_write_identical_files() {
     let dir = tempfile::tempdir().unwrap();
     for t in ["1", "2"] {
-        let (code, _, err) = run_in(
+        let (code, _, err) = common::run_in(
             dir.path(),
             &[
                 "--threads",
@@ -273,7 +261,8 @@ fn one_and_two_threads_write_identical_files() {
                 "--out",
                 &format!("out{t}"),
             ],
-        );
+        )
+        .parts();
         assert_eq!(code, 0, "{err}");
     }
     let names: Vec<_> = std::fs::read_dir(dir.path().join("out1"))
@@ -292,7 +281,8 @@ fn one_and_two_threads_write_identical_files() {
 fn county_layer_run_follows_the_rules() {
     let dir = tempfile::tempdir().unwrap();
     let counties = concat!(env!("CARGO_MANIFEST_DIR"), "/data/counties.geojson");
-    let (code, _, err) = run_in(dir.path(), &["run", "--units", counties, "--out", "c"]);
+    let (code, _, err) =
+        common::run_in(dir.path(), &["run", "--units", counties, "--out", "c"]).parts();
     assert_eq!(code, 0, "{err}");
     for n in ["units", "isochrones", "links"] {
         check_layer(&dir.path().join("c").join(format!("{n}.geojson")), BBOX);
@@ -306,7 +296,8 @@ fn a_failed_run_writes_nothing_and_leaves_other_files_alone() {
     std::fs::create_dir(&out).unwrap();
     std::fs::write(out.join("notes.txt"), "mine").unwrap();
     // a decay that fails after loading: nothing may be written
-    let (code, _, err) = run_in(dir.path(), &["run", "--out", "o", "--mass", "gdp"]);
+    let (code, _, err) =
+        common::run_in(dir.path(), &["run", "--out", "o", "--mass", "gdp"]).parts();
     assert_eq!(code, 1);
     assert!(err.contains("needs GDP"), "{err}");
     let names: Vec<_> = std::fs::read_dir(&out)
@@ -315,7 +306,7 @@ fn a_failed_run_writes_nothing_and_leaves_other_files_alone() {
         .collect();
     assert_eq!(names, vec![std::ffi::OsString::from("notes.txt")]);
     // a successful run keeps the foreign file
-    let (code, _, _) = run_in(dir.path(), &["run", "--out", "o", "--quiet"]);
+    let (code, _, _) = common::run_in(dir.path(), &["run", "--out", "o", "--quiet"]).parts();
     assert_eq!(code, 0);
     assert_eq!(
         std::fs::read_to_string(out.join("notes.txt")).unwrap(),
@@ -327,10 +318,11 @@ fn a_failed_run_writes_nothing_and_leaves_other_files_alone() {
         out.join("od_matrix.csv"),
     )
     .unwrap();
-    let (code, _, err) = run_in(
+    let (code, _, err) = common::run_in(
         dir.path(),
         &["run", "--out", "o", "--links", "o/od_matrix.csv"],
-    );
+    )
+    .parts();
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("refusing to overwrite an input file"), "{err}");
 }
@@ -345,7 +337,7 @@ fn a_point_layer_skips_polygon_layers_and_says_why() {
     std::fs::write(dir.path().join("u.geojson"), units).unwrap();
     std::fs::write(dir.path().join("l.csv"), "link_id,from_code,to_code,mode,time_min,time_source\nL1,A,B,road,60,survey\nL2,B,C,hsr,40,timetable\n").unwrap();
     std::fs::write(dir.path().join("s.toml"), "name = \"points\"\n[[cores]]\nname = \"west\"\ncodes = [\"A\"]\n[[cores]]\nname = \"east\"\ncodes = [\"C\"]\n").unwrap();
-    let (code, out, err) = run_in(
+    let (code, out, err) = common::run_in(
         dir.path(),
         &[
             "run",
@@ -360,7 +352,8 @@ fn a_point_layer_skips_polygon_layers_and_says_why() {
             "--out",
             "p",
         ],
-    );
+    )
+    .parts();
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("not written: units.geojson: the units layer has no polygons"),

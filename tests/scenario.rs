@@ -2,38 +2,14 @@
 
 #![allow(clippy::unwrap_used)] // helpers outside #[test] fns are test code too
 
-use std::path::Path;
-use std::process::Command;
+mod common;
+
 
 use regionlink::load::{LoadOptions, Study, load_links, load_units};
 use regionlink::measures::par::failures;
 use regionlink::measures::resilience::{Setting, damage, worse_first};
 use regionlink::network::{BuildOptions, NetworkKind, Scenario, build_network};
 use regionlink::{LinkId, UnitId};
-
-fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_regionlink"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
-
-fn csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let h = r.headers().unwrap().iter().map(str::to_string).collect();
-    (
-        h,
-        r.records()
-            .map(|x| x.unwrap().iter().map(str::to_string).collect())
-            .collect(),
-    )
-}
 
 #[test]
 fn a_scenario_identical_to_the_baseline_gives_zero_deltas() {
@@ -45,9 +21,10 @@ fn a_scenario_identical_to_the_baseline_gives_zero_deltas() {
         "link_id,from_code,to_code,mode,time_min\nDUP,510100,510600,hsr,999\n",
     )
     .unwrap();
-    let (code, _, err) = run_in(dir.path(), &["scenario", "--add", "dup.csv", "--out", "o"]);
+    let (code, _, err) =
+        common::run_in(dir.path(), &["scenario", "--add", "dup.csv", "--out", "o"]).parts();
     assert_eq!(code, 0, "{err}");
-    let (h, rows) = csv(&dir.path().join("o/scenario.csv"));
+    let (h, rows) = common::csv_rows(&dir.path().join("o/scenario.csv"));
     assert_eq!(rows.len(), 59);
     for (c, name) in h
         .iter()
@@ -68,13 +45,13 @@ fn a_scenario_identical_to_the_baseline_gives_zero_deltas() {
 #[test]
 fn the_default_scenario_adds_the_lines_under_construction() {
     let dir = tempfile::tempdir().unwrap();
-    let (code, out, err) = run_in(dir.path(), &["scenario", "--out", "o"]);
+    let (code, out, err) = common::run_in(dir.path(), &["scenario", "--out", "o"]).parts();
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("plus every planned and under-construction link against the open links today"),
         "{out}"
     );
-    let (h, rows) = csv(&dir.path().join("o/scenario.csv"));
+    let (h, rows) = common::csv_rows(&dir.path().join("o/scenario.csv"));
     let saved = h.iter().position(|n| n == "saved_chengdu_min").unwrap();
     // adding links never lengthens a time, and the new lines shorten some
     let s: Vec<f64> = rows.iter().map(|r| r[saved].parse().unwrap()).collect();
@@ -89,12 +66,13 @@ fn the_default_scenario_adds_the_lines_under_construction() {
 #[test]
 fn timeline_converges_as_lines_open() {
     let dir = tempfile::tempdir().unwrap();
-    let (code, _, err) = run_in(
+    let (code, _, err) = common::run_in(
         dir.path(),
         &["timeline", "--from", "2010", "--to", "2030", "--out", "o"],
-    );
+    )
+    .parts();
     assert_eq!(code, 0, "{err}");
-    let (h, rows) = csv(&dir.path().join("o/timeline_summary.csv"));
+    let (h, rows) = common::csv_rows(&dir.path().join("o/timeline_summary.csv"));
     assert_eq!(rows.len(), 21);
     let tc = h
         .iter()
@@ -113,7 +91,7 @@ fn timeline_converges_as_lines_open() {
             .unwrap()
             .starts_with("<svg")
     );
-    let (_, long) = csv(&dir.path().join("o/timeline.csv"));
+    let (_, long) = common::csv_rows(&dir.path().join("o/timeline.csv"));
     assert_eq!(long.len(), 21 * 59);
 }
 
@@ -185,7 +163,7 @@ fn criticality_ranking_on_a_hand_built_network() {
 fn monte_carlo_is_the_same_on_1_and_4_threads() {
     let dir = tempfile::tempdir().unwrap();
     for t in ["1", "4"] {
-        let (code, _, err) = run_in(
+        let (code, _, err) = common::run_in(
             dir.path(),
             &[
                 "--threads",
@@ -200,7 +178,8 @@ fn monte_carlo_is_the_same_on_1_and_4_threads() {
                 "--out",
                 &format!("o{t}"),
             ],
-        );
+        )
+        .parts();
         assert_eq!(code, 0, "{err}");
     }
     for f in [
@@ -213,11 +192,11 @@ fn monte_carlo_is_the_same_on_1_and_4_threads() {
         let b = std::fs::read(dir.path().join("o4").join(f)).unwrap();
         assert!(a == b, "{f} differs");
     }
-    let (_, rows) = csv(&dir.path().join("o1/resilience_montecarlo.csv"));
+    let (_, rows) = common::csv_rows(&dir.path().join("o1/resilience_montecarlo.csv"));
     assert_eq!(rows.len(), 60);
     assert!(rows.iter().all(|r| r[1].split(';').count() == 4));
     // another seed draws other failures
-    let (code, _, _) = run_in(
+    let (code, _, _) = common::run_in(
         dir.path(),
         &[
             "resilience",
@@ -230,7 +209,8 @@ fn monte_carlo_is_the_same_on_1_and_4_threads() {
             "--out",
             "o5",
         ],
-    );
+    )
+    .parts();
     assert_eq!(code, 0);
     assert_ne!(
         std::fs::read(dir.path().join("o1/resilience_montecarlo.csv")).unwrap(),

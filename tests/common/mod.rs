@@ -50,6 +50,20 @@ pub fn run(args: &[&str]) -> Out {
     run_in(dir.path(), args)
 }
 
+impl Out {
+    /// (exit code, stdout, stderr).
+    pub fn parts(self) -> (i32, String, String) {
+        (self.code, self.stdout, self.stderr)
+    }
+}
+
+/// Run in a fresh directory and insist on exit code 0.
+pub fn ok(args: &[&str]) -> Out {
+    let o = run(args);
+    assert_eq!(o.code, 0, "{args:?}: {}", o.stderr);
+    o
+}
+
 /// Run in `dir` and insist on exit code 0.
 pub fn ok_in(dir: &Path, args: &[&str]) -> Out {
     let o = run_in(dir, args);
