@@ -4,7 +4,6 @@
 
 mod common;
 
-
 use regionlink::load::{LoadOptions, Study, load_links, load_units};
 use regionlink::measures::par::failures;
 use regionlink::measures::resilience::{Setting, damage, worse_first};

@@ -41,7 +41,9 @@ impl Scenario {
     }
 
     /// The links in service, in file order (the links file, then each added file), after
-    /// checking that added ids are new and every dropped id exists.
+    /// checking that added ids are new and every dropped id exists. Added links are always in
+    /// service, whatever their status and year: adding a planned line is how a user asks what it
+    /// would change.
     ///
     /// # Errors
     /// An added link whose id is already a link of `links` (naming its line), or a dropped id
@@ -62,7 +64,8 @@ impl Scenario {
             }
             ids.insert(&a.link_id, a);
         }
-        let all = || links.iter().chain(self.add.iter().flat_map(|a| &a.links));
+        let added = || self.add.iter().flat_map(|a| &a.links);
+        let all = || links.iter().chain(added());
         for d in &self.drop {
             if !all().any(|l| &l.link_id == d) {
                 return Err(OptionError::new()
@@ -71,8 +74,12 @@ impl Scenario {
                     .into());
             }
         }
-        Ok(all()
-            .filter(|l| self.in_service(l) && !self.drop.contains(&l.link_id))
+        // Added links are the scenario: they count whatever their status or year.
+        Ok(links
+            .iter()
+            .filter(|l| self.in_service(l))
+            .chain(added())
+            .filter(|l| !self.drop.contains(&l.link_id))
             .collect())
     }
 
@@ -84,6 +91,10 @@ impl Scenario {
         };
         if self.with_planned {
             s.push_str(", plus every planned and under-construction link");
+        }
+        if !self.add.is_empty() {
+            let files: Vec<&str> = self.add.iter().map(|a| a.file.as_str()).collect();
+            s.push_str(&format!(", plus the links of {}", files.join(", ")));
         }
         if !self.drop.is_empty() {
             s.push_str(&format!(", without {}", self.drop.join(", ")));
@@ -158,6 +169,35 @@ mod tests {
         assert_eq!(
             sc.select(&links()).unwrap_err().to_string(),
             "option drop: no link has the id \"NOPE\""
+        );
+    }
+
+    #[test]
+    fn scenario_add_of_a_planned_line_counts_and_is_named() {
+        // Issue #16.5: an added link with status planned was a silent no-op.
+        let add = load_links(
+            b"link_id,from_code,to_code,mode,status,planned_opening_year,time_min\nNEWL,a,c,hsr,planned,2040,5\n",
+            "new_line.csv",
+        )
+        .unwrap();
+        let sc = Scenario {
+            add: vec![AddedLinks {
+                file: "new_line.csv".into(),
+                links: add,
+            }],
+            ..Default::default()
+        };
+        let base = links();
+        let got: Vec<&str> = sc
+            .select(&base)
+            .unwrap()
+            .iter()
+            .map(|l| l.link_id.as_str())
+            .collect();
+        assert_eq!(got, ["OLD", "NEW", "EXP", "NEWL"]);
+        assert_eq!(
+            sc.describe(),
+            "the open links today, plus the links of new_line.csv"
         );
     }
 }
