@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use regionlink::load::roads::{RoadClass, RoadEdge, RoadGraph, RoadNode};
 use regionlink::load::{LoadOptions, Study, load_inputs, load_links, load_units};
 use regionlink::measures::access::{AccessSpec, daily, potential, watt};
@@ -14,17 +16,7 @@ use regionlink::network::{BuildOptions, NetworkKind, Node, Scenario, build_netwo
 use regionlink::route::{Dijkstra, Engine, Leg, Matrix};
 use regionlink::{Minutes, Region, UnitId};
 
-/// Haversine on the mean Earth radius, written out (independent of geo).
-fn km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (l1, p1, l2, p2) = (
-        a.0.to_radians(),
-        a.1.to_radians(),
-        b.0.to_radians(),
-        b.1.to_radians(),
-    );
-    let h = ((p2 - p1) / 2.0).sin().powi(2) + p1.cos() * p2.cos() * ((l2 - l1) / 2.0).sin().powi(2);
-    2.0 * 6371.0088 * h.sqrt().asin()
-}
+use common::haversine_km as km;
 
 fn region(points: &[(&str, f64, f64)]) -> (Region, Study) {
     let feats: Vec<String> = points
