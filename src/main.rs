@@ -18,6 +18,12 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // Interrupted (SIGINT, SIGTERM): remove the temporary files being written, so no
+    // `.name.tmp-PID` is left behind, and exit 130 as shells do for an interrupted command.
+    let _ = ctrlc::set_handler(|| {
+        regionlink::export::write::remove_temporaries();
+        std::process::exit(130);
+    });
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let result = cli::run(cli, &mut out).and_then(|()| Ok(out.flush()?));
@@ -27,7 +33,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
-            let chain: Vec<String> = e.chain().map(cli::errors::describe).collect();
+            let chain = cli::errors::chain(&e);
             eprintln!("regionlink: error: {}", chain.join(": "));
             let input = e.chain().any(|c| {
                 c.downcast_ref::<regionlink::Error>()

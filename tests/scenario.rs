@@ -216,3 +216,45 @@ fn monte_carlo_is_the_same_on_1_and_4_threads() {
         std::fs::read(dir.path().join("o5/resilience_montecarlo.csv")).unwrap()
     );
 }
+
+/// Issue #16.4: of two parallel links of one mode, failing one leaves the other. The damage of
+/// R01-01 equals the population-weighted WATT of `access --drop R01-01` minus today's, and the
+/// two 60-minute expressways E02-03 and E04-02 each cost nothing and each get a row.
+#[test]
+fn resilience_fails_each_parallel_link_on_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let o = common::ok_in(d, &["resilience", "--out", "r"]);
+    assert!(o.stdout.contains("Link-failure resilience"));
+    let (h, rows) = common::csv_rows(&d.join("r/links_criticality.csv"));
+    let col = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let damage = |id: &str| -> f64 {
+        let r = rows.iter().find(|r| r[col("link_id")] == id).unwrap();
+        r[col("d_watt_pop_min")].parse().unwrap()
+    };
+    // The oracle: the network built without the link (not the failure's arc removal), WATT at
+    // full precision from the library.
+    let inputs =
+        regionlink::load::load_inputs(None, None, None, |_| {}, LoadOptions::default()).unwrap();
+    let watt_pop = |drop: &[&str]| -> f64 {
+        let mut o = regionlink::analysis::Options::from_study(&inputs.study).unwrap();
+        o.scenario.drop = drop.iter().map(|s| s.to_string()).collect();
+        let an = regionlink::analysis::Analysis::run(&inputs, &o, &regionlink::progress::Silent)
+            .unwrap();
+        let (mut num, mut den) = (0.0, 0.0);
+        for (u, w) in inputs.region.units.iter().zip(&an.watt) {
+            num += u.population_10k * w.unwrap();
+            den += u.population_10k;
+        }
+        num / den
+    };
+    let want = watt_pop(&["R01-01"]) - watt_pop(&[]);
+    // links_criticality.csv rounds to 0.001 min.
+    assert!(
+        (damage("R01-01") - want).abs() < 6e-4,
+        "{} vs {want}",
+        damage("R01-01")
+    );
+    assert!(damage("R01-01") > 0.0);
+    assert_eq!((damage("E02-03"), damage("E04-02")), (0.0, 0.0));
+}

@@ -35,3 +35,17 @@ pub fn describe(e: &(dyn std::error::Error + 'static)) -> String {
         _ => e.to_string(),
     }
 }
+
+/// The error and its causes as one line's parts, without a cause that only repeats the end of
+/// the message before it (`x.csv: Permission denied (os error 13)` is not followed by
+/// `Permission denied (os error 13)` again).
+pub fn chain(e: &anyhow::Error) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in e.chain().map(describe) {
+        if out.last().is_some_and(|prev| prev.ends_with(&m)) {
+            continue;
+        }
+        out.push(m);
+    }
+    out
+}

@@ -84,7 +84,7 @@ pub fn run(a: &MatrixArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
         Some(p) => {
             write_atomic(
                 p,
-                &crate::cli::input_paths(&a.input, Some(&a.scenario)),
+                &crate::cli::input_paths(&inputs, Some(&a.scenario)),
                 write,
             )?;
             Ok(())

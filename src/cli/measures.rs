@@ -25,8 +25,8 @@ fn analyse<'a>(
     Ok(an)
 }
 
-fn inputs_of(m: &MeasureArgs) -> Vec<std::path::PathBuf> {
-    crate::cli::input_paths(&m.input, Some(&m.scenario))
+fn inputs_of(inputs: &Inputs, m: &MeasureArgs) -> Vec<std::path::PathBuf> {
+    crate::cli::input_paths(inputs, Some(&m.scenario))
 }
 
 /// `regionlink reach`.
@@ -34,12 +34,13 @@ pub fn reach(cmd: &MeasureCmd, out: &mut dyn Write) -> Result<()> {
     let inputs = crate::cli::load(&cmd.m.input)?;
     let o = crate::cli::options(&inputs, &cmd.m, None)?;
     let a = analyse(&inputs, &cmd.m, o, &Silent)?;
-    summary::reach_summary(&a, out)?;
-    crate::cli::write_csv(
-        &tables::reach(&a),
+    let t = tables::reach(&a);
+    crate::cli::csv_then_summary(
+        &t,
         cmd.out.as_deref(),
-        &inputs_of(&cmd.m),
+        &inputs_of(&inputs, &cmd.m),
         out,
+        |o| summary::reach_summary(&a, o),
     )
 }
 
@@ -59,12 +60,13 @@ pub fn access(cmd: &AccessCmd, quiet: bool, out: &mut dyn Write) -> Result<()> {
     let pb = Bar::new(quiet, 0);
     let a = analyse(&inputs, &cmd.m, o, &pb)?;
     pb.finish();
-    summary::access_summary(&a, out)?;
-    crate::cli::write_csv(
-        &tables::access(&a),
+    let t = tables::access(&a);
+    crate::cli::csv_then_summary(
+        &t,
         cmd.out.as_deref(),
-        &inputs_of(&cmd.m),
+        &inputs_of(&inputs, &cmd.m),
         out,
+        |o| summary::access_summary(&a, o),
     )
 }
 
@@ -79,12 +81,13 @@ pub fn corridor(cmd: &MeasureCmd, out: &mut dyn Write) -> Result<()> {
         )
         .into());
     }
-    summary::corridor_summary(&a, out)?;
-    crate::cli::write_csv(
-        &tables::corridor(&a),
+    let t = tables::corridor(&a);
+    crate::cli::csv_then_summary(
+        &t,
         cmd.out.as_deref(),
-        &inputs_of(&cmd.m),
+        &inputs_of(&inputs, &cmd.m),
         out,
+        |o| summary::corridor_summary(&a, o),
     )
 }
 
@@ -94,12 +97,13 @@ pub fn linkage(cmd: &StructureCmd, out: &mut dyn Write) -> Result<()> {
     let o = crate::cli::options(&inputs, &cmd.m, Some(&cmd.g))?;
     let a = analyse(&inputs, &cmd.m, o, &Silent)?;
     let s = a.linkage()?;
-    summary::linkage_summary(&a, &s, out)?;
-    crate::cli::write_csv(
-        &tables::linkage(&a, &s),
+    let t = tables::linkage(&a, &s);
+    crate::cli::csv_then_summary(
+        &t,
         cmd.out.as_deref(),
-        &inputs_of(&cmd.m),
+        &inputs_of(&inputs, &cmd.m),
         out,
+        |o| summary::linkage_summary(&a, &s, o),
     )
 }
 
@@ -109,9 +113,14 @@ pub fn centrality(cmd: &StructureCmd, out: &mut dyn Write) -> Result<()> {
     let o = crate::cli::options(&inputs, &cmd.m, Some(&cmd.g))?;
     let a = analyse(&inputs, &cmd.m, o, &Silent)?;
     let s = a.linkage()?;
-    summary::centrality_summary(&a, &s, out)?;
     let t = tables::centrality(&a, &s);
-    crate::cli::write_csv(&t, cmd.out.as_deref(), &inputs_of(&cmd.m), out)
+    crate::cli::csv_then_summary(
+        &t,
+        cmd.out.as_deref(),
+        &inputs_of(&inputs, &cmd.m),
+        out,
+        |o| summary::centrality_summary(&a, &s, o),
+    )
 }
 
 /// `regionlink equity`.
@@ -122,7 +131,12 @@ pub fn equity(cmd: &EquityCmd, out: &mut dyn Write) -> Result<()> {
     let s = a.linkage()?;
     let (values, better) = summary::measure_values(&a, &s, &cmd.measure)?;
     let e = a.equity(&values, cmd.group_by, better)?;
-    summary::equity_summary(&a, &cmd.measure, cmd.group_by, &e, out)?;
     let g = summary::equity_groups(&e);
-    crate::cli::write_csv(&g, cmd.out.as_deref(), &inputs_of(&cmd.m), out)
+    crate::cli::csv_then_summary(
+        &g,
+        cmd.out.as_deref(),
+        &inputs_of(&inputs, &cmd.m),
+        out,
+        |o| summary::equity_summary(&a, &cmd.measure, cmd.group_by, &e, o),
+    )
 }

@@ -132,41 +132,48 @@ pub fn options(inputs: &Inputs, m: &MeasureArgs, g: Option<&args::GravityArgs>) 
     Ok(o)
 }
 
-/// Paths that an output must not overwrite.
-pub fn input_paths(input: &InputArgs, sc: Option<&ScenarioArgs>) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = [&input.units, &input.links, &input.study, &input.roads]
-        .into_iter()
-        .flatten()
-        .cloned()
-        .collect();
+/// Paths that an output must not overwrite: every file the inputs were read from (each file
+/// of a road graph too) and every `--add` file.
+pub fn input_paths(inputs: &Inputs, sc: Option<&ScenarioArgs>) -> Vec<PathBuf> {
+    let mut v = inputs.read.clone();
     if let Some(sc) = sc {
         v.extend(sc.add.iter().cloned());
     }
     v
 }
 
-/// Write a CSV table to `path` (atomically) and say so.
-pub fn write_csv(
+/// Write a CSV table to `path` (atomically), then print the summary, then say where the table
+/// went: files first, so a closed stdout never loses them.
+pub fn csv_then_summary(
     t: &regionlink::export::table::Table,
     path: Option<&Path>,
     inputs: &[PathBuf],
     out: &mut dyn Write,
+    summary: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
     if let Some(p) = path {
         regionlink::export::write::write_atomic(p, inputs, |w| t.write_csv(w))?;
+    }
+    summary(out)?;
+    if let Some(p) = path {
         writeln!(out, "wrote {}", p.display())?;
     }
     Ok(())
 }
 
-/// Write every file of `o` into `dir` and list them.
+/// Write every file of `o` into `dir` (all or nothing), then print `text`, then list the files:
+/// files first, so a closed stdout never loses them.
 pub fn write_outputs(
     o: &Outputs,
     dir: &Path,
     inputs: &[PathBuf],
+    text: Option<&str>,
     out: &mut dyn Write,
 ) -> Result<()> {
     o.write_to(dir, inputs)?;
+    if let Some(t) = text {
+        writeln!(out, "{t}")?;
+    }
     writeln!(out, "wrote {} files to {}:", o.files.len(), dir.display())?;
     for f in &o.files {
         writeln!(out, "  {}", f.name)?;

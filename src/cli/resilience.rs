@@ -20,7 +20,6 @@ pub fn run(cmd: &ResilienceCmd, out: &mut dyn Write) -> Result<()> {
     };
     let r = regionlink::analysis::resilience(&an, Some(mc))?;
     let (files, md) = regionlink::export::resilience::outputs(&an, &r)?;
-    writeln!(out, "{md}")?;
-    let protected = crate::cli::input_paths(&cmd.m.input, Some(&cmd.m.scenario));
-    crate::cli::write_outputs(&files, &cmd.out, &protected, out)
+    let protected = crate::cli::input_paths(&inputs, Some(&cmd.m.scenario));
+    crate::cli::write_outputs(&files, &cmd.out, &protected, Some(&md), out)
 }

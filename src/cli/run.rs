@@ -18,8 +18,8 @@ pub fn run(a: &RunArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
     }
     let files = regionlink::export::run::outputs(&study)?;
     pb.finish();
-    let protected = crate::cli::input_paths(&a.m.input, Some(&a.m.scenario));
-    crate::cli::write_outputs(&files, &a.out, &protected, out)?;
+    let protected = crate::cli::input_paths(&inputs, Some(&a.m.scenario));
+    crate::cli::write_outputs(&files, &a.out, &protected, None, out)?;
     writeln!(
         out,
         "open the .geojson files in QGIS (their .qml styles load with them); read report.md"

@@ -13,7 +13,6 @@ pub fn run(cmd: &ScenarioCmd, out: &mut dyn Write) -> Result<()> {
     let o = crate::cli::options(&inputs, &cmd.m, None)?;
     let c = regionlink::analysis::compare(&inputs, &o, &Silent)?;
     let (files, md) = regionlink::export::comparison::outputs(&c)?;
-    writeln!(out, "{md}")?;
-    let protected = crate::cli::input_paths(&cmd.m.input, Some(&cmd.m.scenario));
-    crate::cli::write_outputs(&files, &cmd.out, &protected, out)
+    let protected = crate::cli::input_paths(&inputs, Some(&cmd.m.scenario));
+    crate::cli::write_outputs(&files, &cmd.out, &protected, Some(&md), out)
 }

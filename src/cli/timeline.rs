@@ -20,7 +20,6 @@ pub fn run(cmd: &TimelineCmd, out: &mut dyn Write) -> Result<()> {
     let years: Vec<i32> = (cmd.from..=cmd.to).step_by(cmd.step as usize).collect();
     let tl = regionlink::analysis::timeline(&inputs, &o, &years)?;
     let (files, md) = regionlink::export::timeline::outputs(&inputs, &tl, cmd.from, cmd.to);
-    writeln!(out, "{md}")?;
-    let protected = crate::cli::input_paths(&cmd.m.input, Some(&cmd.m.scenario));
-    crate::cli::write_outputs(&files, &cmd.out, &protected, out)
+    let protected = crate::cli::input_paths(&inputs, Some(&cmd.m.scenario));
+    crate::cli::write_outputs(&files, &cmd.out, &protected, Some(&md), out)
 }

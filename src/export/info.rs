@@ -143,7 +143,7 @@ pub fn write(
                 "link_ends_by_code": report.ends_by_code,
                 "link_ends_by_location": report.ends_by_location.iter().map(|(l, c, u)| json!({"link_id": l, "code": c, "unit": u})).collect::<Vec<_>>(),
                 "links_collapsed_within_one_unit": report.collapsed,
-                "parallel_links_dropped": report.parallel_dropped.iter().map(|(k, d)| json!({"kept": k, "dropped": d})).collect::<Vec<_>>(),
+                "parallel_links": report.parallel.iter().map(|(f, s)| json!({"faster": f, "slower": s})).collect::<Vec<_>>(),
                 "curated_links_by_mode": report.by_mode,
                 "generated_road_links": generated,
                 "node_count": net.node_count(),
@@ -337,15 +337,15 @@ pub fn write(
             report.collapsed.join(", ")
         )?;
     }
-    if !report.parallel_dropped.is_empty() {
+    if !report.parallel.is_empty() {
         let p: Vec<String> = report
-            .parallel_dropped
+            .parallel
             .iter()
-            .map(|(k, d)| format!("{d} (kept {k})"))
+            .map(|(f, s)| format!("{s} beside the faster {f}"))
             .collect();
         writeln!(
             out,
-            "  parallel links of one mode between the same units, slower one dropped: {}",
+            "  parallel links of one mode between the same units (all kept; trips take the faster, a failure of one leaves the other): {}",
             p.join(", ")
         )?;
     }

@@ -8,6 +8,63 @@ use crate::error::{Error, Result};
 use crate::export::geojson::{Geom, Layer, to_geojson};
 use crate::export::table::Table;
 
+/// The temporary files being written now, so that an interrupted process can remove them
+/// ([`remove_temporaries`]).
+static TEMPORARIES: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn temporaries() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    TEMPORARIES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Remove every temporary file still being written (call it when the process is interrupted:
+/// the command line does on SIGINT and SIGTERM). Files already renamed into place stay.
+pub fn remove_temporaries() {
+    for t in temporaries().drain(..) {
+        let _ = std::fs::remove_file(t);
+    }
+}
+
+/// `.<name>.tmp-<pid>` beside `path`, registered for [`remove_temporaries`].
+fn temporary(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    temporaries().push(tmp.clone());
+    tmp
+}
+
+/// Forget a temporary file (renamed into place, or removed).
+fn done(tmp: &Path) {
+    temporaries().retain(|t| t != tmp);
+}
+
+/// Write `tmp` with what `f` writes, synced to disk.
+fn write_file(
+    tmp: &Path,
+    f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let file = std::fs::File::create(tmp)?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    f(&mut w)?;
+    let file = w.into_inner().map_err(|e| e.into_error())?;
+    file.sync_all()
+}
+
+/// An error when `path` exists and is not a file that can be replaced (a directory).
+fn refuse_directory(path: &Path) -> Result<()> {
+    if path.is_dir() {
+        return Err(Error::Usage(format!(
+            "{}: is a directory, not a file; remove it or choose another output path",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
 /// Write `path` atomically (temporary file + rename) with what `f` writes. Refuses a path that
 /// is one of `inputs`.
 ///
@@ -24,31 +81,24 @@ pub fn write_atomic(
         source: e,
     };
     refuse_inputs(path, inputs)?;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !dir.is_dir() {
-        std::fs::create_dir_all(&dir).map_err(io)?;
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let file = std::fs::File::create(&tmp)?;
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
-        f(&mut w)?;
-        let file = w.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
+    refuse_directory(path)?;
+    create_parent(path)?;
+    let tmp = temporary(path);
+    let result = write_file(&tmp, f).and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
-        return Err(io(e));
     }
-    Ok(())
+    done(&tmp);
+    result.map_err(io)
+}
+
+fn create_parent(path: &Path) -> Result<()> {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() && !d.is_dir() => {
+            std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// An error when `path` is one of `inputs` (checked before anything is written).
@@ -129,17 +179,45 @@ impl Outputs {
         Ok(())
     }
 
-    /// Write every file into `dir` (created when missing), each atomically, after checking
-    /// that none of them is one of `inputs`.
+    /// Write every file into `dir` (created when missing), all or nothing: after checking that
+    /// none of them is one of `inputs` or a directory, every file is written to a temporary
+    /// file beside its place, and only when all are written are they renamed into place. A
+    /// failure before that removes the temporary files and leaves `dir` as it was.
     ///
     /// # Errors
-    /// See [`write_atomic`].
+    /// [`Error::Usage`] for an input or a directory in the way; [`Error::Io`] when writing
+    /// fails.
     pub fn write_to(&self, dir: &Path, inputs: &[PathBuf]) -> Result<()> {
         for f in &self.files {
-            refuse_inputs(&dir.join(&f.name), inputs)?;
+            let p = dir.join(&f.name);
+            refuse_inputs(&p, inputs)?;
+            refuse_directory(&p)?;
         }
+        if !dir.is_dir() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(self.files.len());
+        let unstage = |staged: &[(PathBuf, PathBuf)]| {
+            for (tmp, _) in staged {
+                let _ = std::fs::remove_file(tmp);
+                done(tmp);
+            }
+        };
         for f in &self.files {
-            write_atomic(&dir.join(&f.name), inputs, |w| w.write_all(&f.bytes))?;
+            let p = dir.join(&f.name);
+            let tmp = temporary(&p);
+            staged.push((tmp.clone(), p.clone()));
+            if let Err(e) = write_file(&tmp, |w| w.write_all(&f.bytes)) {
+                unstage(&staged);
+                return Err(Error::io(&p, e));
+            }
+        }
+        for (k, (tmp, p)) in staged.iter().enumerate() {
+            if let Err(e) = std::fs::rename(tmp, p) {
+                unstage(&staged[k..]);
+                return Err(Error::io(p, e));
+            }
+            done(tmp);
         }
         Ok(())
     }

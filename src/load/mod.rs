@@ -60,6 +60,9 @@ pub struct Inputs {
     /// Seats and names of the embedded 59-unit layer, to attach prefecture-level links to
     /// another layer.
     pub gazetteer: &'static dataset::Gazetteer,
+    /// Every file read from disk (units, links, study, each file of the road graph): outputs
+    /// must never replace one of them.
+    pub read: Vec<std::path::PathBuf>,
 }
 
 impl Inputs {
@@ -69,6 +72,7 @@ impl Inputs {
     /// See [`roads::load_roads`].
     pub fn with_roads(mut self, path: &Path) -> Result<Inputs> {
         self.roads = Some(roads::load_roads(path, &self.study.roads)?);
+        self.read.extend(roads::files_of(path)?);
         Ok(self)
     }
 }
@@ -81,6 +85,11 @@ pub fn load_inputs(
     adjust: impl FnOnce(&mut Study),
     opts: LoadOptions,
 ) -> Result<Inputs> {
+    let read: Vec<std::path::PathBuf> = [units, links, study]
+        .into_iter()
+        .flatten()
+        .map(Path::to_path_buf)
+        .collect();
     let study_src = study.map_or(
         Source::Embedded("study.toml", dataset::STUDY_TOML),
         Source::Path,
@@ -115,5 +124,6 @@ pub fn load_inputs(
         links_file,
         roads: None,
         gazetteer: dataset::Gazetteer::embedded()?,
+        read,
     })
 }

@@ -420,7 +420,7 @@ pub fn combine(
 ///
 /// # Arguments
 /// - `net`: the frozen network;
-/// - `weights`: w_st per ordered unit pair (for example [`Gravity::matrix`]), or `None`.
+/// - `weights`: w_st per ordered unit pair (for example [`crate::measures::gravity::Gravity::matrix`]), or `None`.
 ///
 /// # Returns
 /// A [`Centrality`].

@@ -77,11 +77,11 @@ pub struct Membership {
 /// F_{i,c} across the centres of one unit, which is the same as comparing R_{i,c}, or
 /// R_{i,c} / L_i (the variant whose sum runs over all units).
 ///
-/// With [`KFactor::Asym`], F_{i,c} uses R_ij (unit i's side of the pair), and the centre shares
+/// With [`crate::measures::gravity::KFactor::Asym`], F_{i,c} uses R_ij (unit i's side of the pair), and the centre shares
 /// use R_{c,j} (the centre's side).
 ///
 /// # Arguments
-/// - `g`: the linkage from [`gravity`];
+/// - `g`: the linkage from [`crate::measures::gravity::gravity`];
 /// - `centres`: each centre's name and units (non-empty, disjoint).
 ///
 /// # Returns

@@ -1,5 +1,5 @@
 //! From links to a frozen [`Network`]: select the links in service, attach their ends to
-//! units, drop slower parallel links, generate road links (or join a road graph), add station
+//! units, generate road links (or join a road graph), add station
 //! nodes with their access and egress arcs, freeze.
 
 use std::collections::BTreeMap;
@@ -29,8 +29,8 @@ pub struct BuildReport {
     pub ends_by_location: Vec<(String, String, String)>,
     /// Links whose two ends fell in the same unit (dropped): link ids.
     pub collapsed: Vec<String>,
-    /// Parallel links of one mode between the same units: (kept, dropped).
-    pub parallel_dropped: Vec<(String, String)>,
+    /// Parallel links of one mode between the same units, all kept: (faster, slower).
+    pub parallel: Vec<(String, String)>,
     /// Curated links by mode (in service, after de-duplication).
     pub by_mode: BTreeMap<String, usize>,
     /// Generated contiguity links.
@@ -61,8 +61,8 @@ pub struct BuildOptions<'a> {
 ///
 /// Link ends whose code is not a unit of `region` are located by position (the file's
 /// `from_lon/from_lat`, a LineString's end, or the seat of that code in the embedded default
-/// dataset) in the unit polygon that contains it. Of parallel links of one mode between the
-/// same two units, the fastest is kept.
+/// dataset) in the unit polygon that contains it. Parallel links of one mode between the same
+/// two units all stay (the search takes the faster; [`BuildReport::parallel`] lists them).
 ///
 /// # Errors
 /// A link end that cannot be attached (file, line, field, value).
@@ -143,37 +143,31 @@ pub fn build_network(
             generated: false,
         });
     }
-    // Parallel links: of one mode between the same (unordered) pair, keep the fastest
-    // (ties: the one listed first).
-    let mut best: BTreeMap<(UnitId, UnitId, Mode), usize> = BTreeMap::new();
-    let mut keep = vec![true; attached.len()];
+    // Parallel links of one mode between the same (unordered) pair all stay: the search takes
+    // the faster, and a failure of one (resilience, --drop) leaves the other. Each pair after
+    // the first is reported with the fastest so far (ties: the one listed first).
+    let mut fastest: BTreeMap<(UnitId, UnitId, Mode), usize> = BTreeMap::new();
     for (i, l) in attached.iter().enumerate() {
         let key = (l.from.min(l.to), l.from.max(l.to), l.mode);
-        match best.get(&key) {
+        match fastest.get(&key) {
             None => {
-                best.insert(key, i);
+                fastest.insert(key, i);
             }
             Some(&j) => {
-                let (kept, dropped) = if l.minutes.0 < attached[j].minutes.0 {
+                let (fast, slow) = if l.minutes.0 < attached[j].minutes.0 {
                     (i, j)
                 } else {
                     (j, i)
                 };
-                keep[dropped] = false;
-                best.insert(key, kept);
-                report.parallel_dropped.push((
-                    attached[kept].link_id.clone(),
-                    attached[dropped].link_id.clone(),
+                fastest.insert(key, fast);
+                report.parallel.push((
+                    attached[fast].link_id.clone(),
+                    attached[slow].link_id.clone(),
                 ));
             }
         }
     }
-    let mut out: Vec<Link> = attached
-        .into_iter()
-        .zip(keep)
-        .filter(|(_, k)| *k)
-        .map(|(l, _)| l)
-        .collect();
+    let mut out = attached;
     for l in &out {
         *report
             .by_mode
@@ -414,14 +408,23 @@ mod tests {
     }
 
     #[test]
-    fn parallel_links_of_one_mode_keep_the_fastest() {
+    fn parallel_links_of_one_mode_all_stay_and_the_faster_is_taken() {
+        // Issue #16.4: dropping the slower twin made resilience fail both at once.
         let r = region();
-        let raw = links("H1,A,B,hsr,30,,,\nH2,B,A,hsr,20,,,\nE1,A,B,expressway,40,,,\n");
+        let raw = links("H1,A,B,hsr,30,,,\nH2,B,A,hsr,20,,,\nE1,A,B,expressway,80,,,\n");
         let (net, rep) = build(&r, &raw, &params());
         let ids: Vec<&str> = net.links().iter().map(|l| l.link_id.as_str()).collect();
-        assert_eq!(ids, ["H2", "E1"]);
-        assert_eq!(rep.parallel_dropped, [("H2".to_string(), "H1".to_string())]);
-        assert_eq!(rep.by_mode.get("hsr"), Some(&1));
+        assert_eq!(ids, ["H1", "H2", "E1"]);
+        assert_eq!(rep.parallel, [("H2".to_string(), "H1".to_string())]);
+        assert_eq!(rep.by_mode.get("hsr"), Some(&2));
+        // 25 + 20 + 15 by the faster twin; without it, 25 + 30 + 15; without both, the
+        // expressway.
+        assert_eq!(time(&net, 0, 1), Some(60.0));
+        assert_eq!(time(&net.without(&[LinkId(1)]), 0, 1), Some(70.0));
+        assert_eq!(
+            time(&net.without(&[LinkId(0), LinkId(1)]), 0, 1),
+            Some(40.0)
+        );
     }
 
     #[test]

@@ -140,6 +140,17 @@ pub fn load_roads(path: &Path, params: &RoadParams) -> Result<RoadGraph> {
     }
 }
 
+/// The files [`load_roads`] reads for `path` (both CSV files for a directory or either one).
+///
+/// # Errors
+/// As [`load_roads`] for a missing file or a path of no known form.
+pub fn files_of(path: &Path) -> Result<Vec<PathBuf>> {
+    Ok(match format_of(path)? {
+        Format::Csv { nodes, edges } => vec![nodes, edges],
+        Format::GeoJson | Format::Pbf => vec![path.to_path_buf()],
+    })
+}
+
 /// Node id → index, hashed with ahash (re-exported by osm4routing) rather than SipHash. Only
 /// looked up, never iterated, so the hasher's random seed cannot change the output.
 type IdIndex = HashMap<i64, u32, osm4routing::ahash::RandomState>;

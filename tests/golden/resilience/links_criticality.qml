@@ -3,8 +3,8 @@
   <renderer-v2 type="graduatedSymbol" attr="d_watt_pop_min" graduatedMethod="GraduatedColor" symbollevels="0" enableorderby="0" forceraster="0">
     <ranges>
       <range lower="0" upper="0" symbol="0" label="0 min" render="true"/>
-      <range lower="0" upper="0.1" symbol="1" label="0 – 0.1 min" render="true"/>
-      <range lower="0.1" upper="0.2" symbol="2" label="0.1 – 0.2 min" render="true"/>
+      <range lower="0" upper="0.05" symbol="1" label="0 – 0.05 min" render="true"/>
+      <range lower="0.05" upper="0.2" symbol="2" label="0.05 – 0.2 min" render="true"/>
       <range lower="0.2" upper="0.5" symbol="3" label="0.2 – 0.5 min" render="true"/>
       <range lower="0.5" upper="4.6" symbol="4" label="0.5 – 4.6 min" render="true"/>
     </ranges>

@@ -1,0 +1,164 @@
+//! Defects found by trying the tool as a hostile or careless user would (issue #16): each test
+//! is named after the defect it pins down.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::Path;
+use std::process::Stdio;
+
+use common::{bin, ok_in, run_in};
+
+fn synth(dir: &Path, nodes: &str, units: &str) {
+    ok_in(
+        dir,
+        &[
+            "synth", "--nodes", nodes, "--seed", "3", "--units", units, "--out", "g",
+        ],
+    );
+}
+
+fn road_args(tail: &[&'static str]) -> Vec<&'static str> {
+    let mut v = vec![
+        "--units",
+        "g/units.geojson",
+        "--links",
+        "g/links.csv",
+        "--study",
+        "g/study.toml",
+    ];
+    v.extend_from_slice(tail);
+    v
+}
+
+/// #16.1: `matrix --roads g --out g/edges.csv` replaced the road edges with the matrix.
+#[test]
+fn road_graph_input_files_are_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    synth(d, "400", "4");
+    let edges = std::fs::read(d.join("g/edges.csv")).unwrap();
+    let nodes = std::fs::read(d.join("g/nodes.csv")).unwrap();
+    for (roads, out) in [
+        ("g", "g/edges.csv"),
+        ("g/edges.csv", "g/nodes.csv"),
+        ("g/nodes.csv", "g/./edges.csv"),
+        ("./g", "g/../g/nodes.csv"),
+    ] {
+        let mut args = vec!["matrix"];
+        args.extend(road_args(&["--roads", roads, "--out", out]));
+        let o = run_in(d, &args);
+        assert_eq!(o.code, 1, "{args:?}: {}", o.stderr);
+        assert!(
+            o.stderr.contains("refusing to overwrite an input file"),
+            "{}",
+            o.stderr
+        );
+    }
+    assert_eq!(std::fs::read(d.join("g/edges.csv")).unwrap(), edges);
+    assert_eq!(std::fs::read(d.join("g/nodes.csv")).unwrap(), nodes);
+}
+
+/// #16.2: with stdout closed early, `scenario`, `timeline`, `resilience`, `centrality`,
+/// `equity` and `linkage` exited 0 without writing their files.
+#[test]
+fn a_closed_stdout_never_loses_the_files() {
+    for (args, file) in [
+        (vec!["scenario", "--out", "o"], "o/scenario.csv"),
+        (
+            vec!["timeline", "--from", "2020", "--to", "2021", "--out", "o"],
+            "o/timeline.csv",
+        ),
+        (vec!["resilience", "--out", "o"], "o/links_criticality.csv"),
+        (vec!["centrality", "--out", "o/c.csv"], "o/c.csv"),
+        (vec!["equity", "--out", "o/e.csv"], "o/e.csv"),
+        (vec!["linkage", "--out", "o/l.csv"], "o/l.csv"),
+        (vec!["access", "--out", "o/a.csv"], "o/a.csv"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = bin()
+            .current_dir(dir.path())
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Close the reading end at once, as `| head -n 0` would.
+        drop(child.stdout.take());
+        let status = child.wait().unwrap();
+        assert!(status.success(), "{args:?}: {status}");
+        assert!(dir.path().join(file).is_file(), "{args:?}: no {file}");
+    }
+}
+
+/// #16.3: `run --out d` with `d/report.md` a directory wrote 13 of 16 files and replaced
+/// `d/units.geojson` before failing.
+#[test]
+fn run_writes_all_its_files_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("d");
+    std::fs::create_dir_all(d.join("report.md")).unwrap();
+    std::fs::write(d.join("units.geojson"), "old").unwrap();
+    let o = run_in(dir.path(), &["run", "--quiet", "--out", "d"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("report.md: is a directory"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("units.geojson")).unwrap(),
+        "old"
+    );
+    let names: Vec<String> = std::fs::read_dir(&d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+
+/// #16.3: an interrupted `matrix --out od.csv` left `.od.csv.tmp-PID` behind for good.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_matrix_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    synth(d, "200000", "600");
+    let mut args = vec!["matrix"];
+    args.extend(road_args(&[
+        "--roads", "g", "--engine", "dijkstra", "--out", "od.csv",
+    ]));
+    let mut child = bin()
+        .current_dir(d)
+        .args(&args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let tmp = d.join(format!(".od.csv.tmp-{}", child.id()));
+    let start = std::time::Instant::now();
+    while !tmp.exists() && start.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(tmp.exists(), "the matrix never started writing");
+    std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{status}");
+    assert!(!tmp.exists(), "the temporary file is left behind");
+    assert!(!d.join("od.csv").exists());
+}
+
+/// #16.12: I/O errors repeated themselves ("…: Not a directory (os error 20): Not a directory
+/// (os error 20)").
+#[test]
+fn io_errors_are_said_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("f"), "x").unwrap();
+    let o = run_in(dir.path(), &["access", "--out", "f/a.csv"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert_eq!(o.stderr.matches("os error").count(), 1, "{}", o.stderr);
+}
