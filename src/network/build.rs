@@ -423,7 +423,7 @@ mod tests {
         assert_eq!(time(&net.without(&[LinkId(1)]), 0, 1), Some(70.0));
         assert_eq!(
             time(&net.without(&[LinkId(0), LinkId(1)]), 0, 1),
-            Some(40.0)
+            Some(80.0)
         );
     }
 
