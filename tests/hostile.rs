@@ -162,3 +162,89 @@ fn io_errors_are_said_once() {
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert_eq!(o.stderr.matches("os error").count(), 1, "{}", o.stderr);
 }
+
+/// #16.9: `--threads 100000` ran for minutes; 10⁵ bands ran over a minute and used 1 GB.
+#[test]
+fn unreasonable_threads_and_bands_are_refused_at_once() {
+    let o = common::run(&["--threads", "100000", "info"]);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr.contains("--threads 100000: expected 1 to 1024"),
+        "{}",
+        o.stderr
+    );
+    let o = common::run(&["--threads", "0", "info"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    let bands: Vec<String> = (1..=10_000).map(|b| b.to_string()).collect();
+    let bands = bands.join(",");
+    let start = std::time::Instant::now();
+    let o = common::run(&["access", "--bands", &bands]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("--bands: 10000 bands, expected at most 50"),
+        "{}",
+        o.stderr
+    );
+    assert!(start.elapsed().as_secs() < 20);
+}
+
+/// #16.11: cores named in Chinese failed late with `columns "t__min" and "t__min"`.
+#[test]
+fn cores_named_in_chinese_get_columns_by_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = std::fs::read_to_string(common::data("study.toml"))
+        .unwrap()
+        .replace("name = \"Chengdu\"", "name = \"成都\"")
+        .replace("name = \"Chongqing\"", "name = \"重庆\"");
+    std::fs::write(dir.path().join("s.toml"), study).unwrap();
+    let o = ok_in(
+        dir.path(),
+        &["access", "--study", "s.toml", "--out", "a.csv"],
+    );
+    assert!(o.stdout.contains("Accessibility"));
+    let (h, rows) = common::csv_rows(&dir.path().join("a.csv"));
+    assert!(h.contains(&"t_core1_min".to_string()) && h.contains(&"t_core2_min".to_string()));
+    let c1 = h.iter().position(|c| c == "t_core1_min").unwrap();
+    let chengdu = rows.iter().find(|r| r[0] == "510100").unwrap();
+    assert_eq!(chengdu[c1], "0.0");
+    // Two decays with one column are refused before any search.
+    let o = run_in(dir.path(), &["access", "--decay", "power:1,power:1.0"]);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr
+            .contains("--decay: power:1 and power:1 both give the column potential_pow1"),
+        "{}",
+        o.stderr
+    );
+}
+
+/// #16.5: `scenario --add` of a line with `status=planned` was a silent no-op titled "the
+/// open links today against the open links today"; `info --add` and `route --add` ignored it.
+#[test]
+fn scenario_add_of_a_planned_line_changes_the_network_and_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("fast.csv"),
+        "link_id,from_code,to_code,mode,status,planned_opening_year,time_min\nFAST-1,510700,511300,hsr,planned,2040,20\n",
+    )
+    .unwrap();
+    let o = ok_in(d, &["scenario", "--add", "fast.csv", "--out", "o"]);
+    assert!(
+        o.stdout
+            .contains("## Scenario: the open links today, plus the links of fast.csv against the open links today"),
+        "{}",
+        o.stdout
+    );
+    let (h, rows) = common::csv_rows(&d.join("o/scenario.csv"));
+    let dw = h.iter().position(|c| c == "d_watt_pct").unwrap();
+    let mianyang = rows.iter().find(|r| r[0] == "510700").unwrap();
+    assert!(mianyang[dw].parse::<f64>().unwrap() < -1.0, "{mianyang:?}");
+    let o = ok_in(d, &["info", "--add", "fast.csv"]);
+    assert!(o.stdout.contains("links in service: 149"), "{}", o.stdout);
+    // Mianyang → Nanchong: 25 min access + 20 min ride + 15 min egress.
+    let o = ok_in(d, &["route", "Mianyang", "Nanchong", "--add", "fast.csv"]);
+    assert!(o.stdout.contains(": 60.0 min"), "{}", o.stdout);
+    assert!(o.stdout.contains("FAST-1"), "{}", o.stdout);
+}

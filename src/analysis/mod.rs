@@ -52,6 +52,8 @@ use crate::network::{BuildOptions, BuildReport, Network, NetworkKind, Scenario, 
 use crate::progress::Progress;
 use crate::route::{EngineKind, Hierarchy, Matrix, Sweep};
 
+pub use crate::load::study::MAX_BANDS;
+
 /// Options of the gravity model, the linkage network and the lists of strongest links.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GravityOptions {
@@ -166,6 +168,21 @@ impl Options {
                 .opt(Opt::MaxMinutes, None)
                 .text(" or lower ")
                 .opt(Opt::Bands, None)
+                .into());
+        }
+        if let Some((a, b)) = crate::model::decay::clash(&self.decays) {
+            return Err(OptionError::new()
+                .opt(Opt::Decay, None)
+                .text(format!(": {a} and {b} both give the column {}", a.column()))
+                .into());
+        }
+        if self.bands.len() > MAX_BANDS {
+            return Err(OptionError::new()
+                .opt(Opt::Bands, None)
+                .text(format!(
+                    ": {} bands, expected at most {MAX_BANDS} (each is a column of every table)",
+                    self.bands.len()
+                ))
                 .into());
         }
         if self.network == NetworkKind::Composite && self.engine == EngineKind::Phast {
@@ -535,6 +552,33 @@ impl<'a> Analysis<'a> {
             }
         }
         out
+    }
+
+    /// The output key of each centre of [`Analysis::centres`] (`membership_<key>`): a core's
+    /// key, else the name written in lower-case ASCII, else the first unit's code; a key that
+    /// another centre already has gets the code appended.
+    pub fn centre_keys(&self) -> Vec<String> {
+        let region = &self.inputs.region;
+        let mut keys: Vec<String> = Vec::new();
+        for (i, c) in self.centres().iter().enumerate() {
+            let code = c
+                .units
+                .first()
+                .map(|u| crate::load::study::field_key(&region.unit(*u).code))
+                .unwrap_or_default();
+            let mut k = match self.cores.get(i) {
+                Some(core) => core.key.clone(),
+                None => crate::load::study::field_key(&c.name),
+            };
+            if k.is_empty() {
+                k.clone_from(&code);
+            }
+            if keys.contains(&k) {
+                k = format!("{k}_{code}");
+            }
+            keys.push(k);
+        }
+        keys
     }
 
     /// The gravity model, membership in the centres, the structure of the linkage network and

@@ -27,9 +27,20 @@ use regionlink::load::{Inputs, LoadOptions, load_inputs, load_links};
 use regionlink::model::Decay;
 use regionlink::network::{AddedLinks, BuildReport, Scenario};
 
+/// The most worker threads `--threads` takes: far above any core count (more threads than cores
+/// only adds overhead), far below what makes creating them take minutes.
+pub const MAX_THREADS: usize = 1024;
+
 /// Run a parsed command line, writing to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     if let Some(n) = cli.threads {
+        let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+        if !(1..=MAX_THREADS).contains(&n) {
+            return Err(regionlink::Error::Usage(format!(
+                "--threads {n}: expected 1 to {MAX_THREADS} worker threads (this machine has {cores} cores)"
+            ))
+            .into());
+        }
         // A global pool can only be built once per process; the binary calls `run` once.
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(n)

@@ -137,11 +137,8 @@ pub fn linkage(a: &Analysis<'_>, s: &Linkage) -> Table {
     let region = &a.inputs.region;
     let m = &s.membership;
     let mut t = unit_table(&[("linkage_total", 3), ("belongs_to", 0)]);
-    for c in &m.centres {
-        t.column(
-            format!("membership_{}", crate::load::study::field_key(c)),
-            3,
-        );
+    for k in a.centre_keys() {
+        t.column(format!("membership_{k}"), 3);
     }
     for i in 0..region.len() {
         let um = &m.units[i];

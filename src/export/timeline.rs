@@ -5,13 +5,13 @@ use crate::analysis::Timeline;
 use crate::export::table::{Cell, Table};
 use crate::export::tables::column_values;
 use crate::export::write::Outputs;
-use crate::load::{Inputs, Study};
+use crate::load::Inputs;
 
 /// The files of a timeline from `from` to `to`, and the report section (also for printing).
 pub fn outputs(inputs: &Inputs, tl: &Timeline, from: i32, to: i32) -> (Outputs, String) {
     let region = &inputs.region;
     let cores = &inputs.study.cores;
-    let keys: Vec<String> = cores.iter().map(Study::core_key).collect();
+    let keys: Vec<String> = (0..cores.len()).map(|i| inputs.study.core_key(i)).collect();
     let mut long = Table::new(&[
         ("year", 0),
         ("code", 0),

@@ -10,6 +10,10 @@ use crate::model::Decay;
 use crate::model::Mass;
 use crate::model::Mode;
 
+/// The most time bands a study takes (each band is a column of every per-unit table and a set
+/// of isochrones).
+pub const MAX_BANDS: usize = 50;
+
 /// A study: what to measure and how to read the units layer.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -152,6 +156,11 @@ pub struct CoreDef {
     /// Chinese name.
     #[serde(default)]
     pub name_zh: Option<String>,
+    /// The core's key in output column names (`t_<key>_min`): lower-case ASCII letters, digits
+    /// and `_`. By default the name written that way (`Chengdu` → `chengdu`), or `core<k>` (the
+    /// core's position, from 1) when the name has no ASCII letter or digit (`成都`).
+    #[serde(default)]
+    pub key: Option<String>,
     /// Unit codes; a code also covers units whose parent is that code.
     pub codes: Vec<String>,
 }
@@ -370,6 +379,15 @@ impl Study {
                 "is empty, expected at least one band in minutes".into(),
             );
         }
+        if self.bands_min.len() > MAX_BANDS {
+            return bad(
+                "bands_min",
+                format!(
+                    "has {} bands, expected at most {MAX_BANDS}",
+                    self.bands_min.len()
+                ),
+            );
+        }
         for (i, b) in self.bands_min.iter().enumerate() {
             if !(b.is_finite() && *b > 0.0) {
                 return bad(
@@ -414,6 +432,30 @@ impl Study {
             if names.insert(c.name.to_lowercase(), i).is_some() {
                 return bad(&key, format!("core name \"{}\" is used twice", c.name));
             }
+            if let Some(k) = &c.key
+                && (k.is_empty()
+                    || !k
+                        .chars()
+                        .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_'))
+            {
+                return bad(
+                    &key,
+                    format!("key is \"{k}\", expected lower-case ASCII letters, digits and _"),
+                );
+            }
+        }
+        let mut keys: BTreeMap<String, usize> = BTreeMap::new();
+        for i in 0..self.cores.len() {
+            let k = self.core_key(i);
+            if let Some(j) = keys.insert(k.clone(), i) {
+                return bad(
+                    &format!("cores[{i}]"),
+                    format!(
+                        "core \"{}\" has the output key \"{k}\" of core \"{}\" (cores[{j}]), so their columns t_{k}_min would clash; give one a key = \"…\"",
+                        self.cores[i].name, self.cores[j].name
+                    ),
+                );
+            }
         }
         for m in Mode::ALL {
             let p = self.network.mode(m);
@@ -430,8 +472,16 @@ impl Study {
                 }
             }
         }
-        if let Err(e) = self.measures.parsed_decays() {
-            return bad("measures.decays", e);
+        match self.measures.parsed_decays() {
+            Err(e) => return bad("measures.decays", e),
+            Ok(d) => {
+                if let Some((a, b)) = crate::model::decay::clash(&d) {
+                    return bad(
+                        "measures.decays",
+                        format!("{a} and {b} both give the column {}", a.column()),
+                    );
+                }
+            }
         }
         let eps = self.measures.corridor_epsilon;
         if !(eps.is_finite() && eps >= 0.0) {
@@ -470,9 +520,20 @@ impl Study {
         Ok(())
     }
 
-    /// The name of the core field suffix: lower-case ASCII letters, digits and `_`.
-    pub fn core_key(core: &CoreDef) -> String {
-        field_key(&core.name)
+    /// The output key of core `i` (see [`CoreDef::key`]).
+    pub fn core_key(&self, i: usize) -> String {
+        let c = &self.cores[i];
+        match &c.key {
+            Some(k) => k.clone(),
+            None => {
+                let k = field_key(&c.name);
+                if k.is_empty() {
+                    format!("core{}", i + 1)
+                } else {
+                    k
+                }
+            }
+        }
     }
 }
 
@@ -550,5 +611,37 @@ mod tests {
     #[test]
     fn line_col_counts_chars() {
         assert_eq!(line_col("ab\ncdé f", 8), (2, 5));
+    }
+
+    #[test]
+    fn cores_named_in_chinese_get_keys_by_position_and_clashes_name_the_key() {
+        // Issue #16.11: cores named 成都 and 重庆 gave the columns "t__min" twice.
+        let s = Study::from_toml(
+            "name = \"x\"\n[[cores]]\nname = \"成都\"\ncodes = [\"1\"]\n[[cores]]\nname = \"重庆\"\ncodes = [\"2\"]\n",
+            "s.toml",
+        )
+        .unwrap();
+        assert_eq!(
+            (s.core_key(0), s.core_key(1)),
+            ("core1".into(), "core2".into())
+        );
+        let e = Study::from_toml(
+            "name = \"x\"\n[[cores]]\nname = \"A B\"\ncodes = [\"1\"]\n[[cores]]\nname = \"a-b\"\ncodes = [\"2\"]\n",
+            "s.toml",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "s.toml: cores[1]: core \"a-b\" has the output key \"a_b\" of core \"A B\" (cores[0]), so their columns t_a_b_min would clash; give one a key = \"…\""
+        );
+        let e = Study::from_toml(
+            "name = \"x\"\n[measures]\ndecays = [\"power:1\", \"power:1.0\"]\n",
+            "s.toml",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "s.toml: measures.decays: power:1 and power:1 both give the column potential_pow1"
+        );
     }
 }

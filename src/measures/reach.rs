@@ -34,12 +34,13 @@ pub fn core_times(net: &Network, region: &Region, study: &Study) -> Vec<CoreTime
     study
         .cores
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(i, c)| {
             let units = c.units(region);
             let times = matrix::row_multi(&mut dj, net, &units, None);
             CoreTimes {
                 name: c.name.clone(),
-                key: Study::core_key(c),
+                key: study.core_key(i),
                 units,
                 times,
             }

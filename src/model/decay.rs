@@ -101,6 +101,16 @@ impl Decay {
     }
 }
 
+/// The first two decays of `decays` that give the same output column, if any.
+pub fn clash(decays: &[Decay]) -> Option<(Decay, Decay)> {
+    decays.iter().enumerate().find_map(|(i, a)| {
+        decays[i + 1..]
+            .iter()
+            .find(|b| b.column() == a.column())
+            .map(|b| (*a, *b))
+    })
+}
+
 impl fmt::Display for Decay {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
