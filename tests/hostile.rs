@@ -248,3 +248,133 @@ fn scenario_add_of_a_planned_line_changes_the_network_and_is_named() {
     assert!(o.stdout.contains(": 60.0 min"), "{}", o.stdout);
     assert!(o.stdout.contains("FAST-1"), "{}", o.stdout);
 }
+
+/// #16.16: `route 重庆 成都` failed; a miss now suggests the closest names.
+#[test]
+fn cores_answer_to_their_common_names_and_misses_suggest_names() {
+    let o = common::run(&["route", "重庆", "成都"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout
+            .starts_with("core Chongqing (9 units) → core Chengdu (1 unit):"),
+        "{}",
+        o.stdout
+    );
+    let o = common::run(&["route", "Mianyng", "Wanzhou"]);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr.contains("did you mean \"Mianyang\"?"),
+        "{}",
+        o.stderr
+    );
+}
+
+/// #16.16: `--network` help showed rustdoc markup.
+#[test]
+fn help_shows_no_rustdoc_markup() {
+    for cmd in ["matrix", "access", "run", "route"] {
+        let o = common::run(&[cmd, "--help"]);
+        assert_eq!(o.code, 0);
+        assert!(!o.stdout.contains("[`"), "{cmd}: {}", o.stdout);
+    }
+}
+
+/// #16.12 and #16.16 on a region of one's own: an unknown core code names the study's key;
+/// custom role names are the study's own; link times without a source are user-supplied;
+/// no GDP year is claimed without data; one unit is "1 unit"; English lists use names.
+#[test]
+fn a_region_of_ones_own_reads_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let v = common::repo("examples/data/valley");
+    for f in ["units.geojson", "links.csv"] {
+        std::fs::copy(v.join(f), d.join(f)).unwrap();
+    }
+    let study = std::fs::read_to_string(v.join("study.toml")).unwrap();
+    let write = |s: &str| std::fs::write(d.join("s.toml"), s).unwrap();
+    let inp = [
+        "--units",
+        "units.geojson",
+        "--links",
+        "links.csv",
+        "--study",
+        "s.toml",
+    ];
+    let with = |head: &[&str]| -> Vec<String> {
+        head.iter()
+            .chain(inp.iter())
+            .map(|s| s.to_string())
+            .collect()
+    };
+    let run = |args: Vec<String>| {
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        run_in(d, &a)
+    };
+    write(&study.replace("codes = [\"V6\"]", "codes = [\"V9\"]"));
+    let o = run(with(&["info"]));
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr
+            .contains("s.toml: cores[1].codes: code \"V9\" matches no unit"),
+        "{}",
+        o.stderr
+    );
+    write(
+        &format!("{study}\n[roles]\nhub = [\"V3\"]\nvillage = [\"V2\", \"V4\"]\n").replace(
+            "mass = \"pop_gdp\"",
+            "mass = \"pop_gdp\"\ncentre_roles = [\"hub\"]",
+        ),
+    );
+    let o = run(with(&["info"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout
+            .contains("  core Upper (上镇): 1 unit — V1 Upper Town"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.contains("  hub: 1 unit — V3 Mill Crossing"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout
+            .contains("  village: 2 units — V2 Ford, V4 Orchard"),
+        "{}",
+        o.stdout
+    );
+    assert!(!o.stdout.contains("years differ"), "{}", o.stdout);
+    let o = run(with(&["linkage", "--out", "l.csv"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let (h, _) = common::csv_rows(&d.join("l.csv"));
+    assert!(h.contains(&"membership_mill_crossing".to_string()), "{h:?}");
+    std::fs::write(
+        d.join("x.csv"),
+        "link_id,from_code,to_code,mode,time_min\nX1,V4,V5,expressway,7\n",
+    )
+    .unwrap();
+    let o = run(with(&["route", "V4", "V5", "--add", "x.csv"]));
+    assert!(
+        o.stdout.contains("X1  [user-supplied, estimate]"),
+        "{}",
+        o.stdout
+    );
+    let o = run(with(&["run", "--quiet", "--out", "o"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let md = std::fs::read_to_string(d.join("o/report.md")).unwrap();
+    assert!(
+        md.contains("GDP is given for every unit; the figures give no year."),
+        "{md}"
+    );
+    assert!(
+        !md.contains("years differ") && !md.contains("the years ."),
+        "{md}"
+    );
+    let o = run(with(&["reach"]));
+    assert!(
+        o.stdout.contains("Upper ≤ 30 min (2): Upper Town, Ford\n"),
+        "{}",
+        o.stdout
+    );
+}

@@ -47,7 +47,7 @@ use crate::measures::membership::{Centre, Membership, membership};
 use crate::measures::par::{accessibility, travel_time_matrix};
 use crate::measures::reach::{CoreTimes, core_times};
 use crate::measures::structure::{BinaryNetwork, Structure, Threshold, structure};
-use crate::model::{Decay, Mass, Minutes, Mode, Role, UnitId};
+use crate::model::{Decay, Mass, Minutes, Mode, UnitId};
 use crate::network::{BuildOptions, BuildReport, Network, NetworkKind, Scenario, build_network};
 use crate::progress::Progress;
 use crate::route::{EngineKind, Hierarchy, Matrix, Sweep};
@@ -109,6 +109,8 @@ pub struct Options {
     pub matrix: bool,
     /// The gravity model.
     pub gravity: GravityOptions,
+    /// The language of labels, lists and report text.
+    pub lang: crate::model::Lang,
 }
 
 impl Options {
@@ -131,6 +133,7 @@ impl Options {
             max_minutes: None,
             matrix: true,
             gravity: GravityOptions::default(),
+            lang: crate::model::Lang::En,
         })
     }
 
@@ -524,8 +527,9 @@ impl<'a> Analysis<'a> {
             .ok_or_else(|| Error::Usage("this analysis was computed without the OD matrix".into()))
     }
 
-    /// The study's centres for membership: each core (all of its units), then each sub-centre
-    /// and regional centre on its own.
+    /// The study's centres for membership: each core (all of its units), then each unit of the
+    /// centre roles ([`crate::load::study::MeasureParams::centre_roles`]; the default study's
+    /// sub-centres and regional centres) on its own.
     pub fn centres(&self) -> Vec<Centre> {
         let region = &self.inputs.region;
         let mut out: Vec<Centre> = self
@@ -536,12 +540,9 @@ impl<'a> Analysis<'a> {
                 units: c.units.clone(),
             })
             .collect();
-        for role in [Role::SubCentre, Role::RegionalCentre] {
-            let codes = match role {
-                Role::SubCentre => &self.inputs.study.roles.sub_centre,
-                _ => &self.inputs.study.roles.regional_centre,
-            };
-            for code in codes {
+        let study = &self.inputs.study;
+        for role in study.measures.centre_roles(&study.roles) {
+            for code in study.roles.codes(role) {
                 let units = crate::load::members_of(region, code);
                 let name = match (region.by_code(code), self.inputs.gazetteer.name(code)) {
                     (Some(u), _) => u.name.clone(),

@@ -24,10 +24,10 @@ pub struct Place {
 pub fn place(inputs: &Inputs, q: &str) -> Result<Place> {
     let region = &inputs.region;
     for c in &inputs.study.cores {
-        if c.name.eq_ignore_ascii_case(q.trim()) || c.name_zh.as_deref() == Some(q.trim()) {
+        if c.is_called(q) {
             let units = c.units(region);
             return Ok(Place {
-                label: format!("core {} ({} units)", c.name, units.len()),
+                label: format!("core {} ({})", c.name, crate::export::n_units(units.len())),
                 units,
             });
         }
@@ -41,10 +41,18 @@ pub fn place(inputs: &Inputs, q: &str) -> Result<Place> {
                 units: vec![u.id],
             })
         }
-        [] => Err(Error::Usage(format!(
-            "\"{q}\" matches no unit code, unit name or core name of {}",
-            region.source
-        ))),
+        [] => {
+            let near = closest_names(inputs, q);
+            Err(Error::Usage(format!(
+                "\"{q}\" matches no unit code, unit name or core name of {}{}",
+                region.source,
+                if near.is_empty() {
+                    String::new()
+                } else {
+                    format!("; did you mean {}?", near.join(", "))
+                }
+            )))
+        }
         many => {
             let names: Vec<String> = many
                 .iter()
@@ -56,6 +64,36 @@ pub fn place(inputs: &Inputs, q: &str) -> Result<Place> {
             )))
         }
     }
+}
+
+/// Up to three names of the study's places closest to `q` (normalised Levenshtein similarity
+/// of at least 0.5 over core names, aliases, unit names in both languages and codes), best
+/// first, each quoted.
+fn closest_names(inputs: &Inputs, q: &str) -> Vec<String> {
+    let q = q.trim().to_lowercase();
+    let mut names: Vec<&str> = Vec::new();
+    for c in &inputs.study.cores {
+        names.push(&c.name);
+        names.extend(c.name_zh.as_deref());
+        names.extend(c.aliases.iter().map(String::as_str));
+    }
+    for u in &inputs.region.units {
+        names.push(&u.name);
+        names.extend(u.name_zh.as_deref());
+        names.push(&u.code);
+    }
+    let mut scored: Vec<(f64, &str)> = names
+        .into_iter()
+        .map(|n| (strsim::normalized_levenshtein(&q, &n.to_lowercase()), n))
+        .filter(|(s, _)| *s >= 0.5)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, n)| format!("\"{n}\""))
+        .collect()
 }
 
 /// The fastest trip between two places.

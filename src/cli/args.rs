@@ -95,6 +95,9 @@ pub struct InputArgs {
     /// Reject self-intersecting polygons instead of warning.
     #[arg(long)]
     pub strict: bool,
+    /// Language of labels, lists and reports: en (names) or zh (Chinese names).
+    #[arg(long, value_enum, default_value_t = regionlink::model::Lang::En)]
+    pub lang: regionlink::model::Lang,
     /// Property holding the unique unit id [default: study's fields.id, "code"].
     #[arg(long, value_name = "NAME")]
     pub id_field: Option<String>,

@@ -12,6 +12,14 @@ pub fn run(a: &InfoArgs, out: &mut dyn Write) -> Result<()> {
     let inputs = crate::cli::load(&a.input)?;
     let sc = crate::cli::scenario(&a.scenario)?;
     let (net, report) = regionlink::analysis::build(&inputs, &sc, NetworkKind::Combined)?;
-    regionlink::export::info::write(&inputs, &net, &report, &sc.describe(), a.json, out)?;
+    regionlink::export::info::write(
+        &inputs,
+        &net,
+        &report,
+        &sc.describe(),
+        a.input.lang,
+        a.json,
+        out,
+    )?;
     Ok(())
 }

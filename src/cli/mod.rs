@@ -109,6 +109,7 @@ pub fn scenario(sc: &ScenarioArgs) -> Result<Scenario> {
 /// The analysis options of the measure flags over the study's defaults.
 pub fn options(inputs: &Inputs, m: &MeasureArgs, g: Option<&args::GravityArgs>) -> Result<Options> {
     let mut o = Options::from_study(&inputs.study)?;
+    o.lang = m.input.lang;
     o.network = m.network;
     o.scenario = scenario(&m.scenario)?;
     if !m.bands.is_empty() {

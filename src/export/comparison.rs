@@ -42,7 +42,7 @@ pub fn markdown(c: &Comparison<'_>) -> String {
         for (bi, &b) in base.options.bands.iter().enumerate() {
             let moved: Vec<&str> = c
                 .moved_into(k, bi)
-                .map(|i| region.units[i].label_zh())
+                .map(|i| base.options.lang.label(&region.units[i]))
                 .collect();
             if !moved.is_empty() {
                 md.push_str(&format!(

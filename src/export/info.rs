@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::export::report::round;
 use crate::load::{Inputs, dataset};
-use crate::model::{LinkStatus, Mode, Region, Role};
+use crate::model::{LinkStatus, Mode, Region};
 use crate::network::{BuildReport, Network, components};
 
 #[derive(Default)]
@@ -61,6 +61,14 @@ fn groups(region: &Region, key: impl Fn(&crate::Unit) -> String) -> BTreeMap<Str
     m
 }
 
+/// Every role name: `core`, the study's roles in file order, `other`.
+fn role_names(inputs: &Inputs) -> Vec<&str> {
+    let mut v = vec![crate::model::Role::CORE];
+    v.extend(inputs.study.roles.names());
+    v.push(crate::model::Role::OTHER);
+    v
+}
+
 /// Describe the inputs and their combined network (`scenario` in words): as text, or as one
 /// JSON object when `as_json`.
 ///
@@ -71,6 +79,7 @@ pub fn write(
     net: &Network,
     report: &BuildReport,
     scenario: &str,
+    lang: crate::model::Lang,
     as_json: bool,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
@@ -134,7 +143,7 @@ pub fn write(
             "provinces": provinces.iter().map(|(k, g)| (k.clone(), g.json())).collect::<serde_json::Map<_, _>>(),
             "regions": regions.iter().map(|(k, g)| (k.clone(), g.json())).collect::<serde_json::Map<_, _>>(),
             "cores": cores.iter().map(|(n, z, us)| json!({"name": n, "name_zh": z, "codes": us.iter().map(|u| &u.code).collect::<Vec<_>>()})).collect::<Vec<_>>(),
-            "roles": Role::ALL.iter().map(|r| (r.as_str().to_string(), json!(region.units.iter().filter(|u| u.role == *r).map(|u| &u.code).collect::<Vec<_>>()))).collect::<serde_json::Map<_, _>>(),
+            "roles": role_names(inputs).iter().map(|r| (r.to_string(), json!(region.units.iter().filter(|u| u.role.as_str() == *r).map(|u| &u.code).collect::<Vec<_>>()))).collect::<serde_json::Map<_, _>>(),
             "link_count": inputs.links.len(),
             "links_by_mode_status": by_mode_status.iter().map(|((m, s), n)| json!({"mode": m.as_str(), "status": s.as_str(), "count": n})).collect::<Vec<_>>(),
             "scenario": scenario,
@@ -231,7 +240,8 @@ pub fn write(
     if missing_gdp.is_empty() {
         writeln!(
             out,
-            "GDP: every unit has a figure (years differ; see the table)."
+            "GDP: every unit has a figure ({}; see the table).",
+            crate::export::gdp_years(region)
         )?;
     } else {
         let names: Vec<String> = missing_gdp
@@ -240,53 +250,50 @@ pub fn write(
             .collect();
         writeln!(
             out,
-            "GDP missing for {} units (measures that need GDP will name them; use --mass pop): {}",
-            missing_gdp.len(),
+            "GDP missing for {} (measures that need GDP name them; use the population as the mass): {}",
+            crate::export::n_units(missing_gdp.len()),
             names.join(", ")
         )?;
     }
-    writeln!(
-        out,
-        "GDP sums add figures of different years where the years differ; compare within one year."
-    )?;
+    if crate::export::gdp_years(region) == "years differ" {
+        writeln!(
+            out,
+            "GDP sums add figures of different years; compare within one year."
+        )?;
+    }
     writeln!(out)?;
     writeln!(out, "cores and roles:")?;
     for (n, z, us) in &cores {
         let names: Vec<String> = us
             .iter()
-            .map(|u| format!("{} {}", u.code, u.label_zh()))
+            .map(|u| format!("{} {}", u.code, lang.label(u)))
             .collect();
         writeln!(
             out,
-            "  core {n}{}: {} units — {}",
+            "  core {n}{}: {} — {}",
             z.as_ref().map(|z| format!(" ({z})")).unwrap_or_default(),
-            us.len(),
+            crate::export::n_units(us.len()),
             names.join(", ")
         )?;
     }
-    for r in [Role::MetroArea, Role::SubCentre, Role::RegionalCentre] {
+    for r in inputs.study.roles.names() {
         let names: Vec<String> = region
             .units
             .iter()
-            .filter(|u| u.role == r)
-            .map(|u| format!("{} {}", u.code, u.label_zh()))
+            .filter(|u| u.role.as_str() == r)
+            .map(|u| format!("{} {}", u.code, lang.label(u)))
             .collect();
         writeln!(
             out,
-            "  {}: {} units — {}",
-            r.as_str(),
-            names.len(),
+            "  {r}: {} — {}",
+            crate::export::n_units(names.len()),
             names.join(", ")
         )?;
     }
     writeln!(
         out,
-        "  other: {} units",
-        region
-            .units
-            .iter()
-            .filter(|u| u.role == Role::Other)
-            .count()
+        "  other: {}",
+        crate::export::n_units(region.units.iter().filter(|u| u.role.is_other()).count())
     )?;
     writeln!(out)?;
     writeln!(

@@ -232,7 +232,7 @@ pub fn corridor(out: &mut Outputs, an: &Analysis<'_>) -> Result<()> {
         ("detour_ratio", 3),
         ("t_from_core_a_min", 1),
         ("t_to_core_b_min", 1),
-        ("pop_2020_10k", 2),
+        (&crate::export::pop_column(&an.inputs.study), 2),
     ]);
     let mut geoms = Vec::new();
     for (k, u) in c.units.iter().enumerate() {

@@ -23,3 +23,41 @@ pub mod table;
 pub mod tables;
 pub mod timeline;
 pub mod write;
+
+/// `1 unit`, `2 units`.
+pub(crate) fn n_units(n: usize) -> String {
+    if n == 1 {
+        "1 unit".into()
+    } else {
+        format!("{n} units")
+    }
+}
+
+/// How the GDP figures of `region` relate in time: `of 2023` when they share one year,
+/// `years differ` when they do not, `no figures` when no unit has one.
+pub(crate) fn gdp_years(region: &crate::Region) -> String {
+    let mut years: Vec<i32> = region
+        .units
+        .iter()
+        .filter(|u| u.gdp_100m_cny.is_some())
+        .filter_map(|u| u.gdp_year)
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    let with_gdp = region.units.iter().any(|u| u.gdp_100m_cny.is_some());
+    match (with_gdp, years.as_slice()) {
+        (false, _) => "no figures".into(),
+        (true, [y]) => format!("of {y}"),
+        (true, []) => "year not given".into(),
+        _ => "years differ".into(),
+    }
+}
+
+/// The population column's name: `pop_<year>_10k` for a study that gives the population's
+/// year (the default study: the 2020 census), else `pop_10k`.
+pub(crate) fn pop_column(study: &crate::load::Study) -> String {
+    match study.population_year {
+        Some(y) => format!("pop_{y}_10k"),
+        None => "pop_10k".into(),
+    }
+}

@@ -95,6 +95,9 @@ pub struct Headline {
     /// Units with a GDP figure.
     #[serde(skip)]
     pub gdp_units: usize,
+    /// How the GDP figures relate in time (`of 2023`, `years differ`, `no figures`).
+    #[serde(skip)]
+    pub gdp_years: String,
     /// The first two cores' names.
     #[serde(skip)]
     pub core_pair: Option<(String, String)>,
@@ -379,7 +382,7 @@ impl Report {
                         neither_names: o
                             .neither
                             .iter()
-                            .map(|u| region.unit(*u).label_zh().to_string())
+                            .map(|u| an.options.lang.label(region.unit(*u)).to_string())
                             .collect(),
                     }
                 })
@@ -405,6 +408,7 @@ impl Report {
             population_10k_total: all.pop_10k,
             gdp_100m_cny_total: all.gdp_100m_cny,
             gdp_units: all.units - all.gdp_missing,
+            gdp_years: crate::export::gdp_years(region),
             t_core_to_core_min: match (&an.corridor, &core_pair) {
                 (Some(c), Some(_)) => Some(c.t_ab),
                 _ => None,
@@ -619,8 +623,8 @@ impl Report {
         w("## Headline figures".into());
         w(String::new());
         w(format!(
-            "- Population {:.1} (10⁴ people); GDP {:.0} (10⁸ yuan) for {} of {} units (years differ).",
-            h.population_10k_total, h.gdp_100m_cny_total, h.gdp_units, h.unit_count
+            "- Population {:.1} (10⁴ people); GDP {:.0} (10⁸ yuan) for {} of {} units ({}).",
+            h.population_10k_total, h.gdp_100m_cny_total, h.gdp_units, h.unit_count, h.gdp_years
         ));
         if let (Some(t), Some((a, b))) = (h.t_core_to_core_min, &h.core_pair) {
             w(format!(
@@ -784,20 +788,32 @@ impl Report {
                 s.penalty * 100.0
             ));
         }
-        w(format!(
-            "- GDP is missing for {} units{}; the figures present are of the years {}. GDP sums mix years.",
-            cv.gdp_missing.len(),
-            if cv.gdp_missing_names.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", cv.gdp_missing_names.join(", "))
-            },
-            cv.gdp_years
-                .iter()
-                .map(|(y, n)| format!("{y} ({n} units)"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        let missing = if cv.gdp_missing_names.is_empty() {
+            "GDP is given for every unit".to_string()
+        } else {
+            format!(
+                "GDP is missing for {}: {}",
+                crate::export::n_units(cv.gdp_missing.len()),
+                cv.gdp_missing_names.join(", ")
+            )
+        };
+        let years = match cv.gdp_years.len() {
+            0 if cv.gdp_missing.len() == h.unit_count => String::new(),
+            0 => "; the figures give no year".to_string(),
+            1 => format!(
+                "; the figures present are of {}",
+                cv.gdp_years.keys().next().expect("one year")
+            ),
+            _ => format!(
+                "; the figures present are of the years {}. GDP sums mix years",
+                cv.gdp_years
+                    .iter()
+                    .map(|(y, n)| format!("{y} ({})", crate::export::n_units(*n)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        w(format!("- {missing}{years}."));
         if cv.interior_seats > 0 {
             w(format!(
                 "- {} units have no seat in the data; their interior point stands in for it.",

@@ -58,8 +58,8 @@ pub fn outputs(an: &Analysis<'_>, r: &Resilience) -> Result<(Outputs, String)> {
             k + 1,
             link.link_id,
             link.mode.as_str(),
-            region.unit(link.from).label_zh(),
-            region.unit(link.to).label_zh(),
+            an.options.lang.label(region.unit(link.from)),
+            an.options.lang.label(region.unit(link.to)),
             d.d_watt_pop_min,
             d.d_units_beyond,
             d.d_units_cut_off

@@ -40,7 +40,8 @@ pub fn reach_summary(a: &Analysis<'_>, out: &mut dyn Write) -> Result<()> {
     header(a, out, "Reach of the cores")?;
     writeln!(
         out,
-        "population in 10⁴ people, GDP in 10⁸ yuan (sum over units with a figure; years differ), area in km², shares in % of the region"
+        "population in 10⁴ people, GDP in 10⁸ yuan (sum over units with a figure; {}), area in km², shares in % of the region",
+        crate::export::gdp_years(region)
     )?;
     writeln!(out)?;
     let all = Totals::of(region, region.units.iter().map(|u| u.id));
@@ -73,12 +74,16 @@ pub fn reach_summary(a: &Analysis<'_>, out: &mut dyn Write) -> Result<()> {
                 r.totals.area_km2.into(),
                 pct(as_),
             ]);
-            let names: Vec<&str> = r.units.iter().map(|u| region.unit(*u).label_zh()).collect();
+            let names: Vec<&str> = r
+                .units
+                .iter()
+                .map(|u| a.options.lang.label(region.unit(*u)))
+                .collect();
             lists.push(format!(
                 "{} ≤ {b} min ({}): {}",
                 c.name,
                 names.len(),
-                names.join(" ")
+                names.join(", ")
             ));
         }
     }
@@ -120,7 +125,13 @@ pub fn reach_summary(a: &Analysis<'_>, out: &mut dyn Write) -> Result<()> {
         let last = bands.last().copied().unwrap_or_default();
         let names: Vec<String> = neither_last
             .iter()
-            .map(|u| format!("{} {}", region.unit(*u).code, region.unit(*u).label_zh()))
+            .map(|u| {
+                format!(
+                    "{} {}",
+                    region.unit(*u).code,
+                    a.options.lang.label(region.unit(*u))
+                )
+            })
             .collect();
         writeln!(
             out,
@@ -211,7 +222,7 @@ pub fn corridor_summary(a: &Analysis<'_>, out: &mut dyn Write) -> Result<()> {
         (&format!("t_from_{}_min", ca.key), 1),
         (&format!("t_to_{}_min", cb.key), 1),
         ("detour_ratio", 3),
-        ("pop_2020_10k", 1),
+        (&crate::export::pop_column(&a.inputs.study), 1),
         ("watt_min", 1),
     ]);
     for u in &c.units {
@@ -288,8 +299,8 @@ pub fn linkage_summary(a: &Analysis<'_>, s: &Linkage, out: &mut dyn Write) -> Re
     for (k, l) in s.gravity.strongest(top).iter().enumerate() {
         t.push(vec![
             (k + 1).into(),
-            region.unit(l.from).label_zh().into(),
-            region.unit(l.to).label_zh().into(),
+            a.options.lang.label(region.unit(l.from)).into(),
+            a.options.lang.label(region.unit(l.to)).into(),
             l.r.into(),
             l.class.as_str().into(),
         ]);
@@ -306,9 +317,9 @@ pub fn linkage_summary(a: &Analysis<'_>, s: &Linkage, out: &mut dyn Write) -> Re
             .units
             .iter()
             .filter(|u| u.belongs_to == Some(c))
-            .map(|u| region.unit(u.unit).label_zh())
+            .map(|u| a.options.lang.label(region.unit(u.unit)))
             .collect();
-        writeln!(out, "  {name} ({}): {}", members.len(), members.join(" "))?;
+        writeln!(out, "  {name} ({}): {}", members.len(), members.join(", "))?;
     }
     writeln!(out)?;
     let lt = tables::linkage(a, s);
@@ -394,8 +405,8 @@ pub fn centrality_summary(a: &Analysis<'_>, s: &Linkage, out: &mut dyn Write) ->
         lt.push(vec![
             l.link_id.clone().into(),
             l.mode.as_str().into(),
-            region.unit(l.from).label_zh().into(),
-            region.unit(l.to).label_zh().into(),
+            a.options.lang.label(region.unit(l.from)).into(),
+            a.options.lang.label(region.unit(l.to)).into(),
             l.minutes.0.into(),
             c.link_betweenness[i].into(),
         ]);
@@ -530,7 +541,7 @@ pub fn equity_summary(
             format!(
                 "{} {} ({:.2}; {})",
                 region.unit(l.unit).code,
-                region.unit(l.unit).label_zh(),
+                a.options.lang.label(region.unit(l.unit)),
                 l.value,
                 l.group
             )

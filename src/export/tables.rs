@@ -73,7 +73,11 @@ pub fn reach(a: &Analysis<'_>) -> Table {
 /// The per-unit accessibility table.
 pub fn access(a: &Analysis<'_>) -> Table {
     let region = &a.inputs.region;
-    let mut t = unit_table(&[("pop_2020_10k", 2), ("watt_min", 1), ("watt_coef", 3)]);
+    let mut t = unit_table(&[
+        (&crate::export::pop_column(&a.inputs.study), 2),
+        ("watt_min", 1),
+        ("watt_coef", 3),
+    ]);
     for c in &a.cores {
         t.column(format!("t_{}_min", c.key), 1);
     }

@@ -20,6 +20,10 @@ pub const MAX_BANDS: usize = 50;
 pub struct Study {
     /// The study's name (for reports).
     pub name: String,
+    /// The year the units' population counts (the default data: the 2020 census); it names the
+    /// population columns (`pop_2020_10k`, else `pop_10k`).
+    #[serde(default)]
+    pub population_year: Option<i32>,
     /// Time bands in minutes (default 60, 120, 180).
     #[serde(default = "default_bands")]
     pub bands_min: Vec<f64>,
@@ -45,6 +49,9 @@ pub struct Study {
     /// How a road graph given with `--roads` is timed and joined to the units.
     #[serde(default)]
     pub roads: RoadParams,
+    /// The file the study was read from (for messages).
+    #[serde(skip)]
+    pub file: String,
 }
 
 /// Road-graph parameters (`[roads]` in the study file): the speed of each road class of an
@@ -123,6 +130,10 @@ pub struct MeasureParams {
     pub self_potential: bool,
     /// Corridor tolerance ε: T(C→i) + T(i→Q) ≤ (1 + ε) T(C→Q).
     pub corridor_epsilon: f64,
+    /// The roles whose units are centres of the membership analysis besides the cores, each
+    /// unit a centre of its own [default: `sub_centre` and `regional_centre`, those of them
+    /// that the study has].
+    pub centre_roles: Option<Vec<String>>,
 }
 
 impl Default for MeasureParams {
@@ -132,11 +143,23 @@ impl Default for MeasureParams {
             decays: vec!["power:1".into(), "power:1.5".into()],
             self_potential: true,
             corridor_epsilon: 0.25,
+            centre_roles: None,
         }
     }
 }
 
 impl MeasureParams {
+    /// The roles of the membership centres ([`MeasureParams::centre_roles`]) among `roles`.
+    pub fn centre_roles<'a>(&'a self, roles: &'a RoleDefs) -> Vec<&'a str> {
+        match &self.centre_roles {
+            Some(r) => r.iter().map(String::as_str).collect(),
+            None => ["sub_centre", "regional_centre"]
+                .into_iter()
+                .filter(|r| roles.names().any(|n| n == *r))
+                .collect(),
+        }
+    }
+
     /// The decays, parsed.
     pub fn parsed_decays(&self) -> std::result::Result<Vec<Decay>, String> {
         self.decays.iter().map(|d| d.parse::<Decay>()).collect()
@@ -161,11 +184,25 @@ pub struct CoreDef {
     /// core's position, from 1) when the name has no ASCII letter or digit (`成都`).
     #[serde(default)]
     pub key: Option<String>,
+    /// Other names a user may call the core by, in any language (`重庆`, `Chongqing central
+    /// city`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
     /// Unit codes; a code also covers units whose parent is that code.
     pub codes: Vec<String>,
 }
 
 impl CoreDef {
+    /// Whether `q` names this core: its name, Chinese name or an alias (case and surrounding
+    /// spaces ignored).
+    pub fn is_called(&self, q: &str) -> bool {
+        let q = q.trim().to_lowercase();
+        std::iter::once(&self.name)
+            .chain(&self.name_zh)
+            .chain(&self.aliases)
+            .any(|n| n.trim().to_lowercase() == q)
+    }
+
     /// The core's units in `region`: each code and the units whose parent it is, sorted, each
     /// once.
     pub fn units(&self, region: &crate::model::Region) -> Vec<crate::model::UnitId> {
@@ -180,19 +217,49 @@ impl CoreDef {
     }
 }
 
-/// Unit codes for the roles below `core` (a code also covers its child units).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RoleDefs {
-    /// Metropolitan area of a core.
-    #[serde(default)]
-    pub metro_area: Vec<String>,
-    /// Provincial sub-centres.
-    #[serde(default)]
-    pub sub_centre: Vec<String>,
-    /// Regional centres.
-    #[serde(default)]
-    pub regional_centre: Vec<String>,
+/// The study's roles below `core`, each a name and unit codes (a code also covers its child
+/// units), in the order of the study file; an earlier role wins over a later one for a unit
+/// listed twice. Names are the study's own (`metro_area`, `sub_centre`, `hub`, …): lower-case
+/// ASCII letters, digits and `_`, not `core` or `other`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RoleDefs(pub Vec<(String, Vec<String>)>);
+
+impl RoleDefs {
+    /// The codes of a role (empty when the study has no such role).
+    pub fn codes(&self, role: &str) -> &[String] {
+        self.0
+            .iter()
+            .find(|(n, _)| n == role)
+            .map_or(&[], |(_, c)| c.as_slice())
+    }
+
+    /// The role names, in file order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(n, _)| n.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RoleDefs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RoleDefs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a table of role names, each a list of unit codes")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<RoleDefs, A::Error> {
+                let mut v = Vec::new();
+                while let Some((k, codes)) = map.next_entry::<String, Vec<String>>()? {
+                    v.push((k, codes));
+                }
+                Ok(RoleDefs(v))
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 /// How population is counted in the units layer.
@@ -368,7 +435,10 @@ impl Study {
             Error::input(file, location, e.message().trim().replace('\n', " "))
         })?;
         study.check(file)?;
-        Ok(study)
+        Ok(Study {
+            file: file.to_string(),
+            ..study
+        })
     }
 
     fn check(&self, file: &str) -> Result<()> {
@@ -455,6 +525,30 @@ impl Study {
                         self.cores[i].name, self.cores[j].name
                     ),
                 );
+            }
+        }
+        for (name, _) in &self.roles.0 {
+            if name == crate::model::Role::CORE
+                || name == crate::model::Role::OTHER
+                || name.is_empty()
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                return bad(
+                    &format!("roles.{name}"),
+                    "expected a role name of lower-case ASCII letters, digits and _, other than core and other".into(),
+                );
+            }
+        }
+        if let Some(cr) = &self.measures.centre_roles {
+            for r in cr {
+                if !self.roles.names().any(|n| n == r) {
+                    return bad(
+                        "measures.centre_roles",
+                        format!("names the role \"{r}\", which [roles] does not define"),
+                    );
+                }
             }
         }
         for m in Mode::ALL {

@@ -299,7 +299,7 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
             seat,
             seat_source,
             geometry: multi,
-            role: Role::Other,
+            role: Role::other(),
             code,
         });
     }
@@ -309,46 +309,51 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
     Ok(region)
 }
 
-/// Give every unit its role: a unit whose code (or parent code) is listed by a core is `core`,
-/// then `metro_area`, `sub_centre`, `regional_centre`; otherwise `other`. A study code that
-/// matches no unit is an error (a typo would silently drop a core).
+/// Give every unit its role: a unit whose code (or parent code) a core lists is `core`, then
+/// the study's roles in file order (an earlier role wins); otherwise `other`. A study code that
+/// matches no unit is an error naming the study's key (a typo would silently drop a core).
 pub fn assign_roles(region: &mut Region, study: &Study) -> Result<()> {
-    let lists: [(Role, Vec<&String>); 4] = [
+    let mut lists: Vec<(Role, String, Vec<&String>)> = study
+        .cores
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            (
+                Role::core(),
+                format!("cores[{i}].codes"),
+                c.codes.iter().collect(),
+            )
+        })
+        .collect();
+    lists.extend(study.roles.0.iter().map(|(name, codes)| {
         (
-            Role::Core,
-            study.cores.iter().flat_map(|c| &c.codes).collect(),
-        ),
-        (Role::MetroArea, study.roles.metro_area.iter().collect()),
-        (Role::SubCentre, study.roles.sub_centre.iter().collect()),
-        (
-            Role::RegionalCentre,
-            study.roles.regional_centre.iter().collect(),
-        ),
-    ];
-    for (role, codes) in &lists {
+            Role::new(name.clone()),
+            format!("roles.{name}"),
+            codes.iter().collect(),
+        )
+    }));
+    for (_, key, codes) in &lists {
         for code in codes {
-            let members = members_of(region, code);
-            if members.is_empty() {
-                return Err(crate::error::OptionError::new()
-                    .text(format!(
-                        "the study lists {} code {code}, which matches no unit (nor any unit's parent) in {}; pass a ",
-                        role.as_str(),
+            if members_of(region, code).is_empty() {
+                return Err(Error::input(
+                    &study.file,
+                    Location::Key(key.clone()),
+                    format!(
+                        "code \"{code}\" matches no unit (nor any unit's parent) of {}; use a study written for this units layer",
                         region.source
-                    ))
-                    .opt(crate::error::Opt::Study, None)
-                    .text(" written for this units layer")
-                    .into());
+                    ),
+                ));
             }
         }
     }
     for u in region.units.iter_mut() {
-        u.role = Role::Other;
+        u.role = Role::other();
     }
-    // Later roles never override earlier (stronger) ones.
-    for (role, codes) in lists.iter().rev() {
+    // Earlier roles win: assign in reverse so they are written last.
+    for (role, _, codes) in lists.iter().rev() {
         for code in codes {
             for id in members_of(region, code) {
-                region.units[id.index()].role = *role;
+                region.units[id.index()].role = role.clone();
             }
         }
     }

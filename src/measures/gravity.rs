@@ -510,7 +510,7 @@ pub(crate) mod test_support {
             seat: Point::new(lon, 30.0),
             seat_source: SeatSource::Data,
             geometry: None,
-            role: Role::Other,
+            role: Role::other(),
         }
     }
 

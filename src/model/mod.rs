@@ -168,41 +168,73 @@ impl fmt::Display for LinkStatus {
     }
 }
 
-/// The planning role of a unit in the study.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// The language of labels and report text: English names (`name`) or Chinese (`name_zh`,
+/// falling back to `name` where a unit has none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Part of one of the study's cores.
-    Core,
-    /// In the metropolitan area of a core.
-    MetroArea,
-    /// A provincial sub-centre.
-    SubCentre,
-    /// A regional centre.
-    RegionalCentre,
-    /// Everything else.
-    Other,
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Chinese.
+    Zh,
 }
 
-impl Role {
-    /// Every role, in display order.
-    pub const ALL: [Role; 5] = [
-        Role::Core,
-        Role::MetroArea,
-        Role::SubCentre,
-        Role::RegionalCentre,
-        Role::Other,
-    ];
+impl Lang {
+    /// A unit's label in this language.
+    pub fn label(self, u: &Unit) -> &str {
+        match self {
+            Lang::En => &u.name,
+            Lang::Zh => u.label_zh(),
+        }
+    }
 
-    /// The spelling used in files and outputs.
+    /// The code: `en` or `zh`.
     pub fn as_str(self) -> &'static str {
         match self {
-            Role::Core => "core",
-            Role::MetroArea => "metro_area",
-            Role::SubCentre => "sub_centre",
-            Role::RegionalCentre => "regional_centre",
-            Role::Other => "other",
+            Lang::En => "en",
+            Lang::Zh => "zh",
         }
+    }
+}
+
+/// The planning role of a unit: `core` for the units of the study's cores, a role the study
+/// names in `[roles]` (the default study: `metro_area`, `sub_centre`, `regional_centre`), or
+/// `other`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Role(String);
+
+impl Role {
+    /// The role of the cores' units.
+    pub const CORE: &'static str = "core";
+    /// The role of every unit the study gives no role.
+    pub const OTHER: &'static str = "other";
+
+    /// A role by name.
+    pub fn new(name: impl Into<String>) -> Role {
+        Role(name.into())
+    }
+
+    /// `core`.
+    pub fn core() -> Role {
+        Role::new(Role::CORE)
+    }
+
+    /// `other`.
+    pub fn other() -> Role {
+        Role::new(Role::OTHER)
+    }
+
+    /// The spelling used in files and outputs.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether this is `other` (no role).
+    pub fn is_other(&self) -> bool {
+        self.0 == Role::OTHER
     }
 }
 

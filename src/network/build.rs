@@ -112,7 +112,7 @@ pub fn build_network(
                 t,
                 raw.time_source
                     .clone()
-                    .unwrap_or_else(|| "unspecified".into()),
+                    .unwrap_or_else(|| "user-supplied".into()),
             ),
             (None, Some(km)) => (
                 km / p.speed_kmh * 60.0,

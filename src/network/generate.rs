@@ -415,7 +415,7 @@ mod tests {
             seat,
             seat_source: SeatSource::Data,
             geometry,
-            role: Role::Other,
+            role: Role::other(),
         }
     }
 

@@ -22,8 +22,8 @@ pub enum NetworkKind {
     /// Rail and HSR, with ordinary roads (curated and generated) to reach the stations;
     /// no expressways.
     Rail,
-    /// √(road × rail) per unit pair (a matrix combination, not a network): see
-    /// [`crate::route::Matrix::composite`].
+    /// √(road × rail) per unit pair: a combination of the road and rail matrices, not a
+    /// network of its own.
     Composite,
 }
 
