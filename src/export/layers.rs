@@ -265,8 +265,8 @@ pub fn corridor(out: &mut Outputs, an: &Analysis<'_>) -> Result<()> {
 /// # Errors
 /// See [`Outputs::layer`].
 pub fn linkage(out: &mut Outputs, an: &Analysis<'_>, st: &Linkage) -> Result<()> {
-    let region = &an.inputs.region;
-    let strongest = st.gravity.strongest(an.options.gravity.top);
+    let region = &st.places.region;
+    let strongest = st.place_gravity.strongest(an.options.gravity.top);
     let mut lt = Table::new(&[
         ("name", 0),
         ("name_zh", 0),

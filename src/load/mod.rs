@@ -14,7 +14,9 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::model::Region;
 pub use links::{RawLink, load_links};
-pub use study::{CoreDef, FieldMap, ModeParams, NetworkParams, PopulationUnit, RoadParams, Study};
+pub use study::{
+    CoreDef, FieldMap, ModeParams, NetworkParams, PopulationUnit, RoadParams, Study, TransferParams,
+};
 pub use units::{LoadOptions, load_units, members_of};
 
 /// A file given by the user, or the embedded default.

@@ -388,6 +388,57 @@ pub struct NetworkParams {
     pub nearest_k: usize,
     /// Road distance / great-circle distance for generated road links.
     pub circuity: f64,
+    /// Minutes to change trains between two lines at one unit's stations.
+    pub transfer: TransferParams,
+}
+
+/// Minutes to change from one line to another at a unit (`[network.transfer]`): walking
+/// between platforms, the minimum connection time and waiting. Staying on one line through a
+/// station costs nothing. Defaults: 30 minutes for every pair — the connection time
+/// station staff and the rail-and-air accessibility datasets use for a change at one Chinese
+/// station (15–40 min, more with luggage) — below the 40 minutes that leaving the station and
+/// boarding again would cost (HSR egress 15 + access 25). Set a pair to 0 for free changes.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TransferParams {
+    /// HSR ↔ HSR, minutes.
+    pub hsr_hsr: f64,
+    /// HSR ↔ conventional rail (either way), minutes.
+    pub hsr_rail: f64,
+    /// Conventional rail ↔ conventional rail, minutes.
+    pub rail_rail: f64,
+}
+
+impl Default for TransferParams {
+    fn default() -> Self {
+        TransferParams {
+            hsr_hsr: 30.0,
+            hsr_rail: 30.0,
+            rail_rail: 30.0,
+        }
+    }
+}
+
+impl TransferParams {
+    /// The transfer time between lines of modes `a` and `b`; `None` for a pair the study does
+    /// not time (a mode without stations).
+    pub fn between(&self, a: Mode, b: Mode) -> Option<f64> {
+        match (a, b) {
+            (Mode::Hsr, Mode::Hsr) => Some(self.hsr_hsr),
+            (Mode::Hsr, Mode::Rail) | (Mode::Rail, Mode::Hsr) => Some(self.hsr_rail),
+            (Mode::Rail, Mode::Rail) => Some(self.rail_rail),
+            _ => None,
+        }
+    }
+
+    /// The keys and values (for checks).
+    pub fn entries(&self) -> [(&'static str, f64); 3] {
+        [
+            ("hsr_hsr", self.hsr_hsr),
+            ("hsr_rail", self.hsr_rail),
+            ("rail_rail", self.rail_rail),
+        ]
+    }
 }
 
 impl Default for NetworkParams {
@@ -402,11 +453,26 @@ impl Default for NetworkParams {
             contiguity_tolerance_m: 50.0,
             nearest_k: 0,
             circuity: 1.3,
+            transfer: TransferParams::default(),
         }
     }
 }
 
 impl NetworkParams {
+    /// These parameters with every station access, egress and transfer time at `factor` of its
+    /// value (0: in-vehicle time only; 1: unchanged).
+    pub fn scaled_penalties(&self, factor: f64) -> NetworkParams {
+        let mut p = self.clone();
+        for m in [&mut p.hsr, &mut p.rail, &mut p.expressway, &mut p.road] {
+            m.access_min *= factor;
+            m.egress_min *= factor;
+        }
+        p.transfer.hsr_hsr *= factor;
+        p.transfer.hsr_rail *= factor;
+        p.transfer.rail_rail *= factor;
+        p
+    }
+
     /// The parameters of one mode.
     pub fn mode(&self, m: Mode) -> &ModeParams {
         match m {
@@ -593,6 +659,14 @@ impl Study {
             }
         }
         let n = &self.network;
+        for (k, v) in n.transfer.entries() {
+            if !(v.is_finite() && (0.0..=1440.0).contains(&v)) {
+                return bad(
+                    &format!("network.transfer.{k}"),
+                    format!("is {v}, expected minutes from 0 to 1440"),
+                );
+            }
+        }
         if !(n.circuity.is_finite() && n.circuity >= 1.0) {
             return bad(
                 "network.circuity",
