@@ -423,6 +423,34 @@ fn csv_short_row() {
 }
 
 #[test]
+fn crlf_road_csv_reports_the_right_line() {
+    let crlf = |s: &str| s.replace('\n', "\r\n");
+    let nodes = crlf("id,lon,lat\n100,104.0,30.0\n200,104.1,30.0\n100,104.2,30.0\n");
+    let (msg, n, _) = csv_error(&nodes, EDGES);
+    assert_eq!(
+        msg,
+        format!("{n}: line 4: field \"id\" is \"100\", already used at line 2")
+    );
+    let edges = crlf(
+        "source,target,length,car_forward,car_backward\n100,200,5,Motorway,Motorway\n\n\
+         100,200,-1,Motorway,Motorway\n",
+    );
+    let (msg, _, e) = csv_error(&crlf(NODES), &edges);
+    assert_eq!(
+        msg,
+        format!("{e}: line 4: field \"length\" is \"-1\", expected metres (a finite number ≥ 0)")
+    );
+    let edges = crlf(
+        "source,target,length,car_forward,car_backward\n100,200,5,Motorway,Motorway\n100,200\n",
+    );
+    let (msg, _, e) = csv_error(&crlf(NODES), &edges);
+    assert_eq!(
+        msg,
+        format!("{e}: line 3: malformed CSV: the row has 2 fields, the header 5")
+    );
+}
+
+#[test]
 fn csv_missing_partner_file() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("edges.csv"), EDGES).unwrap();

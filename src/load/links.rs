@@ -12,6 +12,7 @@ use geo::Point;
 use serde_json::Value;
 
 use crate::error::{Error, Location, Result};
+use crate::load::lines::LineReader;
 use crate::model::{LinkStatus, Mode};
 
 /// The longest time a link may take, minutes (24 h).
@@ -134,7 +135,7 @@ impl Row for JsonRow<'_> {
 fn load_csv(text: &str, file: &str) -> Result<Vec<RawLink>> {
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(false)
-        .from_reader(text.as_bytes());
+        .from_reader(LineReader::new(text.as_bytes()));
     let headers = rdr
         .headers()
         .map_err(|e| {
@@ -164,16 +165,31 @@ fn load_csv(text: &str, file: &str) -> Result<Vec<RawLink>> {
         }
     }
     let mut out = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            Error::input(
-                file,
-                Location::Line { line, column: None },
-                format!("malformed CSV: {e}"),
-            )
-        })?;
-        let line = rec.position().map_or(0, |p| p.line());
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| rdr.get_mut().line_at(p.byte()));
+                let msg = match e.kind() {
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len, len, ..
+                    } => format!(
+                        "malformed CSV: the row has {len} fields, the header {expected_len}"
+                    ),
+                    _ => format!("malformed CSV: {e}"),
+                };
+                return Err(Error::input(
+                    file,
+                    Location::Line { line, column: None },
+                    msg,
+                ));
+            }
+        }
+        let line = rec
+            .position()
+            .map_or(0, |p| rdr.get_mut().line_at(p.byte()));
         let loc = Location::Line { line, column: None };
         let row = CsvRow {
             headers: &headers,
@@ -451,6 +467,41 @@ mod tests {
         assert_eq!(
             err("A,1,2,hsr,open,,,abc,,\n"),
             "l.csv: line 2: field \"time_min\" is \"abc\", expected a number"
+        );
+    }
+
+    #[test]
+    fn crlf_files_report_the_right_line() {
+        // data/links.csv has CRLF endings: the bad row is on line 4 (not 3), the first A on
+        // line 2, also after a blank line.
+        let crlf = |rows: &str| format!("{HEAD}{rows}").replace('\n', "\r\n");
+        let e = |text: String| {
+            load_links(text.as_bytes(), "l.csv")
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            e(crlf(
+                "A,1,2,hsr,open,,,5,,\nB,1,2,hsr,open,,,5,,\nC,1,2,hsr,open,,,-5,,\n"
+            )),
+            "l.csv: line 4: field \"time_min\" is -5, expected minutes > 0 and ≤ 1440 (24 h)"
+        );
+        assert_eq!(
+            e(crlf("A,1,2,hsr,open,,,5,,\n\nA,1,2,hsr,open,,,5,,\n")),
+            "l.csv: line 4: field \"link_id\" is \"A\", already used at line 2"
+        );
+        assert_eq!(
+            e(crlf("A,1,2,hsr,open,,,5,,\nB,1,2\n")),
+            "l.csv: line 3: malformed CSV: the row has 3 fields, the header 10"
+        );
+        // The shipped file: every row on its own line.
+        let l = load_links(crate::load::dataset::LINKS_CSV.as_bytes(), "links.csv").unwrap();
+        assert_eq!(
+            l[4].location,
+            Location::Line {
+                line: 6,
+                column: None
+            }
         );
     }
 
