@@ -66,6 +66,9 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
             ),
         )
     })?;
+    // A UTF-8 byte-order mark (Windows editors write one) is not JSON; the other loaders skip
+    // it too.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let root: Value = serde_json::from_str(text).map_err(|e| {
         Error::input(
             file,
