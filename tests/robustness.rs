@@ -8,7 +8,7 @@ use regionlink::load::{LoadOptions, Study, load_links, load_units};
 
 const UNITS: &str = r#"{"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{"code":"A","pop_2020_census":100,"gdp_100m_cny":null},"geometry":{"type":"Polygon","coordinates":[[[104,30],[105,30],[105,31],[104,31],[104,30]]]}},
-{"type":"Feature","properties":{"code":"B","pop_2020_census":200},"geometry":{"type":"Point","coordinates":[106,30]}}]}"#;
+{"type":"Feature","properties":{"code":"B","pop_2020_census":200},"geometry":{"type":"Polygon","coordinates":[[[106,30],[107,30],[107,31],[106,31],[106,30]]]}}]}"#;
 const LINKS: &str = "link_id,from_code,to_code,mode,status,opening_year,time_min,length_km\nL1,A,B,hsr,open,2015,30,\nL2,B,A,road,planned,,,40\n";
 
 fn study() -> Study {

@@ -319,6 +319,37 @@ fn unclosed_ring() {
 }
 
 #[test]
+fn mixed_point_and_polygon_layer_is_rejected() {
+    // 3 polygons, then a point: the run would drop every polygon output without a word.
+    let point = r#"{"type":"Point","coordinates":[107.5,30.5]}"#;
+    let r = run(&fc(&[
+        feature(A, &poly(&square(104.0, 30.0))),
+        good_b(),
+        feature(
+            r#""code":"C","pop_2020_census":1"#,
+            &poly(&square(106.0, 30.0)),
+        ),
+        feature(r#""code":"D","pop_2020_census":1"#, point),
+    ]));
+    assert_error(
+        &r,
+        "u.geojson: feature #3 (code D): geometry is a Point, but the 3 features before it, from feature #0 (code A), are polygons; a units layer holds either polygons (Polygon, MultiPolygon) or points, not both",
+    );
+    let multi = format!(
+        r#"{{"type":"MultiPolygon","coordinates":[{}]}}"#,
+        square(105.0, 30.0)
+    );
+    let r = run(&fc(&[
+        feature(A, point),
+        feature(r#""code":"B","pop_2020_census":1"#, &multi),
+    ]));
+    assert_error(
+        &r,
+        "u.geojson: feature #1 (code B): geometry is a MultiPolygon, but the feature before it, feature #0 (code A), is a point; a units layer holds either polygons (Polygon, MultiPolygon) or points, not both",
+    );
+}
+
+#[test]
 fn self_intersecting_polygon_warns_or_fails_under_strict() {
     let bowtie = poly("[[[104,30],[105,31],[105,30],[104,31],[104,30]]]");
     let r = run(&with_a(A, &bowtie));

@@ -47,6 +47,8 @@ const WGS84_NAMES: [&str; 6] = [
 /// - a null or empty geometry, or a type other than Polygon, MultiPolygon or Point;
 /// - a coordinate outside lon \[-180, 180\] / lat \[-90, 90\];
 /// - a coordinate outside the study's bounding box that falls inside it with lon and lat swapped;
+/// - a layer that mixes Point and (Multi)Polygon features (the first feature of the other
+///   kind is named);
 /// - a polygon ring with fewer than 4 positions or whose last position differs from the first;
 /// - a self-intersecting (invalid) polygon: a warning naming the unit, an error with
 ///   [`LoadOptions::strict`].
@@ -115,6 +117,8 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut warnings = Vec::new();
     let mut bbox: Option<Rect<f64>> = None;
+    // Whether the first feature is a polygon, and where it is.
+    let mut first_kind: Option<(bool, Location)> = None;
     for (index, f) in features.iter().enumerate() {
         let loc = |id: Option<&str>| Location::Feature {
             index,
@@ -209,6 +213,35 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
             Geometry::Polygons(mp) => (Some(mp), None),
             Geometry::Point(p) => (None, Some(p)),
         };
+        // One kind per layer: the measures and layers of a run are either for areas or for
+        // points, and a mixed layer would silently lose its polygon outputs.
+        let kind = match (&multi, fobj.get("geometry").and_then(|g| g.get("type"))) {
+            (None, _) => "a Point",
+            (Some(_), Some(Value::String(t))) if t == "MultiPolygon" => "a MultiPolygon",
+            (Some(_), _) => "a Polygon",
+        };
+        match &first_kind {
+            None => first_kind = Some((multi.is_some(), loc(id))),
+            Some((polygons, first)) if *polygons != multi.is_some() => {
+                let (one, many) = if *polygons {
+                    ("a polygon", "polygons")
+                } else {
+                    ("a point", "points")
+                };
+                let before = if index == 1 {
+                    format!("the feature before it, {first}, is {one}")
+                } else {
+                    format!("the {index} features before it, from {first}, are {many}")
+                };
+                return Err(feat_err(
+                    id,
+                    format!(
+                        "geometry is {kind}, but {before}; a units layer holds either polygons (Polygon, MultiPolygon) or points, not both"
+                    ),
+                ));
+            }
+            Some(_) => {}
+        }
         if let Some(mp) = &multi
             && !mp.is_valid()
         {
