@@ -350,8 +350,37 @@ fn mixed_point_and_polygon_layer_is_rejected() {
 }
 
 #[test]
+fn zero_area_ring_is_rejected_at_load() {
+    // Collinear positions along a parallel, along a diagonal (not exact in binary), a ring
+    // of one repeated position, and a symmetric bow-tie whose two loops cancel.
+    for ring in [
+        "[[104,30],[105,30],[104.5,30],[104,30]]",
+        "[[104.1,30.1],[104.2,30.2],[104.7,30.7],[104.1,30.1]]",
+        "[[104,30],[104,30],[104,30],[104,30]]",
+        "[[104,30],[105,31],[105,30],[104,31],[104,30]]",
+    ] {
+        let r = run(&with_a(A, &poly(&format!("[{ring}]"))));
+        assert_error(
+            &r,
+            "u.geojson: feature #0 (code A): geometry polygon exterior ring has no area: its positions lie on one line, or its loops cancel out (a self-intersecting ring)",
+        );
+    }
+    let hole = "[[104.2,30.2],[104.4,30.2],[104.3,30.2],[104.2,30.2]]";
+    let multi = format!(
+        r#"{{"type":"MultiPolygon","coordinates":[{},[[[104,32],[105,32],[105,33],[104,33],[104,32]],{hole}]]}}"#,
+        square(104.0, 30.0)
+    );
+    let r = run(&with_a(A, &multi));
+    assert_error(
+        &r,
+        "u.geojson: feature #0 (code A): geometry polygon #1 ring #1 has no area: its positions lie on one line, or its loops cancel out (a self-intersecting ring)",
+    );
+}
+
+#[test]
 fn self_intersecting_polygon_warns_or_fails_under_strict() {
-    let bowtie = poly("[[[104,30],[105,31],[105,30],[104,31],[104,30]]]");
+    // A bow-tie with loops of different sizes (a symmetric one has no area: rejected).
+    let bowtie = poly("[[[104,30],[105,31],[105,30],[104,31.5],[104,30]]]");
     let r = run(&with_a(A, &bowtie));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(

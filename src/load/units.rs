@@ -50,6 +50,8 @@ const WGS84_NAMES: [&str; 6] = [
 /// - a layer that mixes Point and (Multi)Polygon features (the first feature of the other
 ///   kind is named);
 /// - a polygon ring with fewer than 4 positions or whose last position differs from the first;
+/// - a polygon ring without area: its positions on one line, or loops that cancel out (see
+///   `has_no_area`);
 /// - a self-intersecting (invalid) polygon: a warning naming the unit, an error with
 ///   [`LoadOptions::strict`].
 pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) -> Result<Region> {
@@ -572,7 +574,45 @@ fn parse_ring(
             first.x, first.y, last.x, last.y
         ));
     }
+    if has_no_area(&coords) {
+        return Err(format!(
+            "geometry {what} has no area: its positions lie on one line, or its loops cancel out (a self-intersecting ring)"
+        ));
+    }
     Ok(LineString(coords))
+}
+
+/// A closed ring without area: every position on one straight line (robust orientation
+/// test), or a planar area of at most 10⁻¹² of the square of its bounding box's diagonal —
+/// positions on a line up to rounding (`104.1, 30.1` is not exact in binary), or loops that
+/// cancel out, such as a symmetric bow-tie. A real unit, even a sliver 1 m wide and 1000 km
+/// long, is 10⁶ times above that bound. Such a ring has no area to dissolve, export or divide
+/// by.
+fn has_no_area(ring: &[Coord<f64>]) -> bool {
+    use geo::{Kernel, Orientation, kernels::RobustKernel};
+    let Some(&a) = ring.first() else {
+        return true;
+    };
+    let collinear = match ring.iter().find(|&&c| c != a) {
+        None => true,
+        Some(&b) => ring
+            .iter()
+            .all(|&c| RobustKernel::orient2d(a, b, c) == Orientation::Collinear),
+    };
+    if collinear {
+        return true;
+    }
+    // The shoelace formula relative to the first position, so that the terms are small.
+    let twice_signed: f64 = ring
+        .windows(2)
+        .map(|w| (w[0].x - a.x) * (w[1].y - a.y) - (w[1].x - a.x) * (w[0].y - a.y))
+        .sum();
+    let (mut x0, mut y0, mut x1, mut y1) = (a.x, a.y, a.x, a.y);
+    for c in ring {
+        (x0, y0, x1, y1) = (x0.min(c.x), y0.min(c.y), x1.max(c.x), y1.max(c.y));
+    }
+    let diagonal2 = (x1 - x0).powi(2) + (y1 - y0).powi(2);
+    (twice_signed / 2.0).abs() <= 1e-12 * diagonal2
 }
 
 fn parse_polygon(
