@@ -11,7 +11,7 @@
 use geo::Point;
 use serde_json::Value;
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, show_number};
 use crate::load::lines::LineReader;
 use crate::model::{LinkStatus, Mode};
 
@@ -352,14 +352,18 @@ fn parse_row(
         && !(t.is_finite() && t > 0.0 && t <= MAX_LINK_MIN)
     {
         return Err(err(format!(
-            "field \"time_min\" is {t}, expected minutes > 0 and ≤ {MAX_LINK_MIN} (24 h)"
+            "field \"time_min\" is {}, expected minutes > 0 and ≤ {MAX_LINK_MIN} (24 h)",
+            show_number(t)
         )));
     }
     let length_km = num("length_km")?;
     if let Some(l) = length_km
         && !(l.is_finite() && l > 0.0)
     {
-        return Err(err(format!("field \"length_km\" is {l}, expected km > 0")));
+        return Err(err(format!(
+            "field \"length_km\" is {}, expected km > 0",
+            show_number(l)
+        )));
     }
     if time_min.is_none() && length_km.is_none() {
         return Err(err(format!(
@@ -456,6 +460,7 @@ mod tests {
             ("NaN", "NaN"),
             ("inf", "inf"),
             ("1441", "1441"),
+            ("1e300", "1e300"),
         ] {
             assert_eq!(
                 err(&format!("A,1,2,hsr,open,,,{t},,\n")),
