@@ -256,6 +256,45 @@ fn gdp_null_is_allowed() {
 }
 
 #[test]
+fn absurd_unit_numbers_are_rejected() {
+    // Finite, so JSON takes them, but sums over a layer would run into infinity.
+    let square = poly(&square(104.0, 30.0));
+    let r = run(&with_a(r#""code":"A","pop_2020_census":1e300"#, &square));
+    assert_error(
+        &r,
+        "u.geojson: feature #0 (code A): property \"pop_2020_census\" is 1e300, expected at most 1e10 persons (the world has 8e9 people; study key fields.population_unit says how it is counted)",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let text = with_a(r#""code":"A","pop_2020_census":2e6"#, &square);
+    let r = run_with(&dir, text.as_bytes(), &["--pop-unit", "10k"]);
+    assert_error(
+        &r,
+        "u.geojson: feature #0 (code A): property \"pop_2020_census\" is 2000000, expected at most 1e6 10⁴ people (the world has 8e9 people; study key fields.population_unit says how it is counted)",
+    );
+    let r = run(&with_a(
+        r#""code":"A","pop_2020_census":1,"gdp_100m_cny":3.5e20"#,
+        &square,
+    ));
+    assert_error(
+        &r,
+        "u.geojson: feature #0 (code A): property \"gdp_100m_cny\" is 3.5e20, expected at most 1e9 (10⁸ yuan; the world's GDP is about 7e6)",
+    );
+    let r = run(&with_a(
+        r#""code":"A","pop_2020_census":1,"area_km2":1e300"#,
+        &square,
+    ));
+    assert_error(
+        &r,
+        "u.geojson: feature #0 (code A): property \"area_km2\" is 1e300, expected km² ≤ 5.1e8 (the Earth's surface)",
+    );
+    let r = run(&with_a(A, r#"{"type":"Point","coordinates":[1e300,30.0]}"#));
+    assert_error(
+        &r,
+        "u.geojson: feature #0 (code A): position [1e300, 30] has longitude 1e300, outside [-180, 180]",
+    );
+}
+
+#[test]
 fn coordinates_out_of_range() {
     let r = run(&with_a(A, r#"{"type":"Point","coordinates":[200.0,30.0]}"#));
     assert_error(

@@ -12,9 +12,20 @@ use geo::{
 };
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, show_number};
 use crate::load::study::{PopulationUnit, Study, line_col};
 use crate::model::{Region, Role, SeatSource, Unit, UnitId};
+
+/// The largest population of a unit, persons (10⁶ in 10⁴ people): above the world's 8 × 10⁹,
+/// and far below where sums over a layer could overflow.
+pub const MAX_POPULATION_PERSONS: f64 = 1e10;
+
+/// The largest GDP of a unit, 10⁸ yuan: about a hundred times the world's GDP (7 × 10⁶ in
+/// these units).
+pub const MAX_GDP_100M_CNY: f64 = 1e9;
+
+/// The largest area a unit may be given (`area_km2`), km²: the Earth's surface.
+pub const MAX_AREA_KM2: f64 = 5.1e8;
 
 /// Options of [`load_units`].
 #[derive(Debug, Clone, Copy, Default)]
@@ -42,8 +53,9 @@ const WGS84_NAMES: [&str; 6] = [
 ///   no features;
 /// - a `crs` member other than WGS84 / CRS84;
 /// - a feature without the id property, or a duplicate id;
-/// - population missing, not a number (for example a string), negative or not finite;
-///   GDP (when present and not `null`) not a number, negative or not finite;
+/// - population missing, not a number (for example a string), negative, not finite or over
+///   [`MAX_POPULATION_PERSONS`]; GDP (when present and not `null`) not a number, negative, not
+///   finite or over [`MAX_GDP_100M_CNY`]; an area over [`MAX_AREA_KM2`];
 /// - a null or empty geometry, or a type other than Polygon, MultiPolygon or Point;
 /// - a coordinate outside lon \[-180, 180\] / lat \[-90, 90\];
 /// - a coordinate outside the study's bounding box that falls inside it with lon and lat swapped;
@@ -186,6 +198,19 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
             }
             Some(v) => number(v).map_err(|m| perr(&fields.population, m))?,
         };
+        let (max_population, unit) = match fields.population_unit {
+            PopulationUnit::Persons => (MAX_POPULATION_PERSONS, "persons"),
+            PopulationUnit::TenThousand => (MAX_POPULATION_PERSONS / 1e4, "10⁴ people"),
+        };
+        if population > max_population {
+            return Err(perr(
+                &fields.population,
+                format!(
+                    "is {}, expected at most {max_population:e} {unit} (the world has 8e9 people; study key fields.population_unit says how it is counted)",
+                    show_number(population),
+                ),
+            ));
+        }
         let population_10k = match fields.population_unit {
             PopulationUnit::Persons => population / 1e4,
             PopulationUnit::TenThousand => population,
@@ -194,6 +219,17 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
             None | Some(Value::Null) => None,
             Some(v) => Some(number(v).map_err(|m| perr(&fields.gdp, m))?),
         };
+        if let Some(g) = gdp
+            && g > MAX_GDP_100M_CNY
+        {
+            return Err(perr(
+                &fields.gdp,
+                format!(
+                    "is {}, expected at most {MAX_GDP_100M_CNY:e} (10⁸ yuan; the world's GDP is about 7e6)",
+                    show_number(g),
+                ),
+            ));
+        }
         let gdp_year = match props.get(&fields.gdp_year) {
             None | Some(Value::Null) => None,
             Some(v) => match v.as_i64().and_then(|y| i32::try_from(y).ok()) {
@@ -299,7 +335,19 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
             None | Some(Value::Null) => multi
                 .as_ref()
                 .map_or(0.0, |mp| mp.geodesic_area_unsigned() / 1e6),
-            Some(v) => number(v).map_err(|m| perr(&fields.area, m))?,
+            Some(v) => {
+                let a = number(v).map_err(|m| perr(&fields.area, m))?;
+                if a > MAX_AREA_KM2 {
+                    return Err(perr(
+                        &fields.area,
+                        format!(
+                            "is {}, expected km² ≤ {MAX_AREA_KM2:e} (the Earth's surface)",
+                            show_number(a),
+                        ),
+                    ));
+                }
+                a
+            }
         };
 
         let r = match &multi {
@@ -511,14 +559,15 @@ impl CoordCheck {
                 ));
             }
         }
+        let (sx, sy) = (show_number(x), show_number(y));
         if !(-180.0..=180.0).contains(&x) {
             return Err(format!(
-                "position [{x}, {y}] has longitude {x}, outside [-180, 180]"
+                "position [{sx}, {sy}] has longitude {sx}, outside [-180, 180]"
             ));
         }
         if !(-90.0..=90.0).contains(&y) {
             return Err(format!(
-                "position [{x}, {y}] has latitude {y}, outside [-90, 90]"
+                "position [{sx}, {sy}] has latitude {sy}, outside [-90, 90]"
             ));
         }
         Ok(())
