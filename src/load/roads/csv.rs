@@ -292,8 +292,9 @@ pub(super) fn load_csv(
             }
         }
         match RoadEdge::by_class(source, target, length_m, forward, backward, params) {
-            Some(e) => edges.push(e),
-            None => skipped_no_car += 1,
+            Ok(Some(e)) => edges.push(e),
+            Ok(None) => skipped_no_car += 1,
+            Err(why) => return Err(bad("length", length_v, &format!(" (metres): {why}"))),
         }
     }
     if rows == 0 {
