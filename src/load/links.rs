@@ -283,10 +283,23 @@ fn load_geojson(text: &str, file: &str) -> Result<Vec<RawLink>> {
             }
             None if geom.is_null() => (None, None),
             other => {
+                let found = match other {
+                    Some(t) => format!("geometry type is \"{t}\""),
+                    None if geom.is_object() => "geometry has no \"type\"".to_string(),
+                    None => format!(
+                        "geometry is {}",
+                        match geom {
+                            Value::Bool(_) => "a boolean",
+                            Value::Number(_) => "a number",
+                            Value::String(_) => "a string",
+                            _ => "an array",
+                        }
+                    ),
+                };
                 return Err(Error::input(
                     file,
                     loc,
-                    format!("geometry type is {other:?}, expected LineString or null"),
+                    format!("{found}, expected LineString or null"),
                 ));
             }
         };
@@ -376,9 +389,14 @@ fn parse_row(
                 Ok(Some(Point::new(x, y)))
             }
             (None, None) => Ok(None),
-            (x, y) => Err(err(format!(
-                "fields \"{kx}\"/\"{ky}\" are {x:?}/{y:?}, expected a lon/lat pair in degrees"
-            ))),
+            _ => {
+                let text = |k: &str| get(k).ok().flatten().unwrap_or_default();
+                Err(err(format!(
+                    "fields \"{kx}\"/\"{ky}\" are \"{}\"/\"{}\", expected a lon/lat pair in degrees",
+                    text(kx),
+                    text(ky)
+                )))
+            }
         }
     };
     let from_pos = match pos("from_lon", "from_lat")? {
@@ -507,6 +525,34 @@ mod tests {
                 line: 6,
                 column: None
             }
+        );
+    }
+
+    #[test]
+    fn messages_have_no_debug_text() {
+        // Were `geometry type is Some("MultiLineString")` and `are Some(200.0)/None`.
+        let g = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"link_id":"X","from_code":"a","to_code":"b","mode":"road","time_min":30},"geometry":{"type":"MultiLineString","coordinates":[]}}]}"#;
+        let e = |text: &str| {
+            load_links(text.as_bytes(), "l.geojson")
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            e(g),
+            "l.geojson: feature #0 (link_id X): geometry type is \"MultiLineString\", expected LineString or null"
+        );
+        assert_eq!(
+            e(&g.replace(r#"{"type":"MultiLineString","coordinates":[]}"#, "{}")),
+            "l.geojson: feature #0 (link_id X): geometry has no \"type\", expected LineString or null"
+        );
+        assert_eq!(
+            e(&g.replace(r#"{"type":"MultiLineString","coordinates":[]}"#, "[1]")),
+            "l.geojson: feature #0 (link_id X): geometry is an array, expected LineString or null"
+        );
+        let csv = "link_id,from_code,to_code,mode,time_min,from_lon,from_lat\nA,1,2,hsr,5,200,\n";
+        assert_eq!(
+            load_links(csv.as_bytes(), "l.csv").unwrap_err().to_string(),
+            "l.csv: line 2: fields \"from_lon\"/\"from_lat\" are \"200\"/\"\", expected a lon/lat pair in degrees"
         );
     }
 
