@@ -295,6 +295,68 @@ fn absurd_unit_numbers_are_rejected() {
 }
 
 #[test]
+fn implausible_population_unit_warns() {
+    let layer = |a: &str, b: &str| {
+        fc(&[
+            feature(
+                &format!(r#""code":"A","pop_2020_census":{a}"#),
+                &poly(&square(104.0, 30.0)),
+            ),
+            feature(
+                &format!(r#""code":"B","pop_2020_census":{b}"#),
+                &poly(&square(105.0, 30.0)),
+            ),
+        ])
+    };
+    let warning = |r: &Run| {
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix("regionlink: warning: "))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    // 10⁴ people read as persons: 0.80 × 10⁴ people in all, or 0.52 per km².
+    let r = run(&layer("3500", "4500"));
+    assert_eq!(
+        warning(&r),
+        [
+            "u.geojson: the units hold 0.80 × 10⁴ people in all, implausibly few: if property \"pop_2020_census\" is already in 10⁴ people, set study key fields.population_unit = \"10k\""
+        ]
+    );
+    assert!(
+        r.stdout
+            .contains("warnings:\n  u.geojson: the units hold 0.80"),
+        "{}",
+        r.stdout
+    );
+    let r = run(&layer("5000", "6000"));
+    assert_eq!(
+        warning(&r),
+        [
+            "u.geojson: the units hold 1.10 × 10⁴ people on 21285 km² (0.52 per km²), implausibly few: if property \"pop_2020_census\" is already in 10⁴ people, set study key fields.population_unit = \"10k\""
+        ]
+    );
+    // Persons read as 10⁴ people.
+    let dir = tempfile::tempdir().unwrap();
+    let r = run_with(
+        &dir,
+        layer("150000", "150000").as_bytes(),
+        &["--pop-unit", "10k"],
+    );
+    assert_eq!(
+        warning(&r),
+        [
+            "u.geojson: the units hold 300000.00 × 10⁴ people on 21285 km² (140945 per km²), implausibly many: if property \"pop_2020_census\" is in persons, set study key fields.population_unit = \"persons\""
+        ]
+    );
+    // Plausible: no warning.
+    assert!(warning(&run(&layer("3500000", "4500000"))).is_empty());
+    let r = run_with(&dir, layer("350", "450").as_bytes(), &["--pop-unit", "10k"]);
+    assert!(warning(&r).is_empty());
+}
+
+#[test]
 fn coordinates_out_of_range() {
     let r = run(&with_a(A, r#"{"type":"Point","coordinates":[200.0,30.0]}"#));
     assert_error(

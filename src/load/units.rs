@@ -390,9 +390,61 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
         });
     }
     let bbox = bbox.expect("at least one feature, each with a bounding box");
+    if let Some(w) = population_unit_warning(&units, fields) {
+        warnings.push(format!("{file}: {w}"));
+    }
     let mut region = Region::new(file.to_string(), units, bbox, warnings);
     assign_roles(&mut region, study)?;
     Ok(region)
+}
+
+/// Fewer people in all than this (10⁴ people) is implausible for a region.
+const MIN_TOTAL_POPULATION_10K: f64 = 1.0;
+/// Fewer persons per km² over a whole polygon layer than this is implausible for a study
+/// region: Tibet, China's emptiest province, has about 3 and Mongolia about 2; only places
+/// such as Greenland (0.14) fall below.
+const MIN_DENSITY_PER_KM2: f64 = 1.0;
+/// More persons per km² over a whole polygon layer than this is implausible: the densest
+/// cities (Macau, 21 000; Dhaka, 30 000) stay below it.
+const MAX_DENSITY_PER_KM2: f64 = 100_000.0;
+
+/// A warning when the layer's population looks read in the wrong unit (study key
+/// `fields.population_unit`): in persons (the default), fewer than
+/// [`MIN_TOTAL_POPULATION_10K`] × 10⁴ people in all, or, for polygons, fewer than
+/// [`MIN_DENSITY_PER_KM2`] per km² over the layer — a population already in 10⁴; in 10⁴
+/// people, more than [`MAX_DENSITY_PER_KM2`] per km² — a population in persons.
+fn population_unit_warning(units: &[Unit], fields: &crate::load::FieldMap) -> Option<String> {
+    let total_10k: f64 = units.iter().map(|u| u.population_10k).sum();
+    let area_km2: f64 = units.iter().map(|u| u.area_km2).sum();
+    let polygons = units.iter().all(|u| u.geometry.is_some()) && area_km2 > 0.0;
+    let density = total_10k * 1e4 / area_km2;
+    let people = format!("{:.2} × 10⁴ people", total_10k);
+    let over = || {
+        format!(
+            "{people} on {} km² ({} per km²)",
+            show_number(area_km2.round()),
+            if density >= 10.0 {
+                show_number(density.round())
+            } else {
+                show_number((density * 100.0).round() / 100.0)
+            }
+        )
+    };
+    let pop = &fields.population;
+    match fields.population_unit {
+        PopulationUnit::Persons if total_10k < MIN_TOTAL_POPULATION_10K => Some(format!(
+            "the units hold {people} in all, implausibly few: if property \"{pop}\" is already in 10⁴ people, set study key fields.population_unit = \"10k\""
+        )),
+        PopulationUnit::Persons if polygons && density < MIN_DENSITY_PER_KM2 => Some(format!(
+            "the units hold {}, implausibly few: if property \"{pop}\" is already in 10⁴ people, set study key fields.population_unit = \"10k\"",
+            over()
+        )),
+        PopulationUnit::TenThousand if polygons && density > MAX_DENSITY_PER_KM2 => Some(format!(
+            "the units hold {}, implausibly many: if property \"{pop}\" is in persons, set study key fields.population_unit = \"persons\"",
+            over()
+        )),
+        _ => None,
+    }
 }
 
 /// Give every unit its role: a unit whose code (or parent code) is listed by a core is `core`,
