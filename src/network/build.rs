@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, show_number};
 use crate::load::dataset::Gazetteer;
+use crate::load::links::MAX_LINK_MIN;
 use crate::load::roads::RoadGraph;
 use crate::load::{NetworkParams, RawLink, RoadParams};
 use crate::model::{LinkId, LinkStatus, Minutes, Mode, Region, UnitId};
@@ -82,6 +83,12 @@ pub fn build_network(
                 .sum::<usize>(),
         ..Default::default()
     };
+    let all_links = links
+        .iter()
+        .chain(opts.scenario.add.iter().flat_map(|a| &a.links));
+    for raw in all_links {
+        check_length_time(raw, params)?;
+    }
     let selected = opts.scenario.select(links)?;
     report.links_in_service = selected.len();
     let locator = Locator::new(region, opts.gazetteer);
@@ -307,6 +314,30 @@ pub fn build_network(
     Ok((net, report))
 }
 
+/// A link timed by its `length_km` at the mode's speed must stay within the 24 h a link may
+/// take ([`MAX_LINK_MIN`]), like a `time_min` (checked when the file is read).
+fn check_length_time(raw: &RawLink, params: &NetworkParams) -> Result<()> {
+    let (None, Some(km)) = (raw.time_min, raw.length_km) else {
+        return Ok(());
+    };
+    let kmh = params.mode(raw.mode).speed_kmh;
+    let minutes = km / kmh * 60.0;
+    if minutes.is_finite() && minutes <= MAX_LINK_MIN {
+        return Ok(());
+    }
+    Err(Error::input(
+        &raw.file,
+        raw.location.clone(),
+        format!(
+            "field \"length_km\" is {}: at the {} km/h of study key network.{}.speed_kmh that is {} minutes, more than the {MAX_LINK_MIN} (24 h) a link may take",
+            show_number(km),
+            show_number(kmh),
+            raw.mode,
+            show_number((minutes * 10.0).round() / 10.0)
+        ),
+    ))
+}
+
 /// Add the largest strongly connected component of a road graph and the seat connectors.
 fn add_roads(
     region: &Region,
@@ -508,6 +539,37 @@ mod tests {
         let km = crate::network::generate::great_circle_km(r.units[0].seat, r.units[1].seat);
         assert!((ab.minutes.0 - km * 1.3 / 50.0 * 60.0).abs() < 1e-9);
         assert!(time(&net, 0, 2).is_some());
+    }
+
+    #[test]
+    fn a_length_timed_over_24_hours_is_rejected() {
+        // 1e300 km at 230 km/h; and 3000 km at 100 km/h: 1800 min > 1440, while 2300 km of HSR
+        // take 600 min.
+        let r = region();
+        let err = |rows: &str| {
+            build_network(
+                &r,
+                &links(rows),
+                BuildOptions {
+                    params: &params(),
+                    scenario: &Scenario::default(),
+                    kind: NetworkKind::Combined,
+                    roads: None,
+                    gazetteer: None,
+                },
+            )
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+        };
+        assert_eq!(
+            err("H1,A,B,hsr,,2300,,\nH2,A,B,hsr,,1e300,,\n"),
+            Err("l.csv: line 3: field \"length_km\" is 1e300: at the 230 km/h of study key network.hsr.speed_kmh that is 2.6087e299 minutes, more than the 1440 (24 h) a link may take".to_string())
+        );
+        assert_eq!(
+            err("R1,A,C,rail,,3000,,\n"),
+            Err("l.csv: line 2: field \"length_km\" is 3000: at the 100 km/h of study key network.rail.speed_kmh that is 1800 minutes, more than the 1440 (24 h) a link may take".to_string())
+        );
+        assert_eq!(err("H1,A,B,hsr,,2300,,\n"), Ok(()));
     }
 
     #[test]
