@@ -402,3 +402,55 @@ fn default_data_reach_and_corridor_sets() {
     assert!(c.is_end(inputs.region.by_code("510100").unwrap().id));
     assert_eq!(c.ends[1].len(), 9);
 }
+
+/// #14: the headline under both conventions on the default data.
+#[test]
+fn default_data_headline_under_both_conventions() {
+    use regionlink::analysis::Options;
+    use regionlink::analysis::headline::{SENSITIVITY_FACTORS, headline};
+    use regionlink::model::TimeConvention::{DoorToDoor, InVehicle};
+    let inputs = load_inputs(None, None, None, |_| {}, LoadOptions::default()).unwrap();
+    let o = Options::from_study(&inputs.study).unwrap();
+    let h = headline(&inputs, &o, None).unwrap();
+    let p = &h.pairs[0];
+    assert_eq!((p.from.as_str(), p.to.as_str()), ("chengdu", "chongqing"));
+    // In-vehicle: the timetable's fastest Chengyu HSR train, Chengdu East → Shapingba, 62 min
+    // (data/timetable_times.csv, R01-X01000106). Door-to-door adds the HSR access (25) and
+    // egress (15) of data/study.toml: 102 min.
+    assert_eq!(p.in_vehicle_min, Some(62.0));
+    assert_eq!(p.door_to_door_min, Some(62.0 + 25.0 + 15.0));
+    // The station times at 0 are the in-vehicle convention, at 1 the door-to-door one.
+    for (key, ..) in &h.cores {
+        assert_eq!(
+            h.sensitivity(key, 0.0),
+            h.reach(key, InVehicle, 60.0),
+            "{key}"
+        );
+        assert_eq!(
+            h.sensitivity(key, 1.0),
+            h.reach(key, DoorToDoor, 60.0),
+            "{key}"
+        );
+        // Less station time never shrinks a reach: the 60-min reach falls as the factor grows,
+        // and every band reaches at least as far in-vehicle as door-to-door.
+        let n: Vec<usize> = SENSITIVITY_FACTORS
+            .iter()
+            .map(|&f| h.sensitivity(key, f).unwrap().units)
+            .collect();
+        assert!(n.windows(2).all(|w| w[0] >= w[1]), "{key}: {n:?}");
+        for band in [60.0, 120.0, 180.0] {
+            let (dd, iv) = (
+                h.reach(key, DoorToDoor, band).unwrap(),
+                h.reach(key, InVehicle, band).unwrap(),
+            );
+            assert!(iv.units >= dd.units && iv.pop_10k >= dd.pop_10k);
+        }
+    }
+    // Door-to-door, 60 min from Chengdu reach only Chengdu, Deyang and Ziyang (the reach
+    // test above): the 40 min of HSR station time leave 20 min on board, enough for the
+    // 19-min Chengdu–Ziyang HSR leg (R01-01) and for Deyang, not for Meishan or Suining.
+    let dd60 = h.reach("chengdu", DoorToDoor, 60.0).unwrap();
+    assert_eq!(dd60.units, 3);
+    // In-vehicle, the 60-min reach of Chengdu is four times as many units.
+    assert_eq!(h.reach("chengdu", InVehicle, 60.0).unwrap().units, 12);
+}

@@ -25,11 +25,13 @@
 //! places. The results become layers, tables and reports in [`crate::export`].
 
 mod compare;
+pub mod headline;
 mod resilience;
 mod route;
 mod timeline;
 
 pub use compare::{Comparison, CoreDelta, UnitDelta, compare, pct_change};
+pub use headline::{Headline, headline};
 pub use resilience::{MonteCarlo, MonteCarloResult, Resilience, resilience};
 pub use route::{Place, Route, place, route};
 pub use timeline::{Timeline, YearFigures, timeline};
@@ -239,11 +241,7 @@ pub fn build(
     kind: NetworkKind,
     time: TimeConvention,
 ) -> Result<(Network, BuildReport)> {
-    let factor = match time {
-        TimeConvention::DoorToDoor => 1.0,
-        TimeConvention::InVehicle => 0.0,
-    };
-    build_scaled(inputs, scenario, kind, factor)
+    build_scaled(inputs, scenario, kind, time.penalty_factor())
 }
 
 /// The network with station access, egress and transfer times at `factor` of the study's
@@ -285,17 +283,30 @@ pub fn matrix(
     kind: NetworkKind,
     time: TimeConvention,
 ) -> Result<Matrix> {
+    matrix_scaled(inputs, scenario, kind, time.penalty_factor())
+}
+
+/// [`matrix`] with station access, egress and transfer times at `factor` of the study's.
+///
+/// # Errors
+/// See [`build`].
+pub fn matrix_scaled(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    kind: NetworkKind,
+    factor: f64,
+) -> Result<Matrix> {
     Ok(match kind {
         NetworkKind::Composite => {
-            let (road, _) = build(inputs, scenario, NetworkKind::Road, time)?;
-            let (rail, _) = build(inputs, scenario, NetworkKind::Rail, time)?;
+            let (road, _) = build_scaled(inputs, scenario, NetworkKind::Road, factor)?;
+            let (rail, _) = build_scaled(inputs, scenario, NetworkKind::Rail, factor)?;
             Matrix::composite(
                 &travel_time_matrix(&road, None),
                 &travel_time_matrix(&rail, None),
             )
         }
         k => {
-            let (net, _) = build(inputs, scenario, k, time)?;
+            let (net, _) = build_scaled(inputs, scenario, k, factor)?;
             travel_time_matrix(&net, None)
         }
     })
@@ -444,26 +455,8 @@ impl<'a> Analysis<'a> {
                 let m = self::matrix(inputs, &o.scenario, NetworkKind::Composite, o.time)?;
                 let (net, report) = build(inputs, &o.scenario, NetworkKind::Combined, o.time)?;
                 // Core times on the composite: the minimum over the core's units of the matrix.
-                let cores = core_times(&net, &inputs.region, study)
-                    .into_iter()
-                    .map(|mut c| {
-                        c.times = (0..m.len())
-                            .map(|j| {
-                                c.units
-                                    .iter()
-                                    .filter_map(|&u| {
-                                        if u.index() == j {
-                                            Some(Minutes::ZERO)
-                                        } else {
-                                            m.get(u, UnitId(j as u32))
-                                        }
-                                    })
-                                    .min_by(|x, y| x.total_cmp(y))
-                            })
-                            .collect();
-                        c
-                    })
-                    .collect();
+                let cores =
+                    headline::composite_core_times(core_times(&net, &inputs.region, study), &m);
                 (net, report, Some(m), cores)
             }
             k => {
@@ -764,6 +757,9 @@ pub struct Run<'a> {
     /// For every ordered pair of units, the time split into timetable, estimated and penalty
     /// minutes (`None` for the composite network, whose times combine two networks).
     pub parts: Option<Vec<Vec<Option<crate::route::TimeParts>>>>,
+    /// The headline figures under both conventions of time, with the sensitivity of the
+    /// 60-minute reach to the station times.
+    pub headline: Headline,
 }
 
 /// Run every measure family of a study ([`Analysis::run`], [`Analysis::linkage`], the flow
@@ -785,11 +781,15 @@ pub fn run<'a>(inputs: &'a Inputs, options: &Options, progress: &dyn Progress) -
         NetworkKind::Composite => None,
         _ => Some(crate::measures::par::time_parts(&analysis.net, None)),
     };
+    progress.stage("headline under both conventions", 1);
+    let dd = (analysis.options.time == TimeConvention::DoorToDoor).then_some(&analysis.cores[..]);
+    let headline = headline::headline(inputs, &analysis.options, dd)?;
     Ok(Run {
         analysis,
         linkage,
         flow,
         parts,
+        headline,
     })
 }
 

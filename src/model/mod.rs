@@ -190,6 +190,15 @@ impl TimeConvention {
             TimeConvention::InVehicle => "in-vehicle",
         }
     }
+
+    /// The factor on the study's station access, egress and transfer minutes: 1 door-to-door,
+    /// 0 in-vehicle.
+    pub fn penalty_factor(self) -> f64 {
+        match self {
+            TimeConvention::DoorToDoor => 1.0,
+            TimeConvention::InVehicle => 0.0,
+        }
+    }
 }
 
 /// The language of labels and report text: English names (`name`) or Chinese (`name_zh`,
