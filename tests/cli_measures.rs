@@ -56,7 +56,7 @@ fn access_mass_needing_gdp_names_the_units() {
     assert_eq!(o.code, 1);
     assert!(
         o.stderr.contains(
-            "--mass pop_gdp needs GDP, but 10 of 59 units have none: Dadukou District (500104)"
+            "--mass pop_gdp needs GDP, but 8 of 59 units have none: Dadukou District (500104)"
         ),
         "{}",
         o.stderr

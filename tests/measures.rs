@@ -325,7 +325,7 @@ fn missing_gdp_is_named() {
     let msg = e.to_string();
     assert!(
         msg.starts_with(
-            "mass = pop_gdp needs GDP, but 10 of 59 units have none: Dadukou District (500104), "
+            "mass = pop_gdp needs GDP, but 8 of 59 units have none: Dadukou District (500104), "
         ),
         "{msg}"
     );
