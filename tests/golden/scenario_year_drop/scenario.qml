@@ -2,11 +2,11 @@
 <qgis version="3.22.16" styleCategories="Symbology|Labeling" labelsEnabled="1">
   <renderer-v2 type="graduatedSymbol" attr="d_watt_pct" graduatedMethod="GraduatedColor" symbollevels="0" enableorderby="0" forceraster="0">
     <ranges>
-      <range lower="-42" upper="-15" symbol="0" label="-42 – -15 %" render="true"/>
-      <range lower="-15" upper="-8" symbol="1" label="-15 – -8 %" render="true"/>
-      <range lower="-8" upper="-6.5" symbol="2" label="-8 – -6.5 %" render="true"/>
+      <range lower="-40" upper="-10" symbol="0" label="-40 – -10 %" render="true"/>
+      <range lower="-10" upper="-7.5" symbol="1" label="-10 – -7.5 %" render="true"/>
+      <range lower="-7.5" upper="-6.5" symbol="2" label="-7.5 – -6.5 %" render="true"/>
       <range lower="-6.5" upper="-5" symbol="3" label="-6.5 – -5 %" render="true"/>
-      <range lower="-5" upper="-2" symbol="4" label="-5 – -2 %" render="true"/>
+      <range lower="-5" upper="-1" symbol="4" label="-5 – -1 %" render="true"/>
     </ranges>
     <symbols>
       <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
