@@ -45,7 +45,7 @@ fn info_from_an_empty_directory_summarises_the_59_units() {
 fn info_json_has_the_promised_fields() {
     let v = json(&["info", "--json"]);
     assert_eq!(v["unit_count"], 59);
-    assert_eq!(v["link_count"], 184);
+    assert_eq!(v["link_count"], 188);
     assert_eq!(v["population_10k_total"], 11572.9025);
     let cores = v["cores"].as_array().unwrap();
     assert_eq!(cores[0]["name"], "Chengdu");

@@ -242,7 +242,7 @@ fn scenario_add_of_a_planned_line_changes_the_network_and_is_named() {
     let mianyang = rows.iter().find(|r| r[0] == "510700").unwrap();
     assert!(mianyang[dw].parse::<f64>().unwrap() < -1.0, "{mianyang:?}");
     let o = ok_in(d, &["info", "--add", "fast.csv"]);
-    assert!(o.stdout.contains("links in service: 161"), "{}", o.stdout);
+    assert!(o.stdout.contains("links in service: 165"), "{}", o.stdout);
     // Mianyang → Nanchong: 25 min access + 20 min ride + 15 min egress.
     let o = ok_in(d, &["route", "Mianyang", "Nanchong", "--add", "fast.csv"]);
     assert!(o.stdout.contains(": 60.0 min"), "{}", o.stdout);

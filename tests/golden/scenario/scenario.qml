@@ -2,11 +2,11 @@
 <qgis version="3.22.16" styleCategories="Symbology|Labeling" labelsEnabled="1">
   <renderer-v2 type="graduatedSymbol" attr="d_watt_pct" graduatedMethod="GraduatedColor" symbollevels="0" enableorderby="0" forceraster="0">
     <ranges>
-      <range lower="-40" upper="-14" symbol="0" label="-40 – -14 %" render="true"/>
-      <range lower="-14" upper="-8" symbol="1" label="-14 – -8 %" render="true"/>
-      <range lower="-8" upper="-7" symbol="2" label="-8 – -7 %" render="true"/>
-      <range lower="-7" upper="-5" symbol="3" label="-7 – -5 %" render="true"/>
-      <range lower="-5" upper="-1" symbol="4" label="-5 – -1 %" render="true"/>
+      <range lower="-41" upper="-15" symbol="0" label="-41 – -15 %" render="true"/>
+      <range lower="-15" upper="-8.5" symbol="1" label="-15 – -8.5 %" render="true"/>
+      <range lower="-8.5" upper="-7" symbol="2" label="-8.5 – -7 %" render="true"/>
+      <range lower="-7" upper="-5.5" symbol="3" label="-7 – -5.5 %" render="true"/>
+      <range lower="-5.5" upper="-1" symbol="4" label="-5.5 – -1 %" render="true"/>
     </ranges>
     <symbols>
       <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">

@@ -2,8 +2,8 @@
 <qgis version="3.22.16" styleCategories="Symbology|Labeling" labelsEnabled="1">
   <renderer-v2 type="graduatedSymbol" attr="d_watt_pct" graduatedMethod="GraduatedColor" symbollevels="0" enableorderby="0" forceraster="0">
     <ranges>
-      <range lower="-40" upper="-10" symbol="0" label="-40 – -10 %" render="true"/>
-      <range lower="-10" upper="-7.5" symbol="1" label="-10 – -7.5 %" render="true"/>
+      <range lower="-40" upper="-11" symbol="0" label="-40 – -11 %" render="true"/>
+      <range lower="-11" upper="-7.5" symbol="1" label="-11 – -7.5 %" render="true"/>
       <range lower="-7.5" upper="-6.5" symbol="2" label="-7.5 – -6.5 %" render="true"/>
       <range lower="-6.5" upper="-5" symbol="3" label="-6.5 – -5 %" render="true"/>
       <range lower="-5" upper="-1" symbol="4" label="-5 – -1 %" render="true"/>
