@@ -156,6 +156,12 @@ pub enum Opt {
     Units,
     /// The per-unit measure of an equity analysis.
     Measure,
+    /// The years of a timeline.
+    Years,
+    /// The number of Monte Carlo samples of a resilience analysis.
+    Samples,
+    /// The number of simultaneous failures per Monte Carlo sample.
+    Failures,
 }
 
 impl Opt {
@@ -177,6 +183,9 @@ impl Opt {
             Opt::Nodes => "nodes",
             Opt::Units => "units",
             Opt::Measure => "measure",
+            Opt::Years => "years",
+            Opt::Samples => "samples",
+            Opt::Failures => "failures",
         }
     }
 

@@ -378,3 +378,71 @@ fn a_region_of_ones_own_reads_right() {
         o.stdout
     );
 }
+
+/// Found by an independent hostile-input run (#16): an output path that is a symbolic link, a
+/// pipe or a device would be replaced by a plain file; a links header naming a column twice
+/// silently used the first; a timeline of billions of years and a resilience run of 10⁹
+/// samples or more failures than links ran out of memory or time.
+#[test]
+fn outputs_only_replace_regular_files_and_runaway_options_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("real.csv"), "keep").unwrap();
+    std::os::unix::fs::symlink(d.join("real.csv"), d.join("link.csv")).unwrap();
+    let o = common::run_in(d, &["matrix", "--out", "link.csv"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("is a symbolic link"), "{}", o.stderr);
+    assert!(
+        std::fs::symlink_metadata(d.join("link.csv"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_to_string(d.join("real.csv")).unwrap(), "keep");
+    let o = common::run_in(d, &["matrix", "--out", "/dev/null"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("not a regular file"), "{}", o.stderr);
+
+    let links =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/links.csv")).unwrap();
+    let (head, rest) = links.split_once('\n').unwrap();
+    let twice = format!(
+        "{},time_min\n{}",
+        head.trim_end(),
+        rest.replace('\n', ",1\n")
+    );
+    std::fs::write(d.join("twice.csv"), twice).unwrap();
+    let o = common::run_in(d, &["info", "--links", "twice.csv"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("twice.csv: line 1: the header names column \"time_min\" twice"),
+        "{}",
+        o.stderr
+    );
+
+    let o = common::run_in(d, &["timeline", "--from=-2147483648", "--to", "2147483647"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("may give at most 1000 years"),
+        "{}",
+        o.stderr
+    );
+    let o = common::run_in(d, &["resilience", "--samples", "1000000000"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("--samples 1000000000 is too many"),
+        "{}",
+        o.stderr
+    );
+    let o = common::run_in(d, &["resilience", "--samples", "10", "--k", "100000"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("--k 100000 simultaneous failures: expected 1 to"),
+        "{}",
+        o.stderr
+    );
+    let o = common::run_in(d, &["timeline", "--bands", "120,60"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+}

@@ -32,9 +32,9 @@ mod timeline;
 
 pub use compare::{Comparison, CoreDelta, UnitDelta, compare, pct_change};
 pub use headline::{Headline, headline};
-pub use resilience::{MonteCarlo, MonteCarloResult, Resilience, resilience};
+pub use resilience::{MAX_SAMPLES, MonteCarlo, MonteCarloResult, Resilience, resilience};
 pub use route::{Place, Route, place, route};
-pub use timeline::{Timeline, YearFigures, timeline};
+pub use timeline::{MAX_YEARS, Timeline, YearFigures, check_years, timeline};
 
 use crate::error::{Error, Opt, OptionError, Result};
 use crate::load::Inputs;

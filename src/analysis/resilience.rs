@@ -2,7 +2,7 @@
 //! simultaneous failures.
 
 use crate::analysis::Analysis;
-use crate::error::Result;
+use crate::error::{Opt, OptionError, Result};
 use crate::measures::par;
 use crate::measures::resilience::{
     Damage, Distribution, Figures, Setting, damage, distribution, sample_failures, worse_first,
@@ -20,6 +20,9 @@ pub struct MonteCarlo {
     /// count).
     pub seed: u64,
 }
+
+/// The most Monte Carlo samples one resilience run draws.
+pub const MAX_SAMPLES: u64 = 1_000_000;
 
 /// The samples and their damage.
 #[derive(Debug, Clone)]
@@ -76,6 +79,23 @@ pub fn resilience(an: &Analysis<'_>, mc: Option<MonteCarlo>) -> Result<Resilienc
         .filter(|l| !l.generated)
         .map(|l| l.id)
         .collect();
+    if let Some(m) = mc.filter(|m| m.samples > 0) {
+        if m.samples > MAX_SAMPLES {
+            return Err(OptionError::new()
+                .opt(Opt::Samples, Some(&m.samples.to_string()))
+                .text(format!(" is too many: at most {MAX_SAMPLES} samples"))
+                .into());
+        }
+        if m.k == 0 || m.k > candidates.len() {
+            return Err(OptionError::new()
+                .opt(Opt::Failures, Some(&m.k.to_string()))
+                .text(format!(
+                    " simultaneous failures: expected 1 to {}, the curated links of the network",
+                    candidates.len()
+                ))
+                .into());
+        }
+    }
     let mut sets: Vec<Vec<LinkId>> = vec![vec![]];
     sets.extend(candidates.iter().map(|&l| vec![l]));
     let figs = par::failures(net, &setting, &sets);

@@ -7,6 +7,24 @@ use crate::measures::{par, stats};
 use crate::model::{Mass, UnitId};
 use crate::network::{NetworkKind, Scenario};
 
+/// The most years one timeline computes (each is a whole network and matrix).
+pub const MAX_YEARS: u64 = 1000;
+
+/// Refuse a timeline of more than [`MAX_YEARS`] years.
+///
+/// # Errors
+/// [`crate::Error::Option`] naming the years.
+pub fn check_years(n: u64) -> Result<()> {
+    if n > MAX_YEARS {
+        return Err(OptionError::new()
+            .text(format!("a timeline of {n} years is too long: "))
+            .opt(Opt::Years, None)
+            .text(format!(" may give at most {MAX_YEARS} years"))
+            .into());
+    }
+    Ok(())
+}
+
 /// The figures of one year.
 #[derive(Debug, Clone, PartialEq)]
 pub struct YearFigures {
@@ -46,6 +64,8 @@ pub struct Timeline {
 /// The composite network (a combination of two matrices, not a network); a mass needing GDP
 /// that units lack; a network that cannot be built.
 pub fn timeline(inputs: &Inputs, options: &Options, years: &[i32]) -> Result<Timeline> {
+    options.check()?;
+    check_years(years.len() as u64)?;
     let region = &inputs.region;
     let mass = options.mass.values(region)?;
     if options.network == NetworkKind::Composite {

@@ -20,6 +20,9 @@ pub fn flag(o: Opt, value: Option<&str>) -> String {
         Opt::Nodes => "--nodes",
         Opt::Units => "--units",
         Opt::Measure => "--measure",
+        Opt::Years => "--from/--to/--step",
+        Opt::Samples => "--samples",
+        Opt::Failures => "--k",
         _ => "--<option>",
     };
     match value {

@@ -15,6 +15,9 @@ pub fn run(cmd: &TimelineCmd, out: &mut dyn Write) -> Result<()> {
         ))
         .into());
     }
+    regionlink::analysis::check_years(
+        ((i64::from(cmd.to) - i64::from(cmd.from)) / i64::from(cmd.step.max(1)) + 1) as u64,
+    )?;
     let inputs = crate::cli::load(&cmd.m.input)?;
     let o = crate::cli::options(&inputs, &cmd.m, None)?;
     let years: Vec<i32> = (cmd.from..=cmd.to).step_by(cmd.step as usize).collect();

@@ -62,6 +62,23 @@ fn refuse_directory(path: &Path) -> Result<()> {
             path.display()
         )));
     }
+    // Writing is a rename over the target: a device, a pipe, a socket or a symbolic link would
+    // be replaced by a plain file, so only a regular file (or nothing) may be there.
+    if let Ok(m) = std::fs::symlink_metadata(path) {
+        let kind = if m.file_type().is_symlink() {
+            Some("a symbolic link")
+        } else if !m.is_file() {
+            Some("not a regular file (a device, pipe or socket)")
+        } else {
+            None
+        };
+        if let Some(kind) = kind {
+            return Err(Error::Usage(format!(
+                "{}: is {kind}, which an output would replace; choose a regular file path",
+                path.display()
+            )));
+        }
+    }
     Ok(())
 }
 

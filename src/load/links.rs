@@ -149,6 +149,22 @@ fn load_csv(text: &str, file: &str) -> Result<Vec<RawLink>> {
             )
         })?
         .clone();
+    for (k, h) in headers.iter().enumerate() {
+        let h = h.trim();
+        if !h.is_empty() && headers.iter().take(k).any(|g| g.trim() == h) {
+            return Err(Error::input(
+                file,
+                Location::Line {
+                    line: 1,
+                    column: None,
+                },
+                format!(
+                    "the header names column \"{h}\" twice (field {}); which one holds the values is ambiguous",
+                    k + 1
+                ),
+            ));
+        }
+    }
     for required in ["link_id", "from_code", "to_code", "mode"] {
         if !headers.iter().any(|h| h.trim() == required) {
             return Err(Error::input(

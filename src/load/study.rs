@@ -675,7 +675,7 @@ impl Study {
             if !(v.is_finite() && (0.0..=1440.0).contains(&v)) {
                 return bad(
                     &format!("network.transfer.{k}"),
-                    format!("is {v}, expected minutes from 0 to 1440"),
+                    format!("is {}, expected minutes from 0 to 1440", show_number(v)),
                 );
             }
         }
