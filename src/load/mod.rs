@@ -9,6 +9,7 @@ pub mod links;
 pub mod roads;
 pub mod study;
 pub mod units;
+pub mod validity;
 
 use std::path::Path;
 

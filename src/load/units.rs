@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use geo::{
     BoundingRect, Coord, GeodesicArea, InteriorPoint, LineString, MultiPolygon, Point, Polygon,
-    Rect, Validation,
+    Rect,
 };
 use serde_json::{Map, Value};
 
@@ -281,13 +281,8 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
             Some(_) => {}
         }
         if let Some(mp) = &multi
-            && !mp.is_valid()
+            && let Some(why) = crate::load::validity::first_error(mp)
         {
-            let why = mp
-                .validation_errors()
-                .first()
-                .map(|e| e.to_string())
-                .unwrap_or_else(|| "invalid".into());
             let msg = format!("geometry is not a valid polygon (self-intersecting?): {why}");
             if opts.strict {
                 return Err(feat_err(id, msg));
