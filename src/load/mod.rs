@@ -4,6 +4,7 @@
 //! file, the feature or line, the field and the value.
 
 pub mod dataset;
+mod json;
 mod lines;
 pub mod links;
 pub mod roads;
