@@ -814,13 +814,16 @@ impl CoordCheck {
                 ));
             }
         }
-        let (sx, sy) = (show_number(x), show_number(y));
+        // Formatted only for a message: this runs on every position of the layer.
+        let show = || (show_number(x), show_number(y));
         if !(-180.0..=180.0).contains(&x) {
+            let (sx, sy) = show();
             return Err(format!(
                 "position [{sx}, {sy}] has longitude {sx}, outside [-180, 180]"
             ));
         }
         if !(-90.0..=90.0).contains(&y) {
+            let (sx, sy) = show();
             return Err(format!(
                 "position [{sx}, {sy}] has latitude {sy}, outside [-90, 90]"
             ));
