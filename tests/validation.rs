@@ -513,3 +513,107 @@ fn missing_file_is_bad_input() {
         "regionlink: error: nope.geojson: no such file"
     );
 }
+
+/// Issue #16 item 8: the loader reads the features as it parses them, one at a time. The
+/// messages and their order are those of reading the whole file first: a JSON error anywhere
+/// beats a bad feature, the collection's `type` and `crs` beat the features wherever they
+/// stand, and a repeated key keeps its last value.
+#[test]
+fn quadratic_polygon_validation_streaming_reports_as_reading_the_whole_file() {
+    let b = good_b();
+    let a = feature(A, &poly(&square(104.0, 30.0)));
+    let cases: Vec<(String, &str)> = vec![
+        (
+            r#"{"type":"FeatureCollection","features":[5, {"a": }]}"#.into(),
+            "u.geojson: line 1, column 50: not valid JSON: expected value",
+        ),
+        (
+            r#"{"type":"FeatureCollection","features":[5, 1e400]}"#.into(),
+            "u.geojson: line 1, column 48: not valid JSON: number out of range",
+        ),
+        (
+            r#"{"type":"FeatureCollection","bbox":[1e400],"features":[]}"#.into(),
+            "u.geojson: line 1, column 41: not valid JSON: number out of range",
+        ),
+        (
+            r#"{"features":[5], "type":"Feature"}"#.into(),
+            r#"u.geojson: "type" is "Feature", expected "FeatureCollection""#,
+        ),
+        (
+            r#"{"type":"FeatureCollection","features":[5],"crs":{"type":"name","properties":{"name":"EPSG:3857"}}}"#.into(),
+            r#"u.geojson: "crs" is "EPSG:3857", expected WGS84 longitude/latitude (RFC 7946 has no crs member; reproject to EPSG:4326, for example with ogr2ogr -t_srs EPSG:4326)"#,
+        ),
+        (
+            format!(r#"{{"type":"FeatureCollection","features":[{b}],"features":5}}"#),
+            r#"u.geojson: "features" is missing or not an array"#,
+        ),
+        (
+            r#"{"type":"FeatureCollection","features":[5],"features":[]}"#.into(),
+            "u.geojson: the FeatureCollection has no features",
+        ),
+        (
+            r#"[[1,2],[3,4]]"#.into(),
+            "u.geojson: expected a GeoJSON FeatureCollection object, found an array",
+        ),
+        (
+            format!(r#"{{"type":"FeatureCollection","features":[{a},[1,2]]}}"#),
+            "u.geojson: feature #1: expected a Feature object, found an array",
+        ),
+        (
+            format!(
+                r#"{{"type":"FeatureCollection","features":[{a},{b}]}}{}"#,
+                " x"
+            ),
+            "u.geojson: line 1, column 365: not valid JSON: trailing characters",
+        ),
+    ];
+    for (text, want) in cases {
+        assert_error(&run(&text), want);
+    }
+    // A repeated "features" keeps the last, as does a repeated "type" in the collection.
+    let r = run(&format!(
+        r#"{{"type":"Feature","features":[5],"features":[{a},{b}],"type":"FeatureCollection"}}"#
+    ));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("2 units"), "{}", r.stdout);
+}
+
+/// Positions are held compactly while a feature is read; messages still show them as written
+/// (integers without a decimal point, a third coordinate, strings).
+#[test]
+fn quadratic_polygon_validation_compact_positions_keep_their_messages() {
+    let cases = [
+        (
+            poly("[[[104,30],[105],[105,31],[104,31],[104,30]]]"),
+            "geometry position [105] is not an array of at least 2 numbers",
+        ),
+        (
+            poly(r#"[[[104,30],[105,"30"],[105,31],[104,31],[104,30]]]"#),
+            r#"geometry position [105,"30"] is not a pair of numbers"#,
+        ),
+        (
+            poly("[[[104,30],105,[105,31],[104,31],[104,30]]]"),
+            "geometry position 105 is not an array of at least 2 numbers",
+        ),
+        (
+            poly("[1,2]"),
+            "geometry polygon exterior ring is a number, expected an array of positions",
+        ),
+        (
+            r#"{"type":"MultiPolygon","coordinates":[1,2]}"#.to_string(),
+            "geometry polygon #0 is a number, expected an array of rings",
+        ),
+        (
+            r#"{"type":"Point","coordinates":[[104,30]]}"#.to_string(),
+            "geometry position [[104,30]] is not an array of at least 2 numbers",
+        ),
+        (
+            poly("[[[104,30,1],[200,30,2],[105,31],[104,30]]]"),
+            "position [200, 30] has longitude 200, outside [-180, 180]",
+        ),
+    ];
+    for (geom, want) in cases {
+        let r = run(&with_a(A, &geom));
+        assert_error(&r, &format!("u.geojson: feature #0 (code A): {want}"));
+    }
+}

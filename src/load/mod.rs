@@ -4,11 +4,13 @@
 //! file, the feature or line, the field and the value.
 
 pub mod dataset;
+mod json;
 mod lines;
 pub mod links;
 pub mod roads;
 pub mod study;
 pub mod units;
+pub mod validity;
 
 use std::path::Path;
 

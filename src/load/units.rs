@@ -8,9 +8,12 @@ use std::collections::HashMap;
 
 use geo::{
     BoundingRect, Coord, GeodesicArea, InteriorPoint, LineString, MultiPolygon, Point, Polygon,
-    Rect, Validation,
+    Rect,
 };
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
+
+use crate::load::json::{Json, to_map};
 
 use crate::error::{Error, Location, Result, show_number};
 use crate::load::study::{PopulationUnit, Study, line_col};
@@ -85,7 +88,16 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
     // A UTF-8 byte-order mark (Windows editors write one) is not JSON; the other loaders skip
     // it too.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let root: Value = serde_json::from_str(text).map_err(|e| {
+    let ctx = Ctx { file, study, opts };
+    let mut features = None;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let root = RootSeed {
+        ctx,
+        features: &mut features,
+    }
+    .deserialize(&mut de)
+    .and_then(|root| de.end().map(|()| root))
+    .map_err(|e| {
         Error::input(
             file,
             Location::Line {
@@ -96,13 +108,15 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
         )
     })?;
     let whole = |msg: String| Error::input(file, Location::File, msg);
-    let obj = root.as_object().ok_or_else(|| {
-        whole(format!(
-            "expected a GeoJSON FeatureCollection object, found {}",
-            json_kind(&root)
-        ))
-    })?;
-    match obj.get("type").and_then(Value::as_str) {
+    let Root::Object { ty, crs } = root else {
+        let Root::Other(kind) = root else {
+            unreachable!("a root is an object or not")
+        };
+        return Err(whole(format!(
+            "expected a GeoJSON FeatureCollection object, found {kind}"
+        )));
+    };
+    match ty.as_ref().and_then(Value::as_str) {
         Some("FeatureCollection") => {}
         Some(t) => {
             return Err(whole(format!(
@@ -115,36 +129,89 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
             ));
         }
     }
-    if let Some(crs) = obj.get("crs") {
-        check_crs(crs).map_err(whole)?;
+    if let Some(crs) = crs {
+        check_crs(&crs).map_err(whole)?;
     }
-    let features = obj
-        .get("features")
-        .and_then(Value::as_array)
-        .ok_or_else(|| whole("\"features\" is missing or not an array".into()))?;
-    if features.is_empty() {
+    let features = match features {
+        Some(Ok(f)) => f,
+        Some(Err(e)) => return Err(e),
+        None => return Err(whole("\"features\" is missing or not an array".into())),
+    };
+    if features.count == 0 {
         return Err(whole("the FeatureCollection has no features".into()));
     }
-
+    let Features {
+        units,
+        mut warnings,
+        bbox,
+        ..
+    } = features;
     let fields = &study.fields;
-    let mut units = Vec::with_capacity(features.len());
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut warnings = Vec::new();
-    let mut bbox: Option<Rect<f64>> = None;
-    // Whether the first feature is a polygon, and where it is.
-    let mut first_kind: Option<(bool, Location)> = None;
-    for (index, f) in features.iter().enumerate() {
+    let bbox = bbox.expect("at least one feature, each with a bounding box");
+    if let Some(w) = population_unit_warning(&units, fields) {
+        warnings.push(format!("{file}: {w}"));
+    }
+    let mut region = Region::new(file.to_string(), units, bbox, warnings);
+    assign_roles(&mut region, study)?;
+    Ok(region)
+}
+
+/// The features read so far, in order; the first error ends the reading (the rest of the
+/// file is still parsed, so that a JSON syntax error further on is reported first).
+struct Features {
+    /// Features seen, including a failing one.
+    count: usize,
+    units: Vec<Unit>,
+    seen: HashMap<String, usize>,
+    warnings: Vec<String>,
+    bbox: Option<Rect<f64>>,
+    /// Whether the first feature is a polygon, and where it is.
+    first_kind: Option<(bool, Location)>,
+}
+
+/// What a units file is read with.
+#[derive(Clone, Copy)]
+struct Ctx<'a> {
+    file: &'a str,
+    study: &'a Study,
+    opts: LoadOptions,
+}
+
+impl Features {
+    fn new() -> Features {
+        Features {
+            count: 0,
+            units: Vec::new(),
+            seen: HashMap::new(),
+            warnings: Vec::new(),
+            bbox: None,
+            first_kind: None,
+        }
+    }
+
+    /// Read feature `index` (parsed as [`Json`]) into a unit, or say what is wrong with it.
+    fn push(&mut self, ctx: Ctx<'_>, index: usize, f: &Json) -> Result<()> {
+        let Ctx { file, study, opts } = ctx;
+        let fields = &study.fields;
         let loc = |id: Option<&str>| Location::Feature {
             index,
             id: id.map(|s| format!("{} {s}", fields.id)),
         };
         let feat_err = |id: Option<&str>, msg: String| Error::input(file, loc(id), msg);
-        let fobj = f.as_object().ok_or_else(|| {
-            feat_err(
+        let Json::Object(members) = f else {
+            return Err(feat_err(
                 None,
-                format!("expected a Feature object, found {}", json_kind(f)),
-            )
-        })?;
+                format!("expected a Feature object, found {}", f.kind()),
+            ));
+        };
+        // The members but the geometry as `Value`s; the geometry stays compact.
+        let fobj = to_map(
+            members
+                .iter()
+                .filter(|(k, _)| k != "geometry")
+                .map(|(k, v)| (k, v)),
+        );
+        let geometry_member = f.get("geometry");
         if fobj.get("type").and_then(Value::as_str) != Some("Feature") {
             return Err(feat_err(None, "\"type\" is not \"Feature\"".into()));
         }
@@ -181,7 +248,7 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
             }
         };
         let id = Some(code.as_str());
-        if let Some(first) = seen.insert(code.clone(), index) {
+        if let Some(first) = self.seen.insert(code.clone(), index) {
             return Err(feat_err(
                 id,
                 format!(
@@ -244,7 +311,7 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
         };
 
         // geometry
-        let geom = fobj.get("geometry").unwrap_or(&Value::Null);
+        let geom = geometry_member.unwrap_or(&Json::Null);
         let check = CoordCheck { bbox: study.bbox };
         let geometry = parse_geometry(geom, &check).map_err(|m| feat_err(id, m))?;
         let (multi, point) = match geometry {
@@ -253,13 +320,13 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
         };
         // One kind per layer: the measures and layers of a run are either for areas or for
         // points, and a mixed layer would silently lose its polygon outputs.
-        let kind = match (&multi, fobj.get("geometry").and_then(|g| g.get("type"))) {
+        let kind = match (&multi, geometry_member.and_then(|g| g.get("type"))) {
             (None, _) => "a Point",
-            (Some(_), Some(Value::String(t))) if t == "MultiPolygon" => "a MultiPolygon",
+            (Some(_), Some(Json::String(t))) if t == "MultiPolygon" => "a MultiPolygon",
             (Some(_), _) => "a Polygon",
         };
-        match &first_kind {
-            None => first_kind = Some((multi.is_some(), loc(id))),
+        match &self.first_kind {
+            None => self.first_kind = Some((multi.is_some(), loc(id))),
             Some((polygons, first)) if *polygons != multi.is_some() => {
                 let (one, many) = if *polygons {
                     ("a polygon", "polygons")
@@ -281,18 +348,13 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
             Some(_) => {}
         }
         if let Some(mp) = &multi
-            && !mp.is_valid()
+            && let Some(why) = crate::load::validity::first_error(mp)
         {
-            let why = mp
-                .validation_errors()
-                .first()
-                .map(|e| e.to_string())
-                .unwrap_or_else(|| "invalid".into());
             let msg = format!("geometry is not a valid polygon (self-intersecting?): {why}");
             if opts.strict {
                 return Err(feat_err(id, msg));
             }
-            warnings.push(format!("{file}: {}: {msg}", loc(id)));
+            self.warnings.push(format!("{file}: {}: {msg}", loc(id)));
         }
 
         // seat
@@ -355,7 +417,7 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
             None => Some(Rect::new(seat.0, seat.0)),
         };
         if let Some(r) = r {
-            bbox = Some(match bbox {
+            self.bbox = Some(match self.bbox {
                 None => r,
                 Some(b) => union_rect(b, r),
             });
@@ -368,7 +430,7 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
                 .collect(),
             None => vec![code.clone()],
         };
-        units.push(Unit {
+        self.units.push(Unit {
             id: UnitId(index as u32),
             name: text_prop(props, &fields.name).unwrap_or_else(|| code.clone()),
             name_zh: text_prop(props, &fields.name_zh),
@@ -388,14 +450,150 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
             role: Role::other(),
             code,
         });
+        Ok(())
     }
-    let bbox = bbox.expect("at least one feature, each with a bounding box");
-    if let Some(w) = population_unit_warning(&units, fields) {
-        warnings.push(format!("{file}: {w}"));
+}
+
+/// The root of a units file as far as [`load_units`] checks it before the features: an
+/// object's `type` and `crs` members (their last occurrences), or the kind of a non-object.
+enum Root {
+    Object {
+        ty: Option<Value>,
+        crs: Option<Value>,
+    },
+    Other(&'static str),
+}
+
+/// Reads the root, handing each element of its `features` member to [`Features::push`] as it
+/// is parsed: one feature's tree at a time in memory.
+struct RootSeed<'a, 'b> {
+    ctx: Ctx<'a>,
+    /// From the last `"features"` member (a repeated key keeps its last value, as in
+    /// serde_json's `Value`): the features or the first feature's error; `None` when the
+    /// member is missing or not an array.
+    features: &'b mut Option<Result<Features>>,
+}
+
+impl<'de> DeserializeSeed<'de> for RootSeed<'_, '_> {
+    type Value = Root;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Root, D::Error> {
+        d.deserialize_any(self)
     }
-    let mut region = Region::new(file.to_string(), units, bbox, warnings);
-    assign_roles(&mut region, study)?;
-    Ok(region)
+}
+
+/// The kind of a JSON value that is not an object, after reading it whole.
+macro_rules! other_kind {
+    ($($f:ident($t:ty) => $kind:expr),* $(,)?) => {
+        $(fn $f<E>(self, _: $t) -> std::result::Result<Self::Value, E> {
+            Ok(Self::Value::from_kind($kind))
+        })*
+    };
+}
+
+trait FromKind {
+    fn from_kind(kind: &'static str) -> Self;
+}
+impl FromKind for Root {
+    fn from_kind(kind: &'static str) -> Root {
+        Root::Other(kind)
+    }
+}
+impl FromKind for Option<Result<Features>> {
+    fn from_kind(_: &'static str) -> Self {
+        None
+    }
+}
+
+impl<'de> Visitor<'de> for RootSeed<'_, '_> {
+    type Value = Root;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a GeoJSON FeatureCollection")
+    }
+    other_kind! {
+        visit_bool(bool) => "a boolean",
+        visit_i64(i64) => "a number",
+        visit_u64(u64) => "a number",
+        visit_f64(f64) => "a number",
+        visit_str(&str) => "a string",
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Root, E> {
+        Ok(Root::Other("null"))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Root, A::Error> {
+        while seq.next_element::<Json>()?.is_some() {}
+        Ok(Root::Other("an array"))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Root, A::Error> {
+        let (mut ty, mut crs) = (None, None);
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => ty = Some(map.next_value::<Value>()?),
+                "crs" => crs = Some(map.next_value::<Value>()?),
+                "features" => {
+                    *self.features = map.next_value_seed(FeaturesSeed { ctx: self.ctx })?;
+                }
+                _ => {
+                    map.next_value::<Json>()?;
+                }
+            }
+        }
+        Ok(Root::Object { ty, crs })
+    }
+}
+
+/// Reads a `features` member: each element is read into a unit as soon as it is parsed.
+struct FeaturesSeed<'a> {
+    ctx: Ctx<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for FeaturesSeed<'_> {
+    type Value = Option<Result<Features>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FeaturesSeed<'_> {
+    type Value = Option<Result<Features>>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of features")
+    }
+    other_kind! {
+        visit_bool(bool) => "",
+        visit_i64(i64) => "",
+        visit_u64(u64) => "",
+        visit_f64(f64) => "",
+        visit_str(&str) => "",
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        while map.next_entry::<String, Json>()?.is_some() {}
+        Ok(None)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut features = Features::new();
+        let mut error = None;
+        while let Some(f) = seq.next_element::<Json>()? {
+            if error.is_none() {
+                if let Err(e) = features.push(self.ctx, features.count, &f) {
+                    error = Some(e);
+                }
+                features.count += 1;
+            }
+        }
+        Ok(Some(match error {
+            Some(e) => Err(e),
+            None => Ok(features),
+        }))
+    }
 }
 
 /// Fewer people in all than this (10⁴ people) is implausible for a region.
@@ -616,13 +814,16 @@ impl CoordCheck {
                 ));
             }
         }
-        let (sx, sy) = (show_number(x), show_number(y));
+        // Formatted only for a message: this runs on every position of the layer.
+        let show = || (show_number(x), show_number(y));
         if !(-180.0..=180.0).contains(&x) {
+            let (sx, sy) = show();
             return Err(format!(
                 "position [{sx}, {sy}] has longitude {sx}, outside [-180, 180]"
             ));
         }
         if !(-90.0..=90.0).contains(&y) {
+            let (sx, sy) = show();
             return Err(format!(
                 "position [{sx}, {sy}] has latitude {sy}, outside [-90, 90]"
             ));
@@ -631,15 +832,17 @@ impl CoordCheck {
     }
 }
 
-fn parse_position(v: &Value, check: &CoordCheck) -> std::result::Result<Coord<f64>, String> {
-    let arr = v.as_array().filter(|a| a.len() >= 2).ok_or_else(|| {
-        format!(
-            "geometry position {} is not an array of at least 2 numbers",
-            show(v)
-        )
-    })?;
-    let x = arr[0].as_f64();
-    let y = arr[1].as_f64();
+fn parse_position(v: &Json, check: &CoordCheck) -> std::result::Result<Coord<f64>, String> {
+    let (x, y) = match v {
+        Json::Pair(x, y) => (x.as_f64(), y.as_f64()),
+        Json::Array(a) if a.len() >= 2 => (a[0].as_f64(), a[1].as_f64()),
+        _ => {
+            return Err(format!(
+                "geometry position {} is not an array of at least 2 numbers",
+                show(&v.to_value())
+            ));
+        }
+    };
     match (x, y) {
         (Some(x), Some(y)) if x.is_finite() && y.is_finite() => {
             check.position(x, y)?;
@@ -647,20 +850,20 @@ fn parse_position(v: &Value, check: &CoordCheck) -> std::result::Result<Coord<f6
         }
         _ => Err(format!(
             "geometry position {} is not a pair of numbers",
-            show(v)
+            show(&v.to_value())
         )),
     }
 }
 
 fn parse_ring(
-    v: &Value,
+    v: &Json,
     what: &str,
     check: &CoordCheck,
 ) -> std::result::Result<LineString<f64>, String> {
-    let arr = v.as_array().ok_or_else(|| {
+    let arr = v.items().ok_or_else(|| {
         format!(
             "geometry {what} is {}, expected an array of positions",
-            json_kind(v)
+            v.kind()
         )
     })?;
     let coords = arr
@@ -722,14 +925,14 @@ fn has_no_area(ring: &[Coord<f64>]) -> bool {
 }
 
 fn parse_polygon(
-    v: &Value,
+    v: &Json,
     what: &str,
     check: &CoordCheck,
 ) -> std::result::Result<Polygon<f64>, String> {
-    let rings = v.as_array().ok_or_else(|| {
+    let rings = v.items().ok_or_else(|| {
         format!(
             "geometry {what} is {}, expected an array of rings",
-            json_kind(v)
+            v.kind()
         )
     })?;
     if rings.is_empty() {
@@ -751,15 +954,15 @@ fn parse_polygon(
     Ok(Polygon::new(exterior, parsed))
 }
 
-fn parse_geometry(g: &Value, check: &CoordCheck) -> std::result::Result<Geometry, String> {
-    let obj = match g {
-        Value::Null => return Err("geometry is null".into()),
-        Value::Object(o) => o,
-        v => return Err(format!("geometry is {}, expected an object", json_kind(v))),
-    };
-    let ty = obj.get("type").and_then(Value::as_str).unwrap_or("");
-    let coords = obj.get("coordinates").unwrap_or(&Value::Null);
-    let is_empty = coords.as_array().is_none_or(|a| a.is_empty());
+fn parse_geometry(g: &Json, check: &CoordCheck) -> std::result::Result<Geometry, String> {
+    match g {
+        Json::Null => return Err("geometry is null".into()),
+        Json::Object(_) => {}
+        v => return Err(format!("geometry is {}, expected an object", v.kind())),
+    }
+    let ty = g.get("type").and_then(Json::as_str).unwrap_or("");
+    let coords = g.get("coordinates").unwrap_or(&Json::Null);
+    let is_empty = coords.items().is_none_or(|a| a.is_empty());
     match ty {
         "Polygon" | "MultiPolygon" | "Point" if is_empty => {
             Err(format!("geometry is an empty {ty}"))
@@ -769,7 +972,7 @@ fn parse_geometry(g: &Value, check: &CoordCheck) -> std::result::Result<Geometry
         )?]))),
         "MultiPolygon" => {
             let polys = coords
-                .as_array()
+                .items()
                 .expect("checked non-empty array above")
                 .iter()
                 .enumerate()

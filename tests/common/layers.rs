@@ -1,7 +1,7 @@
 //! Generators of large units layers for the scale tests and benchmarks: many tiny polygons, or
 //! one polygon of many vertices. Deterministic (no randomness), plain GeoJSON text.
 //!
-//! Shared by `tests/load_scale.rs` and `benches/pipeline.rs` (`#[path]` include), so it uses
+//! Shared by `tests/load_scale.rs` and `benches/load.rs` (`#[path]` include), so it uses
 //! nothing but `std`.
 
 #![allow(dead_code)]
