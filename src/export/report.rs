@@ -11,10 +11,18 @@ use crate::analysis::{Analysis, Linkage};
 use crate::measures::equity::{Better, GroupBy, group_labels};
 use crate::measures::reach::{Totals, overlap, reach};
 use crate::measures::stats::mean;
-use crate::model::SeatSource;
+use crate::model::{Lang, SeatSource};
 use crate::route::TimeParts;
 
 pub use crate::export::table::round;
+
+/// The text of `lang`: `en` in English, `zh` in Chinese.
+pub fn tr(lang: crate::model::Lang, en: &str, zh: &str) -> String {
+    match lang {
+        crate::model::Lang::En => en.to_string(),
+        crate::model::Lang::Zh => zh.to_string(),
+    }
+}
 
 /// Serialise a number rounded to `D` decimals.
 fn rn<const D: i32, S: Serializer>(x: &f64, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -328,6 +336,43 @@ pub struct Report {
     pub not_written: Vec<String>,
     /// Every unit's code, in order.
     pub unit_ids: Vec<String>,
+    /// The language of the text (`en`, `zh`).
+    pub lang: &'static str,
+    /// The maps of the report (files beside it).
+    pub figures: Vec<FigureRef>,
+    /// The cores' names in the report's language.
+    #[serde(skip)]
+    pub core_labels: Vec<String>,
+    /// The report's language.
+    #[serde(skip)]
+    pub language: Lang,
+}
+
+/// A map of the report: the SVG file beside it and its title.
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureRef {
+    /// The file (`map_watt.svg`).
+    pub file: String,
+    /// The title.
+    pub title: String,
+}
+
+/// One block of the report's text, rendered to Markdown ([`Report::to_markdown`]) and HTML
+/// ([`Report::to_html`]). Text may hold `**bold**` and `` `code` ``.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// The title.
+    Title(String),
+    /// A section heading.
+    Heading(String),
+    /// A paragraph.
+    Para(String),
+    /// A bulleted list.
+    List(Vec<String>),
+    /// A table: the header and the rows.
+    Table(Vec<String>, Vec<Vec<String>>),
+    /// A map: the file and its title.
+    Figure(String, String),
 }
 
 fn f1(x: Option<f64>) -> String {
@@ -592,7 +637,43 @@ impl Report {
             caveats,
             not_written: skipped.to_vec(),
             unit_ids: region.units.iter().map(|u| u.code.clone()).collect(),
+            lang: an.options.lang.as_str(),
+            figures: Vec::new(),
+            core_labels: an
+                .cores
+                .iter()
+                .map(|c| match an.options.lang {
+                    Lang::En => c.name.clone(),
+                    Lang::Zh => study
+                        .cores
+                        .iter()
+                        .find(|d| d.name == c.name)
+                        .and_then(|d| d.name_zh.clone())
+                        .unwrap_or_else(|| c.name.clone()),
+                })
+                .collect(),
+            language: an.options.lang,
         }
+    }
+
+    /// Name the maps that the report shows (see [`crate::export::maps`]).
+    pub fn set_figures(&mut self, figures: &[crate::export::maps::Figure]) {
+        self.figures = figures
+            .iter()
+            .map(|f| FigureRef {
+                file: f.file.clone(),
+                title: f.title.clone(),
+            })
+            .collect();
+    }
+
+    /// A core's name in the report's language.
+    fn core_label(&self, name: &str) -> String {
+        self.core_names
+            .iter()
+            .position(|c| c == name)
+            .and_then(|i| self.core_labels.get(i).cloned())
+            .unwrap_or_else(|| name.to_string())
     }
 
     /// The report as pretty-printed JSON (with a final newline).
@@ -600,35 +681,283 @@ impl Report {
         serde_json::to_string_pretty(self).expect("the report serialises") + "\n"
     }
 
-    /// The report in Markdown.
-    pub fn to_markdown(&self) -> String {
-        let mut md = String::new();
-        let mut w = |s: String| {
-            md.push_str(&s);
-            md.push('\n');
-        };
+    /// The report as blocks of text in its language (see [`Block`]).
+    pub fn blocks(&self) -> Vec<Block> {
+        let l = self.language;
+        let t = |en: &str, zh: &str| tr(l, en, zh);
+        let mut b = Vec::new();
         let h = &self.headline;
-        w(format!("# {} — regionlink report", self.study));
-        w(String::new());
-        w(format!(
-            "{} units from `{}`, links from `{}`, study `{}`; the **{}** network with {}. Times in minutes, population in 10⁴ people, GDP in 10⁸ yuan.",
-            h.unit_count,
-            self.units_file,
-            self.links_file,
-            self.study_file,
-            self.network,
-            self.scenario
+        b.push(Block::Title(t(
+            &format!("{} — regionlink report", self.study),
+            &format!("{} — regionlink 报告", self.study),
+        )));
+        b.push(Block::Para(t(
+            &format!(
+                "{} units from `{}`, links from `{}`, study `{}`; the **{}** network with {}. Times in minutes, population in 10⁴ people, GDP in 10⁸ yuan.",
+                h.unit_count, self.units_file, self.links_file, self.study_file, self.network, self.scenario
+            ),
+            &format!(
+                "{} 个单元，来自 `{}`；线路来自 `{}`；研究设定 `{}`；**{}** 网络，{}。时间单位为分钟，人口为万人，GDP 为亿元。",
+                h.unit_count, self.units_file, self.links_file, self.study_file, self.network, self.scenario
+            ),
+        )));
+        b.push(Block::Heading(t("Headline figures", "主要数据")));
+        b.push(Block::List(self.headline_lines(true)));
+        let fig = |b: &mut Vec<Block>, file: &str| {
+            if let Some(f) = self.figures.iter().find(|f| f.file == file) {
+                b.push(Block::Figure(f.file.clone(), f.title.clone()));
+            }
+        };
+        fig(&mut b, "map_watt.svg");
+        for f in self.figures.iter().filter(|f| f.file.starts_with("map_isochrones_")) {
+            b.push(Block::Figure(f.file.clone(), f.title.clone()));
+        }
+
+        b.push(Block::Heading(t("By region", "分区")));
+        let mut hdr = vec![
+            t("region", "分区"),
+            t("units", "单元数"),
+            t("pop (10⁴)", "人口 (万人)"),
+            t("mean WATT (min)", "平均 WATT (分钟)"),
+        ];
+        hdr.extend(self.core_names.iter().map(|c| {
+            let c = self.core_label(c);
+            t(
+                &format!("mean time to {c} (min)"),
+                &format!("到{c}平均时间 (分钟)"),
+            )
+        }));
+        let rows = self
+            .regions
+            .iter()
+            .map(|r| {
+                let mut cells = vec![
+                    r.region.clone(),
+                    r.units.to_string(),
+                    format!("{:.1}", r.pop_10k),
+                    f1(r.watt_mean_min),
+                ];
+                cells.extend(r.t_core_mean_min.iter().map(|(_, m)| f1(*m)));
+                cells
+            })
+            .collect();
+        b.push(Block::Table(hdr, rows));
+        if let Some(e) = &self.equity_watt {
+            b.push(Block::Para(t(
+                &format!(
+                    "Inequality of WATT across units: CV {:.3}, Gini {:.3} (population-weighted {:.3}), Theil T {:.5} = within regions {:.5} + between regions {:.5} ({:.0} % between).",
+                    e.cv, e.gini, e.gini_weighted, e.theil_total, e.theil_within, e.theil_between, e.between_share * 100.0
+                ),
+                &format!(
+                    "各单元 WATT 的不均衡：变异系数 {:.3}，基尼系数 {:.3}（人口加权 {:.3}），泰尔指数 T {:.5} = 区内 {:.5} + 区间 {:.5}（区间占 {:.0} %）。",
+                    e.cv, e.gini, e.gini_weighted, e.theil_total, e.theil_within, e.theil_between, e.between_share * 100.0
+                ),
+            )));
+            b.push(Block::Heading(t("Lagging units", "滞后单元")));
+            b.push(Block::Para(t("The worst decile by WATT:", "WATT 最差的十分之一：")));
+            b.push(Block::Table(
+                vec![
+                    t("code", "代码"),
+                    t("unit", "单元"),
+                    t("region", "分区"),
+                    t("WATT (min)", "WATT (分钟)"),
+                ],
+                e.lagging
+                    .iter()
+                    .map(|x| {
+                        vec![
+                            x.code.clone(),
+                            x.label.clone(),
+                            x.region.clone(),
+                            format!("{:.1}", x.watt_min),
+                        ]
+                    })
+                    .collect(),
+            ));
+        }
+
+        if let (Some(c), Some((a, bb))) = (&h.corridor, &h.core_pair) {
+            let (a, bb) = (self.core_label(a), self.core_label(bb));
+            b.push(Block::Heading(t("The corridor profile", "走廊剖面")));
+            b.push(Block::Para(t(
+                &format!(
+                    "Units with T({a}→i) + T(i→{bb}) ≤ (1 + {})·{:.1} min, ordered along the axis:",
+                    c.epsilon,
+                    h.t_core_to_core_min.unwrap_or_default()
+                ),
+                &format!(
+                    "满足 T({a}→i) + T(i→{bb}) ≤ (1 + {})·{:.1} 分钟的单元，沿轴排列：",
+                    c.epsilon,
+                    h.t_core_to_core_min.unwrap_or_default()
+                ),
+            )));
+            b.push(Block::Table(
+                vec![
+                    t("position", "位置"),
+                    t("unit", "单元"),
+                    t("detour ratio", "绕行比"),
+                    t("pop (10⁴)", "人口 (万人)"),
+                    t("WATT (min)", "WATT (分钟)"),
+                ],
+                self.corridor_profile
+                    .iter()
+                    .map(|u| {
+                        vec![
+                            format!("{:.3}", u.position),
+                            u.label.clone(),
+                            format!("{:.3}", u.detour_ratio),
+                            format!("{:.1}", u.pop_10k),
+                            f1(u.watt_min),
+                        ]
+                    })
+                    .collect(),
+            ));
+            fig(&mut b, "map_corridor.svg");
+        }
+
+        b.push(Block::Heading(t("Strongest linkages", "最强联系")));
+        b.push(Block::Para(t(
+            &format!(
+                "Gravity R = K·M_i·M_j / D^{} (M: {}, D: {} in {}):",
+                self.gravity.b, self.mass_text, self.gravity.distance, self.gravity.unit
+            ),
+            &format!(
+                "引力 R = K·M_i·M_j / D^{}（M：{}；D：{}，单位 {}）：",
+                self.gravity.b, self.mass_text, self.gravity.distance, self.gravity.unit
+            ),
+        )));
+        b.push(Block::Table(
+            vec![
+                t("rank", "排名"),
+                t("from", "起"),
+                t("to", "止"),
+                "R".into(),
+                t("class", "等级"),
+            ],
+            self.strongest_linkages
+                .iter()
+                .enumerate()
+                .map(|(k, x)| {
+                    vec![
+                        (k + 1).to_string(),
+                        x.from_label.clone(),
+                        x.to_label.clone(),
+                        format!("{:.3}", x.r),
+                        x.class.to_string(),
+                    ]
+                })
+                .collect(),
         ));
-        w(String::new());
-        w("## Headline figures".into());
-        w(String::new());
-        w(format!(
-            "- Population {:.1} (10⁴ people); GDP {:.0} (10⁸ yuan) for {} of {} units ({}).",
-            h.population_10k_total, h.gdp_100m_cny_total, h.gdp_units, h.unit_count, h.gdp_years
-        ));
-        if let (Some(t), Some((a, b))) = (h.t_core_to_core_min, &h.core_pair) {
-            w(format!(
-                "- {a} ↔ {b}: **{t:.1} min** seat to seat (station access and egress included)."
+        fig(&mut b, "map_linkage.svg");
+        fig(&mut b, "map_links.svg");
+
+        b.push(Block::Heading(t("Data caveats", "数据说明")));
+        let cv = &self.caveats;
+        let mut items = Vec::new();
+        if let Some(s) = &cv.minutes_share {
+            items.push(t(
+                &format!(
+                    "Of all unit-to-unit minutes, {:.0} % are on links with timetable times, {:.0} % on links with estimated times (length ÷ assumed speed, planning targets, generated roads) and {:.0} % are station access/egress assumptions (`od_matrix.csv` splits every pair).",
+                    s.timetable * 100.0, s.estimate * 100.0, s.penalty * 100.0
+                ),
+                &format!(
+                    "全部单元间出行分钟中，{:.0} % 在有时刻表时间的线路上，{:.0} % 在估算时间的线路上（长度 ÷ 假定速度、规划目标、生成的道路），{:.0} % 为进出站假定时间（`od_matrix.csv` 逐对拆分）。",
+                    s.timetable * 100.0, s.estimate * 100.0, s.penalty * 100.0
+                ),
+            ));
+        }
+        let missing = if cv.gdp_missing_names.is_empty() {
+            t("GDP is given for every unit", "所有单元均有 GDP")
+        } else {
+            t(
+                &format!(
+                    "GDP is missing for {}: {}",
+                    crate::export::n_units(cv.gdp_missing.len()),
+                    cv.gdp_missing_names.join(", ")
+                ),
+                &format!(
+                    "{} 个单元缺少 GDP：{}",
+                    cv.gdp_missing.len(),
+                    cv.gdp_missing_names.join("，")
+                ),
+            )
+        };
+        let years = match cv.gdp_years.len() {
+            0 if cv.gdp_missing.len() == h.unit_count => String::new(),
+            0 => t("; the figures give no year", "；数据未注明年份"),
+            1 => {
+                let y = cv.gdp_years.keys().next().expect("one year");
+                t(
+                    &format!("; the figures present are of {y}"),
+                    &format!("；现有数据为 {y} 年"),
+                )
+            }
+            _ => {
+                let list = cv
+                    .gdp_years
+                    .iter()
+                    .map(|(y, n)| match l {
+                        Lang::En => format!("{y} ({})", crate::export::n_units(*n)),
+                        Lang::Zh => format!("{y}（{n} 个单元）"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                t(
+                    &format!("; the figures present are of the years {list}. GDP sums mix years"),
+                    &format!("；现有数据年份为 {list}，GDP 合计混合了不同年份"),
+                )
+            }
+        };
+        items.push(format!("{missing}{years}{}", t(".", "。")));
+        if cv.interior_seats > 0 {
+            items.push(t(
+                &format!(
+                    "{} units have no seat in the data; their interior point stands in for it.",
+                    cv.interior_seats
+                ),
+                &format!("{} 个单元数据中无驻地，以其内部点代替。", cv.interior_seats),
+            ));
+        }
+        if cv.embedded {
+            items.push(t(
+                "The default data: most link times are estimates and the expressway corridors and conventional lines R17–R19 are unverified; 3 of the 59 seats are low-confidence points; see data/PROVENANCE.md.",
+                "默认数据：多数线路时间为估算值，高速公路走廊及普速铁路 R17–R19 未经核实；59 个驻地中有 3 个为低可信度点位；详见 data/PROVENANCE.md。",
+            ));
+        }
+        for s in &self.not_written {
+            items.push(t(&format!("Not written: {s}"), &format!("未写出：{s}")));
+        }
+        b.push(Block::List(items));
+        if cv.embedded {
+            b.push(Block::Para(format!(
+                "{}{}",
+                t("Sources: ", "来源："),
+                crate::load::dataset::ATTRIBUTION
+            )));
+        }
+        b
+    }
+
+    /// The headline figures, one line each: the core-to-core time, each core's reach per band,
+    /// mean WATT and its inequality, the corridor, population and GDP. `markdown` keeps the
+    /// `**bold**` of the core-to-core time.
+    pub fn headline_lines(&self, markdown: bool) -> Vec<String> {
+        let l = self.language;
+        let t = |en: &str, zh: &str| tr(l, en, zh);
+        let h = &self.headline;
+        let bold = |s: String| if markdown { format!("**{s}**") } else { s };
+        let mut v = Vec::new();
+        if let (Some(x), Some((a, b))) = (h.t_core_to_core_min, &h.core_pair) {
+            let (a, b) = (self.core_label(a), self.core_label(b));
+            v.push(t(
+                &format!(
+                    "{a} ↔ {b}: {} seat to seat (station access and egress included).",
+                    bold(format!("{x:.1} min"))
+                ),
+                &format!(
+                    "{a} ↔ {b}：驻地间 {}（含进出站时间）。",
+                    bold(format!("{x:.1} 分钟"))
+                ),
             ));
         }
         for c in &self.core_names {
@@ -637,197 +966,144 @@ impl Report {
                 .iter()
                 .filter(|r| &r.core == c)
                 .map(|r| {
-                    format!(
-                        "{} units / {:.1} % of the population within {} min",
-                        r.units,
-                        r.pop_share.unwrap_or(0.0) * 100.0,
-                        r.band_min
+                    t(
+                        &format!(
+                            "{} / {:.1} % of the population within {} min",
+                            crate::export::n_units(r.units),
+                            r.pop_share.unwrap_or(0.0) * 100.0,
+                            r.band_min
+                        ),
+                        &format!(
+                            "{} 分钟内 {} 个单元、{:.1} % 的人口",
+                            r.band_min,
+                            r.units,
+                            r.pop_share.unwrap_or(0.0) * 100.0
+                        ),
                     )
                 })
                 .collect();
-            w(format!("- Reach of {c}: {}.", parts.join("; ")));
+            let c = self.core_label(c);
+            v.push(t(
+                &format!("Reach of {c}: {}.", parts.join("; ")),
+                &format!("{c}的可达范围：{}。", parts.join("；")),
+            ));
         }
         if let Some(o) = h.overlap.last() {
-            w(format!(
-                "- Within {} min, {} units are reached from both cores (Jaccard {:.2}); {} from neither: {}.",
-                o.band_min,
-                o.units_both,
-                o.jaccard.unwrap_or(0.0),
-                o.units_neither,
-                if o.neither_names.is_empty() {
-                    "none".to_string()
-                } else {
-                    o.neither_names.join(", ")
-                }
+            let none = t("none", "无");
+            let names = if o.neither_names.is_empty() {
+                none
+            } else {
+                o.neither_names.join(", ")
+            };
+            v.push(t(
+                &format!(
+                    "Within {} min, {} reached from both cores (Jaccard {:.2}); {} from neither: {}.",
+                    o.band_min,
+                    crate::export::n_units(o.units_both),
+                    o.jaccard.unwrap_or(0.0),
+                    o.units_neither,
+                    names
+                ),
+                &format!(
+                    "{} 分钟内，两核心均可达 {} 个单元（Jaccard {:.2}）；均不可达 {} 个：{}。",
+                    o.band_min,
+                    o.units_both,
+                    o.jaccard.unwrap_or(0.0),
+                    o.units_neither,
+                    names
+                ),
             ));
         }
-        w(format!(
-            "- Weighted average travel time (mass: {}): mean {} min over {} units.",
-            self.mass_text,
-            f1(h.watt_mean_min),
-            h.watt_units
+        let ineq = self.equity_watt.as_ref().map_or(String::new(), |e| {
+            t(
+                &format!(
+                    "; inequality across units: CV {:.3}, Gini {:.3} (population-weighted {:.3})",
+                    e.cv, e.gini, e.gini_weighted
+                ),
+                &format!(
+                    "；单元间不均衡：变异系数 {:.3}，基尼系数 {:.3}（人口加权 {:.3}）",
+                    e.cv, e.gini, e.gini_weighted
+                ),
+            )
+        });
+        v.push(t(
+            &format!(
+                "Weighted average travel time (WATT; mass: {}): mean {} min over {}{ineq}.",
+                self.mass_text,
+                f1(h.watt_mean_min),
+                crate::export::n_units(h.watt_units)
+            ),
+            &format!(
+                "加权平均出行时间 (WATT；质量：{})：{} 个单元平均 {} 分钟{ineq}。",
+                self.mass_text,
+                h.watt_units,
+                f1(h.watt_mean_min)
+            ),
         ));
         if let Some(c) = &h.corridor {
-            w(format!(
-                "- Corridor (ε = {}): {} units, {:.1} % of the population, {} of the GDP.",
-                c.epsilon,
-                c.units.len(),
-                c.pop_share * 100.0,
-                c.gdp_share
-                    .map_or("–".into(), |g| format!("{:.1} %", g * 100.0))
+            let gdp = c
+                .gdp_share
+                .map_or("–".into(), |g| format!("{:.1} %", g * 100.0));
+            v.push(t(
+                &format!(
+                    "Corridor (ε = {}): {}, {:.1} % of the population, {gdp} of the GDP.",
+                    c.epsilon,
+                    crate::export::n_units(c.units.len()),
+                    c.pop_share * 100.0
+                ),
+                &format!(
+                    "走廊 (ε = {})：{} 个单元，占人口 {:.1} %、GDP {gdp}。",
+                    c.epsilon,
+                    c.units.len(),
+                    c.pop_share * 100.0
+                ),
             ));
         }
-
-        w(String::new());
-        w("## By region".into());
-        w(String::new());
-        let mut hdr = vec![
-            "region".to_string(),
-            "units".into(),
-            "pop (10⁴)".into(),
-            "mean WATT (min)".into(),
-        ];
-        hdr.extend(
-            self.core_names
-                .iter()
-                .map(|c| format!("mean time to {c} (min)")),
-        );
-        w(format!("| {} |", hdr.join(" | ")));
-        w(format!("|{}", " --- |".repeat(hdr.len())));
-        for r in &self.regions {
-            let mut cells = vec![
-                r.region.clone(),
-                r.units.to_string(),
-                format!("{:.1}", r.pop_10k),
-                f1(r.watt_mean_min),
-            ];
-            cells.extend(r.t_core_mean_min.iter().map(|(_, m)| f1(*m)));
-            w(format!("| {} |", cells.join(" | ")));
-        }
-        if let Some(e) = &self.equity_watt {
-            w(String::new());
-            w(format!(
-                "Inequality of WATT across units: CV {:.3}, Gini {:.3} (population-weighted {:.3}), Theil T {:.5} = within regions {:.5} + between regions {:.5} ({:.0} % between).",
-                e.cv,
-                e.gini,
-                e.gini_weighted,
-                e.theil_total,
-                e.theil_within,
-                e.theil_between,
-                e.between_share * 100.0
-            ));
-            w(String::new());
-            w("## Lagging units".into());
-            w(String::new());
-            w("The worst decile by WATT:".into());
-            w(String::new());
-            w("| code | unit | region | WATT (min) |".into());
-            w("| --- | --- | --- | --- |".into());
-            for l in &e.lagging {
-                w(format!(
-                    "| {} | {} | {} | {:.1} |",
-                    l.code, l.label, l.region, l.watt_min
-                ));
-            }
-        }
-
-        if let (Some(c), Some((a, b))) = (&h.corridor, &h.core_pair) {
-            w(String::new());
-            w("## The corridor profile".into());
-            w(String::new());
-            w(format!(
-                "Units with T({a}→i) + T(i→{b}) ≤ (1 + {})·{:.1} min, ordered along the axis:",
-                c.epsilon,
-                h.t_core_to_core_min.unwrap_or_default()
-            ));
-            w(String::new());
-            w("| position | unit | detour ratio | pop (10⁴) | WATT (min) |".into());
-            w("| --- | --- | --- | --- | --- |".into());
-            for u in &self.corridor_profile {
-                w(format!(
-                    "| {:.3} | {} | {:.3} | {:.1} | {} |",
-                    u.position,
-                    u.label,
-                    u.detour_ratio,
-                    u.pop_10k,
-                    f1(u.watt_min)
-                ));
-            }
-        }
-
-        w(String::new());
-        w("## Strongest linkages".into());
-        w(String::new());
-        w(format!(
-            "Gravity R = K·M_i·M_j / D^{} (M: {}, D: {} in {}):",
-            self.gravity.b, self.mass_text, self.gravity.distance, self.gravity.unit
+        v.push(t(
+            &format!(
+                "Population {:.1} (10⁴ people); GDP {:.0} (10⁸ yuan) for {} of {} units ({}).",
+                h.population_10k_total, h.gdp_100m_cny_total, h.gdp_units, h.unit_count, h.gdp_years
+            ),
+            &format!(
+                "人口 {:.1} 万人；GDP {:.0} 亿元（{} 个单元中 {} 个有数据，{}）。",
+                h.population_10k_total, h.gdp_100m_cny_total, h.unit_count, h.gdp_units, h.gdp_years
+            ),
         ));
-        w(String::new());
-        w("| rank | from | to | R | class |".into());
-        w("| --- | --- | --- | --- | --- |".into());
-        for (k, l) in self.strongest_linkages.iter().enumerate() {
-            w(format!(
-                "| {} | {} | {} | {:.3} | {} |",
-                k + 1,
-                l.from_label,
-                l.to_label,
-                l.r,
-                l.class
-            ));
-        }
+        v
+    }
 
-        w(String::new());
-        w("## Data caveats".into());
-        w(String::new());
-        let cv = &self.caveats;
-        if let Some(s) = &cv.minutes_share {
-            w(format!(
-                "- Of all unit-to-unit minutes, {:.0} % are on links with timetable times, {:.0} % on links with estimated times (length ÷ assumed speed, planning targets, generated roads) and {:.0} % are station access/egress assumptions (`od_matrix.csv` splits every pair).",
-                s.timetable * 100.0,
-                s.estimate * 100.0,
-                s.penalty * 100.0
-            ));
-        }
-        let missing = if cv.gdp_missing_names.is_empty() {
-            "GDP is given for every unit".to_string()
-        } else {
-            format!(
-                "GDP is missing for {}: {}",
-                crate::export::n_units(cv.gdp_missing.len()),
-                cv.gdp_missing_names.join(", ")
-            )
-        };
-        let years = match cv.gdp_years.len() {
-            0 if cv.gdp_missing.len() == h.unit_count => String::new(),
-            0 => "; the figures give no year".to_string(),
-            1 => format!(
-                "; the figures present are of {}",
-                cv.gdp_years.keys().next().expect("one year")
-            ),
-            _ => format!(
-                "; the figures present are of the years {}. GDP sums mix years",
-                cv.gdp_years
-                    .iter()
-                    .map(|(y, n)| format!("{y} ({})", crate::export::n_units(*n)))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
-        w(format!("- {missing}{years}."));
-        if cv.interior_seats > 0 {
-            w(format!(
-                "- {} units have no seat in the data; their interior point stands in for it.",
-                cv.interior_seats
-            ));
-        }
-        if cv.embedded {
-            w("- The default data: most link times are estimates and the expressway corridors and conventional lines R17–R19 are unverified; 3 of the 59 seats are low-confidence points; see data/PROVENANCE.md.".into());
-            w(String::new());
-            w(format!("Sources: {}", crate::load::dataset::ATTRIBUTION));
-        }
-        for s in &self.not_written {
-            w(format!("- Not written: {s}"));
+    /// The report in Markdown; maps as images beside it (`![title](map_watt.svg)`).
+    pub fn to_markdown(&self) -> String {
+        let mut md = String::new();
+        for (i, b) in self.blocks().iter().enumerate() {
+            if i > 0 {
+                md.push('\n');
+            }
+            match b {
+                Block::Title(s) => md.push_str(&format!("# {s}\n")),
+                Block::Heading(s) => md.push_str(&format!("## {s}\n")),
+                Block::Para(s) => md.push_str(&format!("{s}\n")),
+                Block::List(items) => {
+                    for it in items {
+                        md.push_str(&format!("- {it}\n"));
+                    }
+                }
+                Block::Table(h, rows) => {
+                    md.push_str(&format!("| {} |\n", h.join(" | ")));
+                    md.push_str(&format!("|{}\n", " --- |".repeat(h.len())));
+                    for r in rows {
+                        md.push_str(&format!("| {} |\n", r.join(" | ")));
+                    }
+                }
+                Block::Figure(file, title) => md.push_str(&format!("![{title}]({file})\n")),
+            }
         }
         md
+    }
+
+    /// The report as one self-contained HTML page: the same text, the maps inline (SVG), no
+    /// script, font, style sheet or image from anywhere else.
+    pub fn to_html(&self, figures: &[crate::export::maps::Figure]) -> String {
+        crate::export::html::page(&self.blocks(), figures, self.language)
     }
 }
