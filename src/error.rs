@@ -248,5 +248,39 @@ impl From<OptionError> for Error {
     }
 }
 
+/// A number for a message, short at any magnitude: Rust's shortest round-trip form (`{}`,
+/// `1440`, `0.25`, `-5`) from 10⁻⁶ to 10¹⁵, scientific notation beyond with at most six
+/// significant digits (`1e300`, `2.5e-9`, `2.60870e299` as `2.6087e299`), so that `1e300` is
+/// not written as 301 digits. `NaN`, `inf` and `-inf` as such.
+///
+/// # Examples
+///
+/// ```
+/// use regionlink::error::show_number;
+///
+/// assert_eq!(show_number(1440.0), "1440");
+/// assert_eq!(show_number(-0.25), "-0.25");
+/// assert_eq!(show_number(1e300), "1e300");
+/// assert_eq!(show_number(-1.5e20), "-1.5e20");
+/// assert_eq!(show_number(2.5e-9), "2.5e-9");
+/// assert_eq!(show_number(1e300 / 230.0 * 60.0), "2.6087e299");
+/// assert_eq!(show_number(f64::INFINITY), "inf");
+/// ```
+pub fn show_number(x: f64) -> String {
+    let a = x.abs();
+    if a != 0.0 && a.is_finite() && !(1e-6..=1e15).contains(&a) {
+        let s = format!("{x:.5e}");
+        match s.split_once('e') {
+            Some((mantissa, exp)) if mantissa.contains('.') => {
+                let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+                format!("{mantissa}e{exp}")
+            }
+            _ => s,
+        }
+    } else {
+        format!("{x}")
+    }
+}
+
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

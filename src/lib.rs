@@ -20,7 +20,7 @@
 //!
 //! // network: the links in service attached to units, generated roads, station nodes.
 //! let options = Options::from_study(&inputs.study)?;
-//! let (net, _report) = analysis::build(&inputs, &options.scenario, options.network)?;
+//! let (net, _report) = analysis::build(&inputs, &options.scenario, options.network, options.time)?;
 //!
 //! // route: a multi-source search from Chengdu's unit(s).
 //! let chengdu = analysis::place(&inputs, "Chengdu")?;
@@ -35,7 +35,9 @@
 //! assert!(an.watt.iter().all(Option::is_some));
 //! // … and the gravity linkage, membership and centrality.
 //! let linkage = an.linkage()?;
-//! assert_eq!(linkage.membership.units.len(), 59);
+//! // Chongqing's nine central districts count as one place: 51 places from 59 units.
+//! assert_eq!(linkage.places.region.len(), 51);
+//! assert_eq!(linkage.membership.units.len(), 51);
 //!
 //! // export: layers, tables and the report of a whole study, in memory until written.
 //! let run = analysis::run(&inputs, &options, &Silent)?;

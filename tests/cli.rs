@@ -37,7 +37,7 @@ fn info_from_an_empty_directory_summarises_the_59_units() {
     // The total line shows population in 10⁴ people with 2 decimals.
     let total = o.stdout.lines().find(|l| l.starts_with("total")).unwrap();
     assert!(total.contains(&format!("{:.2}", pop / 1e4)), "{total}");
-    assert!(total.contains("49/59"), "{total}");
+    assert!(total.contains("51/59"), "{total}");
     assert!(o.stdout.contains("OpenStreetMap contributors, ODbL 1.0"));
 }
 
@@ -58,7 +58,7 @@ fn info_json_has_the_promised_fields() {
             "500113"
         ])
     );
-    assert_eq!(v["gdp_unit_count"], 49);
+    assert_eq!(v["gdp_unit_count"], 51);
     assert_eq!(v["network"]["components"].as_array().unwrap().len(), 1);
     let roles = &v["roles"];
     assert_eq!(

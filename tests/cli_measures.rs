@@ -15,7 +15,10 @@ fn reach_csv_has_one_row_per_unit_and_monotone_columns() {
     assert!(
         o.stdout
             .lines()
-            .any(|l| l.split_whitespace().take(3).collect::<Vec<_>>() == ["Chengdu", "120", "19"]),
+            // 17 units: Luzhou (25 + 35 to Neijiang, a 30-minute change to the Mianyang–Luzhou
+            // line, 15 + 31 + 15 = 151 min) and Jiangjin are beyond 120 minutes once changing
+            // trains costs time.
+            .any(|l| l.split_whitespace().take(3).collect::<Vec<_>>() == ["Chengdu", "120", "17"]),
         "{}",
         o.stdout
     );
@@ -53,7 +56,7 @@ fn access_mass_needing_gdp_names_the_units() {
     assert_eq!(o.code, 1);
     assert!(
         o.stderr.contains(
-            "--mass pop_gdp needs GDP, but 10 of 59 units have none: Dadukou District (500104)"
+            "--mass pop_gdp needs GDP, but 8 of 59 units have none: Dadukou District (500104)"
         ),
         "{}",
         o.stderr
@@ -157,13 +160,19 @@ fn corridor_lists_units_along_the_axis() {
         o.stdout
     );
     let (h, rows) = csv_rows(&dir.path().join("c.csv"));
-    let (ci, di) = (
+    let (ci, ei, di) = (
         h.iter().position(|x| x == "in_corridor").unwrap(),
+        h.iter().position(|x| x == "corridor_end").unwrap(),
         h.iter().position(|x| x == "detour_ratio").unwrap(),
     );
     for r in &rows {
         let d: f64 = r[di].parse().unwrap();
-        assert_eq!(r[ci] == "1", d <= 1.5 + 1e-9, "{r:?}");
+        // The cores' units are the ends (detour 1 by definition), never members.
+        if r[ei] == "1" {
+            assert_eq!((r[ci].as_str(), d), ("0", 1.0), "{r:?}");
+        } else {
+            assert_eq!(r[ci] == "1", d <= 1.5 + 1e-9, "{r:?}");
+        }
     }
     // a wider tolerance never removes a unit
     let narrow = run_in(dir.path(), &["corridor", "--out", "n.csv"]);
@@ -179,8 +188,37 @@ fn linkage_and_centrality_run_on_the_default_data() {
     let dir = tempfile::tempdir().unwrap();
     let o = run_in(dir.path(), &["linkage", "--top", "5", "--out", "l.csv"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
-    assert!(o.stdout.contains("The 5 strongest links:"));
+    assert!(o.stdout.contains("The 5 strongest links between places:"));
     let (h, rows) = csv_rows(&dir.path().join("l.csv"));
+    // Issue #14, cores as wholes: Chongqing's nine central districts are one place
+    // (1 034 × 10⁴ people), their strongest pair (Dadukou–Jiulongpo) is reported apart as
+    // intra-centre linkage, and each of them belongs to Chongqing with membership 1.
+    let col = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let yuzhong = rows.iter().find(|r| r[0] == "500103").unwrap();
+    assert_eq!(yuzhong[col("linkage_place_code")], "chongqing");
+    assert_eq!(yuzhong[col("belongs_to")], "Chongqing");
+    assert_eq!(yuzhong[col("membership_chongqing")], "1.000");
+    assert_eq!(yuzhong[col("membership_chengdu")], "0.000");
+    let top: Vec<&str> = o
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("rank"))
+        .skip(1)
+        .take(5)
+        .collect();
+    assert!(top.iter().all(|l| !l.contains("Dadukou")), "{top:?}");
+    assert!(o.stdout.contains("Inside the multi-unit centres"));
+    // With population as the mass, two Chongqing units belong to Chengdu, as the numbers say:
+    // Rongchang (88 min to Chengdu's 2 094 × 10⁴ people against 72 min to the central city's
+    // 1 034 × 10⁴: 2094/88² > 1034/72²) and remote Chengkou; the northeast counties Zhong,
+    // Fengjie, Wushan and Wuxi, which went to Chengdu while the central city counted as nine
+    // separate districts, now belong to Chongqing.
+    let to_chengdu: Vec<&str> = rows
+        .iter()
+        .filter(|r| r[0].starts_with("50") && r[col("belongs_to")] == "Chengdu")
+        .map(|r| r[0].as_str())
+        .collect();
+    assert_eq!(to_chengdu, ["500153", "500229"]);
     // membership degrees of each linked unit sum to 1
     let cols: Vec<usize> = h
         .iter()

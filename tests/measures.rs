@@ -218,8 +218,8 @@ fn reach_is_monotone_in_the_band() {
 
 #[test]
 fn a_chain_between_the_cores_is_all_corridor() {
-    // A —10— B —20— C —30— D, and E hanging off B by 20: the chain A..D is all in the corridor
-    // (every detour ratio is 1), E is not: (30 + 70) / 60 = 1.67 > 1.25.
+    // A —10— B —20— C —30— D, and E hanging off B by 20: the chain between the ends A and D is
+    // all in the corridor (every detour ratio is 1), E is not: (30 + 70) / 60 = 1.67 > 1.25.
     let (region, study, net, m) = toy(
         &[
             ("A", 1.0, 104.0),
@@ -240,14 +240,23 @@ fn a_chain_between_the_cores_is_all_corridor() {
     let c = corridor(&m, &cores[0], &cores[1], 0.25).unwrap();
     assert_eq!(c.t_ab, 60.0);
     let ids: Vec<u32> = c.units.iter().map(|u| u.unit.0).collect();
-    assert_eq!(ids, vec![0, 1, 2, 3]);
-    // positions T(A→i) / 60: 0, 1/6, 1/2, 1
-    close(c.units[1].position, 10.0 / 60.0);
-    close(c.units[2].position, 0.5);
+    assert_eq!(ids, vec![1, 2]);
+    assert_eq!(c.ends, [vec![UnitId(0)], vec![UnitId(3)]]);
+    // positions T(A→i) / 60: 0 and 1 for the ends, 1/6 and 1/2 between
+    assert_eq!((c.position[0], c.position[3]), (Some(0.0), Some(1.0)));
+    close(c.units[0].position, 10.0 / 60.0);
+    close(c.units[1].position, 0.5);
     close(c.detour[4].unwrap(), 100.0 / 60.0);
     // with ε = 0.7 E comes in: 100 ≤ 1.7 · 60 = 102
     let c = corridor(&m, &cores[0], &cores[1], 0.7).unwrap();
-    assert_eq!(c.units.len(), 5);
+    assert_eq!(c.units.len(), 3);
+    // The same on the network, each unit at its best node (here only seats).
+    let n = regionlink::measures::corridor::corridor_on_network(&net, &cores[0], &cores[1], 0.25)
+        .unwrap();
+    assert_eq!(
+        n.units.iter().map(|u| u.unit.0).collect::<Vec<_>>(),
+        vec![1, 2]
+    );
 }
 
 /// Shortest times between all nodes by Floyd–Warshall over the frozen arcs: an oracle that
@@ -316,7 +325,7 @@ fn missing_gdp_is_named() {
     let msg = e.to_string();
     assert!(
         msg.starts_with(
-            "mass = pop_gdp needs GDP, but 10 of 59 units have none: Dadukou District (500104), "
+            "mass = pop_gdp needs GDP, but 8 of 59 units have none: Dadukou District (500104), "
         ),
         "{msg}"
     );
@@ -330,15 +339,18 @@ fn missing_gdp_is_named() {
 
 /// The default data, combined network, today's open links, default penalties.
 ///
-/// Chengdu's 120-minute reach is 19 units: the Chengdu Plain cities (Deyang, Mianyang, Suining,
-/// Leshan, Meishan, Ya'an, Ziyang), South Sichuan (Zigong, Luzhou, Neijiang, Yibin) and, along
-/// the Chengyu HSR, Chongqing's western districts (Rongchang, Dazu, Yongchuan, Bishan, Jiangjin)
-/// and the two HSR station districts Shapingba and Yubei (62 + 40 and 77 + 40 min).
+/// Chengdu's 120-minute reach is 17 units: the Chengdu Plain cities (Deyang, Mianyang, Suining,
+/// Leshan, Meishan, Ya'an, Ziyang), South Sichuan's Zigong, Neijiang and Yibin, and, along the
+/// Chengyu HSR, Chongqing's western districts (Rongchang, Dazu, Yongchuan, Bishan) and the two
+/// HSR station districts Shapingba and Yubei (62 + 40 and 77 + 40 min). Luzhou and Jiangjin,
+/// reached by changing trains, fall beyond once a change costs 30 minutes.
 ///
-/// The corridor (ε = 0.25) is Chengdu, Bishan and six central Chongqing districts: the
-/// 62-minute non-stop Chengdu East–Shapingba run makes T(C→Q) = 102 min, and passing through an
-/// intermediate city costs its station egress and access again (40 min), more than the 25.5 min
-/// allowed — so only Bishan (reached by road from Shapingba) qualifies besides the cores.
+/// The corridor (ε = 0.25) holds the cities on the Chengyu HSR between the ends: Ziyang,
+/// Neijiang, Rongchang, Dazu, Yongchuan and Bishan. The fastest trip is the 62-minute non-stop
+/// Chengdu East–Shapingba train (T(C→Q) = 25 + 62 + 15 = 102 min); a city whose station the
+/// line's stopping trains pass counts at its station, at the in-vehicle cost of riding through
+/// (Ziyang: 44 + 68 = 112 min, detour 1.098), not its seat's extra 40 minutes of egress and
+/// access. Suining, on the northern line, needs a change (detour 1.9), so it is out.
 #[test]
 fn default_data_reach_and_corridor_sets() {
     let inputs = load_inputs(None, None, None, |_| {}, LoadOptions::default()).unwrap();
@@ -366,21 +378,79 @@ fn default_data_reach_and_corridor_sets() {
     assert_eq!(
         codes(&reached(&cores[0], 120.0)),
         [
-            "500106", "500111", "500112", "500116", "500118", "500120", "500153", "510100",
-            "510300", "510500", "510600", "510700", "510900", "511000", "511100", "511400",
-            "511500", "511800", "512000"
+            "500106", "500111", "500112", "500118", "500120", "500153", "510100", "510300",
+            "510600", "510700", "510900", "511000", "511100", "511400", "511500", "511800",
+            "512000"
         ]
     );
-    let m = travel_time_matrix(&net, None);
-    let c = corridor(&m, &cores[0], &cores[1], 0.25).unwrap();
+    let c = regionlink::measures::corridor::corridor_on_network(&net, &cores[0], &cores[1], 0.25)
+        .unwrap();
     assert_eq!(c.t_ab, 102.0);
-    let ids: Vec<UnitId> = c.units.iter().map(|u| u.unit).collect();
+    let along: Vec<&str> = c
+        .units
+        .iter()
+        .map(|u| inputs.region.unit(u.unit).code.as_str())
+        .collect();
+    // Ziyang, Neijiang, Rongchang, Dazu, Yongchuan, Bishan: in that order from Chengdu.
     assert_eq!(
-        codes(&ids),
-        [
-            "500103", "500104", "500105", "500106", "500107", "500112", "500120", "510100"
-        ]
+        along,
+        ["512000", "511000", "500153", "500111", "500118", "500120"]
     );
-    // ordered along the axis: Chengdu first
-    assert_eq!(inputs.region.unit(c.units[0].unit).code, "510100");
+    assert!(c.units.iter().all(|u| u.via_station));
+    let ziyang = &c.units[0];
+    assert_eq!((ziyang.t_from_a, ziyang.t_to_b), (44.0, 68.0));
+    assert!(c.is_end(inputs.region.by_code("510100").unwrap().id));
+    assert_eq!(c.ends[1].len(), 9);
+}
+
+/// #14: the headline under both conventions on the default data.
+#[test]
+fn default_data_headline_under_both_conventions() {
+    use regionlink::analysis::Options;
+    use regionlink::analysis::headline::{SENSITIVITY_FACTORS, headline};
+    use regionlink::model::TimeConvention::{DoorToDoor, InVehicle};
+    let inputs = load_inputs(None, None, None, |_| {}, LoadOptions::default()).unwrap();
+    let o = Options::from_study(&inputs.study).unwrap();
+    let h = headline(&inputs, &o, None).unwrap();
+    let p = &h.pairs[0];
+    assert_eq!((p.from.as_str(), p.to.as_str()), ("chengdu", "chongqing"));
+    // In-vehicle: the timetable's fastest Chengyu HSR train, Chengdu East → Shapingba, 62 min
+    // (data/timetable_times.csv, R01-X01000106). Door-to-door adds the HSR access (25) and
+    // egress (15) of data/study.toml: 102 min.
+    assert_eq!(p.in_vehicle_min, Some(62.0));
+    assert_eq!(p.door_to_door_min, Some(62.0 + 25.0 + 15.0));
+    // The station times at 0 are the in-vehicle convention, at 1 the door-to-door one.
+    for (key, ..) in &h.cores {
+        assert_eq!(
+            h.sensitivity(key, 0.0),
+            h.reach(key, InVehicle, 60.0),
+            "{key}"
+        );
+        assert_eq!(
+            h.sensitivity(key, 1.0),
+            h.reach(key, DoorToDoor, 60.0),
+            "{key}"
+        );
+        // Less station time never shrinks a reach: the 60-min reach falls as the factor grows,
+        // and every band reaches at least as far in-vehicle as door-to-door.
+        let n: Vec<usize> = SENSITIVITY_FACTORS
+            .iter()
+            .map(|&f| h.sensitivity(key, f).unwrap().units)
+            .collect();
+        assert!(n.windows(2).all(|w| w[0] >= w[1]), "{key}: {n:?}");
+        for band in [60.0, 120.0, 180.0] {
+            let (dd, iv) = (
+                h.reach(key, DoorToDoor, band).unwrap(),
+                h.reach(key, InVehicle, band).unwrap(),
+            );
+            assert!(iv.units >= dd.units && iv.pop_10k >= dd.pop_10k);
+        }
+    }
+    // Door-to-door, 60 min from Chengdu reach only Chengdu, Deyang and Ziyang (the reach
+    // test above): the 40 min of HSR station time leave 20 min on board, enough for the
+    // 19-min Chengdu–Ziyang HSR leg (R01-01) and for Deyang, not for Meishan or Suining.
+    let dd60 = h.reach("chengdu", DoorToDoor, 60.0).unwrap();
+    assert_eq!(dd60.units, 3);
+    // In-vehicle, the 60-min reach of Chengdu is four times as many units.
+    assert_eq!(h.reach("chengdu", InVehicle, 60.0).unwrap().units, 12);
 }

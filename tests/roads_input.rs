@@ -423,6 +423,34 @@ fn csv_short_row() {
 }
 
 #[test]
+fn crlf_road_csv_reports_the_right_line() {
+    let crlf = |s: &str| s.replace('\n', "\r\n");
+    let nodes = crlf("id,lon,lat\n100,104.0,30.0\n200,104.1,30.0\n100,104.2,30.0\n");
+    let (msg, n, _) = csv_error(&nodes, EDGES);
+    assert_eq!(
+        msg,
+        format!("{n}: line 4: field \"id\" is \"100\", already used at line 2")
+    );
+    let edges = crlf(
+        "source,target,length,car_forward,car_backward\n100,200,5,Motorway,Motorway\n\n\
+         100,200,-1,Motorway,Motorway\n",
+    );
+    let (msg, _, e) = csv_error(&crlf(NODES), &edges);
+    assert_eq!(
+        msg,
+        format!("{e}: line 4: field \"length\" is \"-1\", expected metres (a finite number ≥ 0)")
+    );
+    let edges = crlf(
+        "source,target,length,car_forward,car_backward\n100,200,5,Motorway,Motorway\n100,200\n",
+    );
+    let (msg, _, e) = csv_error(&crlf(NODES), &edges);
+    assert_eq!(
+        msg,
+        format!("{e}: line 3: malformed CSV: the row has 2 fields, the header 5")
+    );
+}
+
+#[test]
 fn csv_missing_partner_file() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("edges.csv"), EDGES).unwrap();
@@ -697,6 +725,54 @@ fn geojson_bad_properties() {
         let msg = geojson_error(&format!("{ok},{}", line("[[0,0],[1,1]]", props)));
         assert_eq!(msg, format!("feature #1: {expected}"));
     }
+}
+
+#[test]
+fn absurd_road_times_are_rejected() {
+    // Over 24 h: a `minutes` property, a speed outside 1–1000 km/h, a line timed at the
+    // study's speed, and a CSV length.
+    let ok = line("[[0,0],[1,1]]", "");
+    for (feature, expected) in [
+        (
+            line("[[0,0],[1,1]]", "\"minutes\":5000"),
+            "property \"minutes\" is 5000, expected at most 1440 (24 h)",
+        ),
+        (
+            line("[[0,0],[1,1]]", "\"speed_kmh\":5000"),
+            "property \"speed_kmh\" is 5000, expected km/h from 1 to 1000",
+        ),
+        (
+            line("[[0,0],[0,10]]", "\"speed_kmh\":1"),
+            "the line is 1111950.8 m long: at the 1 km/h of property \"speed_kmh\" that is 66717 minutes, more than the 1440 (24 h) an edge may take",
+        ),
+        (
+            "{\"type\":\"Feature\",\"properties\":{\"highway\":\"motorway\"},\"geometry\":{\"type\":\"MultiLineString\",\"coordinates\":[[[0,0],[0,1]],[[0,1],[0,90]]]}}".to_string(),
+            "line #1 is 9896362.1 m long: at the 90 km/h of study key roads.motorway_kmh that is 6597.6 minutes, more than the 1440 (24 h) an edge may take",
+        ),
+    ] {
+        let msg = geojson_error(&format!("{ok},{feature}"));
+        assert_eq!(msg, format!("feature #1: {expected}"));
+    }
+    let (msg, _, e) = csv_error(
+        NODES,
+        "source,target,length,car_forward,car_backward\n100,200,1e300,Motorway,Residential\n",
+    );
+    assert_eq!(
+        msg,
+        format!(
+            "{e}: line 2: field \"length\" is \"1e300\" (metres): at the 90 km/h of study key roads.motorway_kmh that is 6.66667e296 minutes, more than the 1440 (24 h) an edge may take"
+        )
+    );
+    // The extract's 73.6 km secondary road at 1 km/h.
+    let slow = RoadParams {
+        secondary_kmh: 1.0,
+        ..RoadParams::default()
+    };
+    let msg = input_message(load_roads(&fixture("minimal.osm.pbf"), &slow));
+    assert!(
+        msg.ends_with(": edge 12-0 of way 12 is 73610.5 m long: at the 1 km/h of study key roads.secondary_kmh that is 4416.6 minutes, more than the 1440 (24 h) an edge may take"),
+        "{msg}"
+    );
 }
 
 #[test]

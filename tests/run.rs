@@ -244,7 +244,7 @@ fn every_layer_of_the_default_run_follows_the_rules() {
     ] {
         assert!(md.contains(section), "report.md lacks {section}");
     }
-    assert!(md.contains("GDP is missing for 10 units"));
+    assert!(md.contains("GDP is missing for 8 units"));
 }
 
 #[test]

@@ -256,6 +256,107 @@ fn gdp_null_is_allowed() {
 }
 
 #[test]
+fn absurd_unit_numbers_are_rejected() {
+    // Finite, so JSON takes them, but sums over a layer would run into infinity.
+    let square = poly(&square(104.0, 30.0));
+    let r = run(&with_a(r#""code":"A","pop_2020_census":1e300"#, &square));
+    assert_error(
+        &r,
+        "u.geojson: feature #0 (code A): property \"pop_2020_census\" is 1e300, expected at most 1e10 persons (the world has 8e9 people; study key fields.population_unit says how it is counted)",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let text = with_a(r#""code":"A","pop_2020_census":2e6"#, &square);
+    let r = run_with(&dir, text.as_bytes(), &["--pop-unit", "10k"]);
+    assert_error(
+        &r,
+        "u.geojson: feature #0 (code A): property \"pop_2020_census\" is 2000000, expected at most 1e6 10⁴ people (the world has 8e9 people; study key fields.population_unit says how it is counted)",
+    );
+    let r = run(&with_a(
+        r#""code":"A","pop_2020_census":1,"gdp_100m_cny":3.5e20"#,
+        &square,
+    ));
+    assert_error(
+        &r,
+        "u.geojson: feature #0 (code A): property \"gdp_100m_cny\" is 3.5e20, expected at most 1e9 (10⁸ yuan; the world's GDP is about 7e6)",
+    );
+    let r = run(&with_a(
+        r#""code":"A","pop_2020_census":1,"area_km2":1e300"#,
+        &square,
+    ));
+    assert_error(
+        &r,
+        "u.geojson: feature #0 (code A): property \"area_km2\" is 1e300, expected km² ≤ 5.1e8 (the Earth's surface)",
+    );
+    let r = run(&with_a(A, r#"{"type":"Point","coordinates":[1e300,30.0]}"#));
+    assert_error(
+        &r,
+        "u.geojson: feature #0 (code A): position [1e300, 30] has longitude 1e300, outside [-180, 180]",
+    );
+}
+
+#[test]
+fn implausible_population_unit_warns() {
+    let layer = |a: &str, b: &str| {
+        fc(&[
+            feature(
+                &format!(r#""code":"A","pop_2020_census":{a}"#),
+                &poly(&square(104.0, 30.0)),
+            ),
+            feature(
+                &format!(r#""code":"B","pop_2020_census":{b}"#),
+                &poly(&square(105.0, 30.0)),
+            ),
+        ])
+    };
+    let warning = |r: &Run| {
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix("regionlink: warning: "))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    // 10⁴ people read as persons: 0.80 × 10⁴ people in all, or 0.52 per km².
+    let r = run(&layer("3500", "4500"));
+    assert_eq!(
+        warning(&r),
+        [
+            "u.geojson: the units hold 0.80 × 10⁴ people in all, implausibly few: if property \"pop_2020_census\" is already in 10⁴ people, set study key fields.population_unit = \"10k\""
+        ]
+    );
+    assert!(
+        r.stdout
+            .contains("warnings:\n  u.geojson: the units hold 0.80"),
+        "{}",
+        r.stdout
+    );
+    let r = run(&layer("5000", "6000"));
+    assert_eq!(
+        warning(&r),
+        [
+            "u.geojson: the units hold 1.10 × 10⁴ people on 21285 km² (0.52 per km²), implausibly few: if property \"pop_2020_census\" is already in 10⁴ people, set study key fields.population_unit = \"10k\""
+        ]
+    );
+    // Persons read as 10⁴ people.
+    let dir = tempfile::tempdir().unwrap();
+    let r = run_with(
+        &dir,
+        layer("150000", "150000").as_bytes(),
+        &["--pop-unit", "10k"],
+    );
+    assert_eq!(
+        warning(&r),
+        [
+            "u.geojson: the units hold 300000.00 × 10⁴ people on 21285 km² (140945 per km²), implausibly many: if property \"pop_2020_census\" is in persons, set study key fields.population_unit = \"persons\""
+        ]
+    );
+    // Plausible: no warning.
+    assert!(warning(&run(&layer("3500000", "4500000"))).is_empty());
+    let r = run_with(&dir, layer("350", "450").as_bytes(), &["--pop-unit", "10k"]);
+    assert!(warning(&r).is_empty());
+}
+
+#[test]
 fn coordinates_out_of_range() {
     let r = run(&with_a(A, r#"{"type":"Point","coordinates":[200.0,30.0]}"#));
     assert_error(
@@ -319,8 +420,68 @@ fn unclosed_ring() {
 }
 
 #[test]
+fn mixed_point_and_polygon_layer_is_rejected() {
+    // 3 polygons, then a point: the run would drop every polygon output without a word.
+    let point = r#"{"type":"Point","coordinates":[107.5,30.5]}"#;
+    let r = run(&fc(&[
+        feature(A, &poly(&square(104.0, 30.0))),
+        good_b(),
+        feature(
+            r#""code":"C","pop_2020_census":1"#,
+            &poly(&square(106.0, 30.0)),
+        ),
+        feature(r#""code":"D","pop_2020_census":1"#, point),
+    ]));
+    assert_error(
+        &r,
+        "u.geojson: feature #3 (code D): geometry is a Point, but the 3 features before it, from feature #0 (code A), are polygons; a units layer holds either polygons (Polygon, MultiPolygon) or points, not both",
+    );
+    let multi = format!(
+        r#"{{"type":"MultiPolygon","coordinates":[{}]}}"#,
+        square(105.0, 30.0)
+    );
+    let r = run(&fc(&[
+        feature(A, point),
+        feature(r#""code":"B","pop_2020_census":1"#, &multi),
+    ]));
+    assert_error(
+        &r,
+        "u.geojson: feature #1 (code B): geometry is a MultiPolygon, but the feature before it, feature #0 (code A), is a point; a units layer holds either polygons (Polygon, MultiPolygon) or points, not both",
+    );
+}
+
+#[test]
+fn zero_area_ring_is_rejected_at_load() {
+    // Collinear positions along a parallel, along a diagonal (not exact in binary), a ring
+    // of one repeated position, and a symmetric bow-tie whose two loops cancel.
+    for ring in [
+        "[[104,30],[105,30],[104.5,30],[104,30]]",
+        "[[104.1,30.1],[104.2,30.2],[104.7,30.7],[104.1,30.1]]",
+        "[[104,30],[104,30],[104,30],[104,30]]",
+        "[[104,30],[105,31],[105,30],[104,31],[104,30]]",
+    ] {
+        let r = run(&with_a(A, &poly(&format!("[{ring}]"))));
+        assert_error(
+            &r,
+            "u.geojson: feature #0 (code A): geometry polygon exterior ring has no area: its positions lie on one line, or its loops cancel out (a self-intersecting ring)",
+        );
+    }
+    let hole = "[[104.2,30.2],[104.4,30.2],[104.3,30.2],[104.2,30.2]]";
+    let multi = format!(
+        r#"{{"type":"MultiPolygon","coordinates":[{},[[[104,32],[105,32],[105,33],[104,33],[104,32]],{hole}]]}}"#,
+        square(104.0, 30.0)
+    );
+    let r = run(&with_a(A, &multi));
+    assert_error(
+        &r,
+        "u.geojson: feature #0 (code A): geometry polygon #1 ring #1 has no area: its positions lie on one line, or its loops cancel out (a self-intersecting ring)",
+    );
+}
+
+#[test]
 fn self_intersecting_polygon_warns_or_fails_under_strict() {
-    let bowtie = poly("[[[104,30],[105,31],[105,30],[104,31],[104,30]]]");
+    // A bow-tie with loops of different sizes (a symmetric one has no area: rejected).
+    let bowtie = poly("[[[104,30],[105,31],[105,30],[104,31.5],[104,30]]]");
     let r = run(&with_a(A, &bowtie));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(

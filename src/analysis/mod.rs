@@ -25,11 +25,13 @@
 //! places. The results become layers, tables and reports in [`crate::export`].
 
 mod compare;
+pub mod headline;
 mod resilience;
 mod route;
 mod timeline;
 
 pub use compare::{Comparison, CoreDelta, UnitDelta, compare, pct_change};
+pub use headline::{Headline, headline};
 pub use resilience::{MonteCarlo, MonteCarloResult, Resilience, resilience};
 pub use route::{Place, Route, place, route};
 pub use timeline::{Timeline, YearFigures, timeline};
@@ -40,14 +42,17 @@ use crate::measures::access::{
     AccessRow, AccessSpec, Daily, daily_of, internal_time_min, matrix_times, watt_coefficient,
 };
 use crate::measures::betweenness::{Centrality, PairWeights};
-use crate::measures::corridor::{Corridor, corridor};
+use crate::measures::corridor::{Corridor, corridor, corridor_on_network};
 use crate::measures::equity::{Better, Equity, EquityInput, GroupBy, equity, group_labels};
-use crate::measures::gravity::{Distance, Gravity, GravityParams, KFactor, gravity};
+use crate::measures::gravity::{
+    ClassMethod, Distance, Gravity, GravityParams, KFactor, StrengthCuts, gravity,
+};
 use crate::measures::membership::{Centre, Membership, membership};
 use crate::measures::par::{accessibility, travel_time_matrix};
+use crate::measures::places::{Group, Places, merge};
 use crate::measures::reach::{CoreTimes, core_times};
 use crate::measures::structure::{BinaryNetwork, Structure, Threshold, structure};
-use crate::model::{Decay, Mass, Minutes, Mode, UnitId};
+use crate::model::{Decay, Mass, Minutes, Mode, TimeConvention, UnitId};
 use crate::network::{BuildOptions, BuildReport, Network, NetworkKind, Scenario, build_network};
 use crate::progress::Progress;
 use crate::route::{EngineKind, Hierarchy, Matrix, Sweep};
@@ -67,6 +72,8 @@ pub struct GravityOptions {
     pub top: usize,
     /// Threshold of the binary linkage network.
     pub threshold: Threshold,
+    /// How the strength classes are cut.
+    pub classes: ClassMethod,
 }
 
 impl Default for GravityOptions {
@@ -77,6 +84,7 @@ impl Default for GravityOptions {
             k: KFactor::One,
             top: 20,
             threshold: Threshold::Mean,
+            classes: ClassMethod::NaturalBreaks,
         }
     }
 }
@@ -87,6 +95,9 @@ impl Default for GravityOptions {
 pub struct Options {
     /// Which network the travel times come from.
     pub network: NetworkKind,
+    /// Which minutes a time counts: door to door (station access, egress and transfers
+    /// included) or in the vehicle only.
+    pub time: TimeConvention,
     /// Which links are in service (year, planned links, dropped and added links).
     pub scenario: Scenario,
     /// Time bands, minutes, increasing.
@@ -123,6 +134,7 @@ impl Options {
         let m = &study.measures;
         Ok(Options {
             network: NetworkKind::Combined,
+            time: TimeConvention::DoorToDoor,
             scenario: Scenario::default(),
             bands: study.bands_min.clone(),
             mass: m.mass,
@@ -218,7 +230,8 @@ pub fn composite_not_phast() -> OptionError {
         .text(" or dijkstra")
 }
 
-/// The network of `kind` for the inputs under `scenario` (its added links included).
+/// The network of `kind` for the inputs under `scenario` (its added links included), timed by
+/// `time` (in-vehicle: station access, egress and transfers at 0).
 ///
 /// # Errors
 /// See [`build_network`] and [`Scenario::select`].
@@ -226,12 +239,32 @@ pub fn build(
     inputs: &Inputs,
     scenario: &Scenario,
     kind: NetworkKind,
+    time: TimeConvention,
 ) -> Result<(Network, BuildReport)> {
+    build_scaled(inputs, scenario, kind, time.penalty_factor())
+}
+
+/// The network with station access, egress and transfer times at `factor` of the study's
+/// (for the sensitivity of a measure to those assumptions).
+///
+/// # Errors
+/// See [`build`].
+pub fn build_scaled(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    kind: NetworkKind,
+    factor: f64,
+) -> Result<(Network, BuildReport)> {
+    let params = if factor == 1.0 {
+        inputs.study.network.clone()
+    } else {
+        inputs.study.network.scaled_penalties(factor)
+    };
     build_network(
         &inputs.region,
         &inputs.links,
         BuildOptions {
-            params: &inputs.study.network,
+            params: &params,
             scenario,
             kind,
             roads: inputs.roads.as_ref().map(|g| (g, &inputs.study.roads)),
@@ -244,18 +277,36 @@ pub fn build(
 ///
 /// # Errors
 /// See [`build`].
-pub fn matrix(inputs: &Inputs, scenario: &Scenario, kind: NetworkKind) -> Result<Matrix> {
+pub fn matrix(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    kind: NetworkKind,
+    time: TimeConvention,
+) -> Result<Matrix> {
+    matrix_scaled(inputs, scenario, kind, time.penalty_factor())
+}
+
+/// [`matrix`] with station access, egress and transfer times at `factor` of the study's.
+///
+/// # Errors
+/// See [`build`].
+pub fn matrix_scaled(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    kind: NetworkKind,
+    factor: f64,
+) -> Result<Matrix> {
     Ok(match kind {
         NetworkKind::Composite => {
-            let (road, _) = build(inputs, scenario, NetworkKind::Road)?;
-            let (rail, _) = build(inputs, scenario, NetworkKind::Rail)?;
+            let (road, _) = build_scaled(inputs, scenario, NetworkKind::Road, factor)?;
+            let (rail, _) = build_scaled(inputs, scenario, NetworkKind::Rail, factor)?;
             Matrix::composite(
                 &travel_time_matrix(&road, None),
                 &travel_time_matrix(&rail, None),
             )
         }
         k => {
-            let (net, _) = build(inputs, scenario, k)?;
+            let (net, _) = build_scaled(inputs, scenario, k, factor)?;
             travel_time_matrix(&net, None)
         }
     })
@@ -401,33 +452,15 @@ impl<'a> Analysis<'a> {
         let masses = o.mass.values(&inputs.region)?;
         let (net, report, matrix, cores) = match o.network {
             NetworkKind::Composite => {
-                let m = self::matrix(inputs, &o.scenario, NetworkKind::Composite)?;
-                let (net, report) = build(inputs, &o.scenario, NetworkKind::Combined)?;
+                let m = self::matrix(inputs, &o.scenario, NetworkKind::Composite, o.time)?;
+                let (net, report) = build(inputs, &o.scenario, NetworkKind::Combined, o.time)?;
                 // Core times on the composite: the minimum over the core's units of the matrix.
-                let cores = core_times(&net, &inputs.region, study)
-                    .into_iter()
-                    .map(|mut c| {
-                        c.times = (0..m.len())
-                            .map(|j| {
-                                c.units
-                                    .iter()
-                                    .filter_map(|&u| {
-                                        if u.index() == j {
-                                            Some(Minutes::ZERO)
-                                        } else {
-                                            m.get(u, UnitId(j as u32))
-                                        }
-                                    })
-                                    .min_by(|x, y| x.total_cmp(y))
-                            })
-                            .collect();
-                        c
-                    })
-                    .collect();
+                let cores =
+                    headline::composite_core_times(core_times(&net, &inputs.region, study), &m);
                 (net, report, Some(m), cores)
             }
             k => {
-                let (net, report) = build(inputs, &o.scenario, k)?;
+                let (net, report) = build(inputs, &o.scenario, k, o.time)?;
                 let m = o.matrix.then(|| travel_time_matrix(&net, None));
                 let cores = core_times(&net, &inputs.region, study);
                 (net, report, m, cores)
@@ -495,8 +528,11 @@ impl<'a> Analysis<'a> {
             .iter()
             .map(|r| daily_of(&r.within, &inputs.region, &o.bands))
             .collect();
-        let corridor = match (cores.as_slice(), &matrix) {
-            ([c, q, ..], Some(m)) => Some(corridor(m, c, q, o.epsilon)?),
+        // The corridor at each unit's best node (seat or station); the composite network has
+        // no nodes of its own, so there it is measured at the seats.
+        let corridor = match (cores.as_slice(), &matrix, o.network) {
+            ([c, q, ..], Some(m), NetworkKind::Composite) => Some(corridor(m, c, q, o.epsilon)?),
+            ([c, q, ..], _, _) => Some(corridor_on_network(&net, c, q, o.epsilon)?),
             _ => None,
         };
         Ok(Analysis {
@@ -583,7 +619,12 @@ impl<'a> Analysis<'a> {
     }
 
     /// The gravity model, membership in the centres, the structure of the linkage network and
-    /// the centrality of the transport network ([`Options::gravity`]).
+    /// the centrality of the transport network ([`Options::gravity`]). Every multi-unit centre
+    /// (a core; a prefecture-level centre on the county layer) counts as one place in the
+    /// centre measures ([`crate::measures::places`]): the gravity linkage between places, its
+    /// strength classes (on the centres' linkages with the other places), the membership and
+    /// the strongest linkages. Pairs inside one such place are the intra-centre linkage. The
+    /// unit-level linkage stays for the structure of the linkage network and the flows.
     ///
     /// # Errors
     /// Without the matrix; a mass (or K) needing GDP that units lack; a bad exponent.
@@ -595,13 +636,91 @@ impl<'a> Analysis<'a> {
             b: g.b,
             k: g.k,
         };
-        let gravity = gravity(&self.inputs.region, self.matrix()?, &p)?;
-        let membership = membership(&gravity, &self.centres())?;
+        let region = &self.inputs.region;
+        let matrix = self.matrix()?;
+        let gravity = gravity(region, matrix, &p)?;
+        let centres = self.centres();
+        let keys = self.centre_keys();
+        let groups: Vec<Group> = centres
+            .iter()
+            .zip(&keys)
+            .enumerate()
+            .filter(|(_, (c, _))| c.units.len() > 1)
+            .map(|(i, (c, k))| Group {
+                key: k.clone(),
+                name: c.name.clone(),
+                name_zh: self
+                    .cores
+                    .get(i)
+                    .and_then(|core| core.name_zh.clone())
+                    .or_else(|| {
+                        region
+                            .unit(c.units[0])
+                            .name_zh
+                            .clone()
+                            .filter(|_| c.units.len() == 1)
+                    }),
+                units: c.units.clone(),
+            })
+            .collect();
+        let places = merge(region, matrix, &groups);
+        let place_centres: Vec<Centre> = centres
+            .iter()
+            .map(|c| {
+                let mut units: Vec<UnitId> =
+                    c.units.iter().map(|u| places.place_of[u.index()]).collect();
+                units.sort();
+                units.dedup();
+                Centre {
+                    name: c.name.clone(),
+                    units,
+                }
+            })
+            .collect();
+        let pg = crate::measures::gravity::gravity(&places.region, &places.matrix, &p)?;
+        // Strength classes on the pooled linkages of the centres with the other places.
+        let mut pool = Vec::new();
+        for c in &place_centres {
+            for &pc in &c.units {
+                for j in 0..places.region.len() {
+                    let j = UnitId(j as u32);
+                    if !c.units.contains(&j) {
+                        pool.push(pg.get(pc, j));
+                    }
+                }
+            }
+        }
+        let pg = pg.with_cuts(StrengthCuts::of(&pool, g.classes));
+        let membership = membership(&pg, &place_centres)?;
+        let mut intra = Vec::new();
+        for (gi, members) in places.members.iter().enumerate().take(places.groups) {
+            for (a, &u) in members.iter().enumerate() {
+                for &v in &members[a + 1..] {
+                    let r = gravity.get(u, v);
+                    if r > 0.0 {
+                        intra.push(IntraPair {
+                            place: UnitId(gi as u32),
+                            from: u,
+                            to: v,
+                            r,
+                        });
+                    }
+                }
+            }
+        }
+        intra.sort_by(|a, b| {
+            b.r.total_cmp(&a.r)
+                .then(a.from.cmp(&b.from))
+                .then(a.to.cmp(&b.to))
+        });
         let structure = structure(&BinaryNetwork::from_gravity(&gravity, g.threshold)?);
         let centrality = crate::measures::par::betweenness(&self.net, None);
         Ok(Linkage {
             gravity,
+            places,
+            place_gravity: pg,
             membership,
+            intra,
             structure,
             centrality,
         })
@@ -638,6 +757,9 @@ pub struct Run<'a> {
     /// For every ordered pair of units, the time split into timetable, estimated and penalty
     /// minutes (`None` for the composite network, whose times combine two networks).
     pub parts: Option<Vec<Vec<Option<crate::route::TimeParts>>>>,
+    /// The headline figures under both conventions of time, with the sensitivity of the
+    /// 60-minute reach to the station times.
+    pub headline: Headline,
 }
 
 /// Run every measure family of a study ([`Analysis::run`], [`Analysis::linkage`], the flow
@@ -659,21 +781,44 @@ pub fn run<'a>(inputs: &'a Inputs, options: &Options, progress: &dyn Progress) -
         NetworkKind::Composite => None,
         _ => Some(crate::measures::par::time_parts(&analysis.net, None)),
     };
+    progress.stage("headline under both conventions", 1);
+    let dd = (analysis.options.time == TimeConvention::DoorToDoor).then_some(&analysis.cores[..]);
+    let headline = headline::headline(inputs, &analysis.options, dd)?;
     Ok(Run {
         analysis,
         linkage,
         flow,
         parts,
+        headline,
     })
+}
+
+/// A linkage between two units of one multi-unit centre (see [`Analysis::linkage`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IntraPair {
+    /// The centre's place.
+    pub place: UnitId,
+    /// One unit.
+    pub from: UnitId,
+    /// The other.
+    pub to: UnitId,
+    /// R between them (unit-level gravity).
+    pub r: f64,
 }
 
 /// Gravity, membership and the transport-network centrality of an analysis.
 #[derive(Debug)]
 pub struct Linkage {
-    /// The gravity model.
+    /// The gravity model between units (the linkage network's structure and the flows).
     pub gravity: Gravity,
-    /// Membership in the centres.
+    /// The places: every multi-unit centre merged into one.
+    pub places: Places,
+    /// The gravity model between places, with strength classes on the centres' linkages.
+    pub place_gravity: Gravity,
+    /// Membership of the places in the centres (place order; a unit's is its place's).
     pub membership: Membership,
+    /// Linkages inside the multi-unit centres, strongest first.
+    pub intra: Vec<IntraPair>,
     /// The binary linkage network's structure.
     pub structure: Structure,
     /// Centrality on the transport network (betweenness weighted by nothing).
@@ -681,6 +826,11 @@ pub struct Linkage {
 }
 
 impl Linkage {
+    /// The place of unit `u`.
+    pub fn place(&self, u: UnitId) -> UnitId {
+        self.places.place_of[u.index()]
+    }
+
     /// Link betweenness weighted by the gravity interaction of each pair.
     ///
     /// # Errors

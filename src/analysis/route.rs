@@ -103,6 +103,8 @@ pub struct Route {
     pub net: Network,
     /// Which network.
     pub kind: NetworkKind,
+    /// Which minutes the times count.
+    pub time: crate::model::TimeConvention,
     /// Which links are in service, in words.
     pub scenario: String,
     /// Where from.
@@ -125,6 +127,7 @@ pub fn route(
     to: Place,
     scenario: &Scenario,
     kind: NetworkKind,
+    time: crate::model::TimeConvention,
 ) -> Result<Route> {
     if kind == NetworkKind::Composite {
         return Err(crate::error::OptionError::new()
@@ -132,7 +135,7 @@ pub fn route(
             .text(" is a combination of two matrices and has no paths; use road or rail")
             .into());
     }
-    let (net, _) = build(inputs, scenario, kind)?;
+    let (net, _) = build(inputs, scenario, kind, time)?;
     let mut dj = Dijkstra::new(net.node_count());
     let sources: Vec<_> = from
         .units
@@ -154,6 +157,7 @@ pub fn route(
     Ok(Route {
         net,
         kind,
+        time,
         scenario: scenario.describe(),
         from,
         to,

@@ -62,7 +62,7 @@ pub fn timeline(inputs: &Inputs, options: &Options, years: &[i32]) -> Result<Tim
             with_planned: false,
             ..options.scenario.clone()
         };
-        let (net, rep) = build(inputs, &sc, options.network)?;
+        let (net, rep) = build(inputs, &sc, options.network, options.time)?;
         let m = par::travel_time_matrix(&net, None);
         let cores: Vec<Vec<Option<f64>>> =
             crate::measures::reach::core_times(&net, region, &inputs.study)

@@ -172,9 +172,14 @@ pub struct ScenarioArgs {
     /// Remove these links (comma-separated link ids).
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub drop: Vec<String>,
-    /// Add the links of this file (same format as --links); repeatable.
+    /// Add the links of this file (same format as --links); repeatable. Added links count
+    /// whatever their status or year.
     #[arg(long, value_name = "FILE")]
     pub add: Vec<PathBuf>,
+    /// Which minutes a time counts: door-to-door (station access, egress and transfers
+    /// included) or in-vehicle (minutes on board only).
+    #[arg(long, value_enum, default_value_t = regionlink::model::TimeConvention::DoorToDoor)]
+    pub time: regionlink::model::TimeConvention,
 }
 
 /// `regionlink info`.
@@ -328,6 +333,9 @@ pub struct GravityArgs {
     /// How many of the strongest links to list.
     #[arg(long, default_value_t = 20)]
     pub top: usize,
+    /// How linkage strength classes are cut, on the centres' linkages with the other places.
+    #[arg(long, value_enum, default_value_t = regionlink::measures::gravity::ClassMethod::NaturalBreaks)]
+    pub classes: regionlink::measures::gravity::ClassMethod,
     /// Threshold of the binary linkage network: `mean` (R ≥ the mean of all R) or a value of R.
     #[arg(long, default_value = "mean", value_parser = parse_threshold)]
     pub threshold: Threshold,

@@ -11,7 +11,8 @@ use regionlink::network::NetworkKind;
 pub fn run(a: &InfoArgs, out: &mut dyn Write) -> Result<()> {
     let inputs = crate::cli::load(&a.input)?;
     let sc = crate::cli::scenario(&a.scenario)?;
-    let (net, report) = regionlink::analysis::build(&inputs, &sc, NetworkKind::Combined)?;
+    let (net, report) =
+        regionlink::analysis::build(&inputs, &sc, NetworkKind::Combined, a.scenario.time)?;
     regionlink::export::info::write(
         &inputs,
         &net,

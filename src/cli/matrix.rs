@@ -40,7 +40,8 @@ pub fn run(a: &MatrixArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
         .collect();
     let write: Box<Writer<'_>> = match a.network {
         NetworkKind::Composite => {
-            let mut matrix = analysis::matrix(&inputs, &sc, NetworkKind::Composite)?;
+            let mut matrix =
+                analysis::matrix(&inputs, &sc, NetworkKind::Composite, a.scenario.time)?;
             if let Some(l) = limit {
                 let n = matrix.len() as u32;
                 matrix = Matrix::from_rows(
@@ -63,7 +64,7 @@ pub fn run(a: &MatrixArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
             Box::new(move |w| write_csv(w, &matrix, None, &codes, a.wide))
         }
         k => {
-            let (net, report) = analysis::build(&inputs, &sc, k)?;
+            let (net, report) = analysis::build(&inputs, &sc, k, a.scenario.time)?;
             crate::cli::warn_snaps(&report, &inputs.region);
             let pb = Bar::new(quiet, codes.len() as u64);
             let phast = analysis::prepare_engine(a.engine, &net, limit, !a.wide, &pb)?;

@@ -111,6 +111,7 @@ pub fn options(inputs: &Inputs, m: &MeasureArgs, g: Option<&args::GravityArgs>) 
     let mut o = Options::from_study(&inputs.study)?;
     o.lang = m.input.lang;
     o.network = m.network;
+    o.time = m.scenario.time;
     o.scenario = scenario(&m.scenario)?;
     if !m.bands.is_empty() {
         o.bands.clone_from(&m.bands);
@@ -139,6 +140,7 @@ pub fn options(inputs: &Inputs, m: &MeasureArgs, g: Option<&args::GravityArgs>) 
             k: g.k,
             top: g.top,
             threshold: g.threshold,
+            classes: g.classes,
         };
     }
     Ok(o)

@@ -13,7 +13,7 @@ pub fn run(a: &RouteArgs, out: &mut dyn Write) -> Result<()> {
     let from = place(&inputs, &a.from)?;
     let to = place(&inputs, &a.to)?;
     let sc = crate::cli::scenario(&a.scenario)?;
-    let r = route(&inputs, from, to, &sc, a.network)?;
+    let r = route(&inputs, from, to, &sc, a.network, a.scenario.time)?;
     regionlink::export::route::write(&r, &inputs.region, out)?;
     Ok(())
 }

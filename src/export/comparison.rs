@@ -22,7 +22,7 @@ pub fn markdown(c: &Comparison<'_>) -> String {
         "## Scenario: {} against {}\n\n",
         scen.scenario, base.scenario
     ));
-    md.push_str(&format!("{} network; WATT mass: {}. Negative ΔWATT is an improvement; minutes saved are positive.\n\n", base.options.network.as_str(), base.options.mass.describe()));
+    md.push_str(&format!("{} network, {} time; WATT mass: {}. Negative ΔWATT is an improvement; minutes saved are positive.\n\n", base.options.network.as_str(), base.options.time.as_str(), base.options.mass.describe()));
     if let (Some(cb), Some(cs)) = (&base.corridor, &scen.corridor) {
         md.push_str(&format!(
             "- Core-to-core time: {:.1} → {:.1} min.\n",

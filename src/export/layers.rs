@@ -837,9 +837,9 @@ pub fn linkage_style(values: &[Option<f64>]) -> Style {
 /// # Errors
 /// See [`Outputs::layer`].
 pub fn linkage(out: &mut Outputs, an: &Analysis<'_>, st: &Linkage) -> Result<Vec<LayerInfo>> {
-    let region = &an.inputs.region;
+    let region = &st.places.region;
     let lang = an.options.lang;
-    let strongest = st.gravity.strongest(an.options.gravity.top);
+    let strongest = st.place_gravity.strongest(an.options.gravity.top);
     let mut lt = Table::new(&[
         ("name", 0),
         ("name_zh", 0),

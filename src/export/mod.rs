@@ -67,3 +67,29 @@ pub(crate) fn pop_column(study: &crate::load::Study) -> String {
         None => "pop_10k".into(),
     }
 }
+
+/// The strength classes of a gravity linkage in words, with their breaks and the unit of R.
+pub(crate) fn strength_classes_text(g: &crate::measures::gravity::Gravity) -> String {
+    let c = g.cuts();
+    let b = &c.breaks;
+    let names = ["weak", "moderate", "fairly_strong", "strong"];
+    let first = 4 - (b.len() + 1);
+    let mut parts = Vec::new();
+    for (k, name) in names[first..].iter().enumerate() {
+        let lo = k.checked_sub(1).map(|i| b[i]);
+        let hi = b.get(k).copied();
+        parts.push(match (lo, hi) {
+            (None, Some(h)) => format!("{name} ≤ {h:.3}"),
+            (Some(l), Some(h)) => format!("{l:.3} < {name} ≤ {h:.3}"),
+            (Some(l), None) => format!("{name} > {l:.3}"),
+            (None, None) => format!("{name}: all"),
+        });
+    }
+    format!(
+        "strength classes ({} of {} linkages; R in {}): {}",
+        c.method.as_str(),
+        c.values,
+        g.r_unit(),
+        parts.join(", ")
+    )
+}

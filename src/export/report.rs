@@ -552,11 +552,11 @@ impl Report {
         };
 
         let strongest_linkages = st
-            .gravity
+            .place_gravity
             .strongest(10)
             .iter()
             .map(|l| {
-                let (f, t) = (region.unit(l.from), region.unit(l.to));
+                let (f, t) = (st.places.region.unit(l.from), st.places.region.unit(l.to));
                 LinkRow {
                     from: f.code.clone(),
                     to: t.code.clone(),
@@ -612,7 +612,7 @@ impl Report {
                 .source
                 .starts_with(crate::load::dataset::EMBEDDED_PREFIX),
         };
-        let gp = st.gravity.params();
+        let gp = st.place_gravity.params();
         Report {
             study: study.name.clone(),
             units_file: region.source.clone(),

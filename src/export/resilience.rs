@@ -36,8 +36,9 @@ pub fn outputs(an: &Analysis<'_>, r: &Resilience) -> Result<(Outputs, String)> {
     out.csv("links_criticality.csv", &t);
     let base = &r.base;
     let mut md = format!(
-        "## Link-failure resilience\n\n{} network, {}. Intact: population-weighted WATT {} min, core-to-core {} min, {} units beyond {} min of every core. Each of the {} curated links removed in turn (generated road links stand for the whole road mesh and are not failed); ranked by units cut off, then Δ population-weighted WATT, then Δ core-to-core time.\n\n",
+        "## Link-failure resilience\n\n{} network, {} time, {}. Intact: population-weighted WATT {} min, core-to-core {} min, {} units beyond {} min of every core. Each of the {} curated links removed in turn (generated road links stand for the whole road mesh and are not failed); ranked by units cut off, then Δ population-weighted WATT, then Δ core-to-core time.\n\n",
         an.options.network.as_str(),
+        an.options.time.as_str(),
         an.scenario,
         fmt(base.watt_pop_min),
         fmt(base.t_cores_min),

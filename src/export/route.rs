@@ -24,10 +24,11 @@ pub fn write(r: &Route, region: &crate::Region, out: &mut dyn Write) -> Result<(
     let legs = &r.legs;
     writeln!(
         out,
-        "{} → {}: {:.1} min on the {} network ({scen})",
+        "{} → {}: {:.1} min {} on the {} network ({scen})",
         from.label,
         to.label,
         total.0,
+        r.time.as_str(),
         r.kind.as_str()
     )?;
     if to.units.len() > 1 {
@@ -69,6 +70,25 @@ pub fn write(r: &Route, region: &crate::Region, out: &mut dyn Write) -> Result<(
                     "{n:>3}  {:<44} {:<11} {minutes:>7.1}  station egress (study network.{mode}.egress_min, assumed)",
                     region.unit(*unit).name,
                     format!("from {mode}")
+                )?;
+            }
+            Leg::Transfer {
+                unit,
+                from,
+                to,
+                minutes,
+            } => {
+                penalties = true;
+                let key = if from <= to {
+                    format!("{from}_{to}")
+                } else {
+                    format!("{to}_{from}")
+                };
+                writeln!(
+                    out,
+                    "{n:>3}  {:<44} {:<11} {minutes:>7.1}  change of line (study network.transfer.{key}, assumed)",
+                    format!("transfer at {}", region.unit(*unit).name),
+                    format!("{from}→{to}")
                 )?;
             }
             Leg::Road { minutes, arcs } => {
@@ -117,7 +137,7 @@ pub fn write(r: &Route, region: &crate::Region, out: &mut dyn Write) -> Result<(
     if penalties {
         writeln!(
             out,
-            "Station access/egress minutes are assumptions of the study file ([network.<mode>])."
+            "Station access, egress and transfer minutes are assumptions of the study file ([network.<mode>], [network.transfer])."
         )?;
     }
     Ok(())

@@ -21,8 +21,9 @@ fn pct(x: Option<f64>) -> Cell {
 fn header(a: &Analysis<'_>, out: &mut dyn Write, what: &str) -> Result<()> {
     writeln!(
         out,
-        "{what} — {} network, {}; {} units of {}",
+        "{what} — {} network, {} time, {}; {} units of {}",
         a.options.network.as_str(),
+        a.options.time.as_str(),
         a.scenario,
         a.inputs.region.len(),
         a.inputs.region.source
@@ -269,38 +270,53 @@ fn gravity_header(a: &Analysis<'_>, out: &mut dyn Write, what: &str) -> Result<(
     )
 }
 
-/// The strongest linkages with their classes, the members of each centre and the highest
-/// total linkages.
+/// The strongest linkages between places (each multi-unit centre one place) with their
+/// classes, the members of each centre, the highest total linkages and the strongest linkages
+/// inside the multi-unit centres.
 ///
 /// # Errors
 /// Writing fails.
 pub fn linkage_summary(a: &Analysis<'_>, s: &Linkage, out: &mut dyn Write) -> Result<()> {
     let region = &a.inputs.region;
+    let places = &s.places.region;
+    let lang = a.options.lang;
     let top = a.options.gravity.top;
     gravity_header(a, out, "Economic linkage")?;
-    let cuts = s.gravity.cuts();
     writeln!(
         out,
-        "strength classes: high ≥ μ+σ = {:.3}, above_mean ≥ μ = {:.3}, below_mean ≥ μ−σ = {:.3}, low below",
-        cuts.mean + cuts.sd,
-        cuts.mean,
-        cuts.mean - cuts.sd
+        "places: each multi-unit centre counts as one (its summed mass; its time the fastest of its units'): {}",
+        (0..s.places.groups)
+            .map(|p| {
+                let u = places.unit(crate::UnitId(p as u32));
+                format!(
+                    "{} ({})",
+                    lang.label(u),
+                    crate::export::n_units(s.places.members[p].len())
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     )?;
-    if s.gravity.unreachable_pairs() > 0 {
+    writeln!(
+        out,
+        "{}",
+        crate::export::strength_classes_text(&s.place_gravity)
+    )?;
+    if s.place_gravity.unreachable_pairs() > 0 {
         writeln!(
             out,
-            "{} unit pairs are unreachable (R = 0)",
-            s.gravity.unreachable_pairs()
+            "{} place pairs are unreachable (R = 0)",
+            s.place_gravity.unreachable_pairs()
         )?;
     }
     writeln!(out)?;
-    writeln!(out, "The {top} strongest links:")?;
+    writeln!(out, "The {top} strongest links between places:")?;
     let mut t = Table::new(&[("rank", 0), ("from", 0), ("to", 0), ("r", 3), ("class", 0)]);
-    for (k, l) in s.gravity.strongest(top).iter().enumerate() {
+    for (k, l) in s.place_gravity.strongest(top).iter().enumerate() {
         t.push(vec![
             (k + 1).into(),
-            a.options.lang.label(region.unit(l.from)).into(),
-            a.options.lang.label(region.unit(l.to)).into(),
+            lang.label(places.unit(l.from)).into(),
+            lang.label(places.unit(l.to)).into(),
             l.r.into(),
             l.class.as_str().into(),
         ]);
@@ -309,38 +325,54 @@ pub fn linkage_summary(a: &Analysis<'_>, s: &Linkage, out: &mut dyn Write) -> Re
     writeln!(out)?;
     writeln!(
         out,
-        "Membership: F_ic = R_ic / Σ_c' R_ic' over the centres (a centre's own units belong to it):"
+        "Membership: F_ic = R_ic / Σ_c' R_ic' over the centres; a centre's own units belong to it (membership 1):"
     )?;
     for (c, name) in s.membership.centres.iter().enumerate() {
-        let members: Vec<&str> = s
-            .membership
-            .units
-            .iter()
-            .filter(|u| u.belongs_to == Some(c))
-            .map(|u| a.options.lang.label(region.unit(u.unit)))
+        let members: Vec<&str> = (0..region.len())
+            .filter(|&i| {
+                s.membership.units[s.place(crate::UnitId(i as u32)).index()].belongs_to == Some(c)
+            })
+            .map(|i| lang.label(&region.units[i]))
             .collect();
         writeln!(out, "  {name} ({}): {}", members.len(), members.join(", "))?;
     }
     writeln!(out)?;
-    let lt = tables::linkage(a, s);
-    let mut sorted = lt.clone();
-    sorted.rows.sort_by(|x, y| match (&x[3], &y[3]) {
-        (Cell::Num(Some(p)), Cell::Num(Some(q))) => q.total_cmp(p),
-        _ => std::cmp::Ordering::Equal,
-    });
-    sorted.rows.truncate(top);
-    writeln!(out, "Total linkage L_i = Σ_j R_ij, the {top} highest:")?;
-    let keep = [0usize, 2, 3, 4];
-    let mut brief = Table {
-        columns: keep.iter().map(|&i| sorted.columns[i].clone()).collect(),
-        rows: vec![],
-    };
-    for r in &sorted.rows {
-        brief
-            .rows
-            .push(keep.iter().map(|&i| r[i].clone()).collect());
+    writeln!(
+        out,
+        "Total linkage L = Σ_j R_j of each place, the {top} highest:"
+    )?;
+    let mut order: Vec<usize> = (0..places.len()).collect();
+    let totals = s.place_gravity.totals();
+    order.sort_by(|&x, &y| totals[y].total_cmp(&totals[x]).then(x.cmp(&y)));
+    let mut lt = Table::new(&[("place", 0), ("name", 0), ("linkage_total", 3)]);
+    for &p in order.iter().take(top) {
+        let u = &places.units[p];
+        lt.push(vec![
+            u.code.clone().into(),
+            lang.label(u).into(),
+            totals[p].into(),
+        ]);
     }
-    brief.print(out)
+    lt.print(out)?;
+    if !s.intra.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Inside the multi-unit centres (unit to unit, reported apart), the {} strongest:",
+            top.min(s.intra.len())
+        )?;
+        let mut it = Table::new(&[("centre", 0), ("from", 0), ("to", 0), ("r", 3)]);
+        for p in s.intra.iter().take(top) {
+            it.push(vec![
+                lang.label(places.unit(p.place)).into(),
+                lang.label(region.unit(p.from)).into(),
+                lang.label(region.unit(p.to)).into(),
+                p.r.into(),
+            ]);
+        }
+        it.print(out)?;
+    }
+    Ok(())
 }
 
 /// The structure of the linkage network and the centrality of the transport network, with
@@ -358,7 +390,7 @@ pub fn centrality_summary(a: &Analysis<'_>, s: &Linkage, out: &mut dyn Write) ->
         out,
         "linkage network (arc i→j when R_ij ≥ {}): {} units, {} arcs, density L/[n(n−1)] = {:.4}, mean clustering (undirected) = {:.3}, characteristic path length = {} hops{}",
         match g.threshold {
-            Threshold::Mean => format!("the mean R, {:.3}", s.gravity.cuts().mean),
+            Threshold::Mean => format!("the mean R, {:.3}", s.gravity.mean()),
             Threshold::Value(v) => format!("{v}"),
         },
         st.units,
@@ -494,9 +526,10 @@ pub fn equity_summary(
     let region = &a.inputs.region;
     writeln!(
         out,
-        "Equity of {} across units — {} network, {}; grouped by {}",
+        "Equity of {} across units — {} network, {} time, {}; grouped by {}",
         measure,
         a.options.network.as_str(),
+        a.options.time.as_str(),
         a.scenario,
         by.as_str()
     )?;

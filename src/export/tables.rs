@@ -120,34 +120,54 @@ pub fn access(a: &Analysis<'_>) -> Table {
 /// The per-unit corridor table.
 pub fn corridor(a: &Analysis<'_>) -> Table {
     let region = &a.inputs.region;
-    let mut t = unit_table(&[("in_corridor", 0), ("corridor_pos", 3), ("detour_ratio", 3)]);
+    let mut t = unit_table(&[
+        ("in_corridor", 0),
+        ("corridor_end", 0),
+        ("corridor_pos", 3),
+        ("detour_ratio", 3),
+    ]);
     for i in 0..region.len() {
         let mut row = unit_cells(region, i);
+        let u = UnitId(i as u32);
         match &a.corridor {
             Some(c) => {
-                row.push(c.units.iter().any(|u| u.unit == UnitId(i as u32)).into());
+                row.push(c.contains(u).into());
+                row.push(c.is_end(u).into());
                 row.push(c.position[i].into());
                 row.push(c.detour[i].into());
             }
-            None => row.extend([Cell::Int(None), Cell::Num(None), Cell::Num(None)]),
+            None => row.extend([
+                Cell::Int(None),
+                Cell::Int(None),
+                Cell::Num(None),
+                Cell::Num(None),
+            ]),
         }
         t.push(row);
     }
     t
 }
 
-/// The per-unit linkage table.
+/// The per-unit linkage table. A unit of a multi-unit centre (a core) carries its centre's
+/// place: `linkage_place_code` names it, `linkage_total` is the whole place's, and it belongs to its
+/// centre with membership 1.
 pub fn linkage(a: &Analysis<'_>, s: &Linkage) -> Table {
     let region = &a.inputs.region;
     let m = &s.membership;
-    let mut t = unit_table(&[("linkage_total", 3), ("belongs_to", 0)]);
+    let mut t = unit_table(&[
+        ("linkage_place_code", 0),
+        ("linkage_total", 3),
+        ("belongs_to", 0),
+    ]);
     for k in a.centre_keys() {
         t.column(format!("membership_{k}"), 3);
     }
     for i in 0..region.len() {
-        let um = &m.units[i];
+        let p = s.place(UnitId(i as u32));
+        let um = &m.units[p.index()];
         let mut row = unit_cells(region, i);
-        row.push(s.gravity.totals()[i].into());
+        row.push(s.places.region.unit(p).code.clone().into());
+        row.push(s.place_gravity.totals()[p.index()].into());
         row.push(
             um.belongs_to
                 .map(|c| m.centres[c].clone())

@@ -11,7 +11,8 @@
 use geo::Point;
 use serde_json::Value;
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, show_number};
+use crate::load::lines::LineReader;
 use crate::model::{LinkStatus, Mode};
 
 /// The longest time a link may take, minutes (24 h).
@@ -134,7 +135,7 @@ impl Row for JsonRow<'_> {
 fn load_csv(text: &str, file: &str) -> Result<Vec<RawLink>> {
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(false)
-        .from_reader(text.as_bytes());
+        .from_reader(LineReader::new(text.as_bytes()));
     let headers = rdr
         .headers()
         .map_err(|e| {
@@ -164,16 +165,31 @@ fn load_csv(text: &str, file: &str) -> Result<Vec<RawLink>> {
         }
     }
     let mut out = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            Error::input(
-                file,
-                Location::Line { line, column: None },
-                format!("malformed CSV: {e}"),
-            )
-        })?;
-        let line = rec.position().map_or(0, |p| p.line());
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| rdr.get_mut().line_at(p.byte()));
+                let msg = match e.kind() {
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len, len, ..
+                    } => format!(
+                        "malformed CSV: the row has {len} fields, the header {expected_len}"
+                    ),
+                    _ => format!("malformed CSV: {e}"),
+                };
+                return Err(Error::input(
+                    file,
+                    Location::Line { line, column: None },
+                    msg,
+                ));
+            }
+        }
+        let line = rec
+            .position()
+            .map_or(0, |p| rdr.get_mut().line_at(p.byte()));
         let loc = Location::Line { line, column: None };
         let row = CsvRow {
             headers: &headers,
@@ -267,10 +283,23 @@ fn load_geojson(text: &str, file: &str) -> Result<Vec<RawLink>> {
             }
             None if geom.is_null() => (None, None),
             other => {
+                let found = match other {
+                    Some(t) => format!("geometry type is \"{t}\""),
+                    None if geom.is_object() => "geometry has no \"type\"".to_string(),
+                    None => format!(
+                        "geometry is {}",
+                        match geom {
+                            Value::Bool(_) => "a boolean",
+                            Value::Number(_) => "a number",
+                            Value::String(_) => "a string",
+                            _ => "an array",
+                        }
+                    ),
+                };
                 return Err(Error::input(
                     file,
                     loc,
-                    format!("geometry type is {other:?}, expected LineString or null"),
+                    format!("{found}, expected LineString or null"),
                 ));
             }
         };
@@ -336,14 +365,18 @@ fn parse_row(
         && !(t.is_finite() && t > 0.0 && t <= MAX_LINK_MIN)
     {
         return Err(err(format!(
-            "field \"time_min\" is {t}, expected minutes > 0 and ≤ {MAX_LINK_MIN} (24 h)"
+            "field \"time_min\" is {}, expected minutes > 0 and ≤ {MAX_LINK_MIN} (24 h)",
+            show_number(t)
         )));
     }
     let length_km = num("length_km")?;
     if let Some(l) = length_km
         && !(l.is_finite() && l > 0.0)
     {
-        return Err(err(format!("field \"length_km\" is {l}, expected km > 0")));
+        return Err(err(format!(
+            "field \"length_km\" is {}, expected km > 0",
+            show_number(l)
+        )));
     }
     if time_min.is_none() && length_km.is_none() {
         return Err(err(format!(
@@ -356,9 +389,14 @@ fn parse_row(
                 Ok(Some(Point::new(x, y)))
             }
             (None, None) => Ok(None),
-            (x, y) => Err(err(format!(
-                "fields \"{kx}\"/\"{ky}\" are {x:?}/{y:?}, expected a lon/lat pair in degrees"
-            ))),
+            _ => {
+                let text = |k: &str| get(k).ok().flatten().unwrap_or_default();
+                Err(err(format!(
+                    "fields \"{kx}\"/\"{ky}\" are \"{}\"/\"{}\", expected a lon/lat pair in degrees",
+                    text(kx),
+                    text(ky)
+                )))
+            }
         }
     };
     let from_pos = match pos("from_lon", "from_lat")? {
@@ -440,6 +478,7 @@ mod tests {
             ("NaN", "NaN"),
             ("inf", "inf"),
             ("1441", "1441"),
+            ("1e300", "1e300"),
         ] {
             assert_eq!(
                 err(&format!("A,1,2,hsr,open,,,{t},,\n")),
@@ -451,6 +490,69 @@ mod tests {
         assert_eq!(
             err("A,1,2,hsr,open,,,abc,,\n"),
             "l.csv: line 2: field \"time_min\" is \"abc\", expected a number"
+        );
+    }
+
+    #[test]
+    fn crlf_files_report_the_right_line() {
+        // data/links.csv has CRLF endings: the bad row is on line 4 (not 3), the first A on
+        // line 2, also after a blank line.
+        let crlf = |rows: &str| format!("{HEAD}{rows}").replace('\n', "\r\n");
+        let e = |text: String| {
+            load_links(text.as_bytes(), "l.csv")
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            e(crlf(
+                "A,1,2,hsr,open,,,5,,\nB,1,2,hsr,open,,,5,,\nC,1,2,hsr,open,,,-5,,\n"
+            )),
+            "l.csv: line 4: field \"time_min\" is -5, expected minutes > 0 and ≤ 1440 (24 h)"
+        );
+        assert_eq!(
+            e(crlf("A,1,2,hsr,open,,,5,,\n\nA,1,2,hsr,open,,,5,,\n")),
+            "l.csv: line 4: field \"link_id\" is \"A\", already used at line 2"
+        );
+        assert_eq!(
+            e(crlf("A,1,2,hsr,open,,,5,,\nB,1,2\n")),
+            "l.csv: line 3: malformed CSV: the row has 3 fields, the header 10"
+        );
+        // The shipped file: every row on its own line.
+        let l = load_links(crate::load::dataset::LINKS_CSV.as_bytes(), "links.csv").unwrap();
+        assert_eq!(
+            l[4].location,
+            Location::Line {
+                line: 6,
+                column: None
+            }
+        );
+    }
+
+    #[test]
+    fn messages_have_no_debug_text() {
+        // Were `geometry type is Some("MultiLineString")` and `are Some(200.0)/None`.
+        let g = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"link_id":"X","from_code":"a","to_code":"b","mode":"road","time_min":30},"geometry":{"type":"MultiLineString","coordinates":[]}}]}"#;
+        let e = |text: &str| {
+            load_links(text.as_bytes(), "l.geojson")
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            e(g),
+            "l.geojson: feature #0 (link_id X): geometry type is \"MultiLineString\", expected LineString or null"
+        );
+        assert_eq!(
+            e(&g.replace(r#"{"type":"MultiLineString","coordinates":[]}"#, "{}")),
+            "l.geojson: feature #0 (link_id X): geometry has no \"type\", expected LineString or null"
+        );
+        assert_eq!(
+            e(&g.replace(r#"{"type":"MultiLineString","coordinates":[]}"#, "[1]")),
+            "l.geojson: feature #0 (link_id X): geometry is an array, expected LineString or null"
+        );
+        let csv = "link_id,from_code,to_code,mode,time_min,from_lon,from_lat\nA,1,2,hsr,5,200,\n";
+        assert_eq!(
+            load_links(csv.as_bytes(), "l.csv").unwrap_err().to_string(),
+            "l.csv: line 2: fields \"from_lon\"/\"from_lat\" are \"200\"/\"\", expected a lon/lat pair in degrees"
         );
     }
 

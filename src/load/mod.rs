@@ -4,6 +4,7 @@
 //! file, the feature or line, the field and the value.
 
 pub mod dataset;
+mod lines;
 pub mod links;
 pub mod roads;
 pub mod study;
@@ -14,7 +15,9 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::model::Region;
 pub use links::{RawLink, load_links};
-pub use study::{CoreDef, FieldMap, ModeParams, NetworkParams, PopulationUnit, RoadParams, Study};
+pub use study::{
+    CoreDef, FieldMap, ModeParams, NetworkParams, PopulationUnit, RoadParams, Study, TransferParams,
+};
 pub use units::{LoadOptions, load_units, members_of};
 
 /// A file given by the user, or the embedded default.

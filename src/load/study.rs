@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, show_number};
+use crate::load::links::MAX_LINK_MIN;
 use crate::model::Decay;
 use crate::model::Mass;
 use crate::model::Mode;
@@ -388,6 +389,57 @@ pub struct NetworkParams {
     pub nearest_k: usize,
     /// Road distance / great-circle distance for generated road links.
     pub circuity: f64,
+    /// Minutes to change trains between two lines at one unit's stations.
+    pub transfer: TransferParams,
+}
+
+/// Minutes to change from one line to another at a unit (`[network.transfer]`): walking
+/// between platforms, the minimum connection time and waiting. Staying on one line through a
+/// station costs nothing. Defaults: 30 minutes for every pair — the connection time
+/// station staff and the rail-and-air accessibility datasets use for a change at one Chinese
+/// station (15–40 min, more with luggage) — below the 40 minutes that leaving the station and
+/// boarding again would cost (HSR egress 15 + access 25). Set a pair to 0 for free changes.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TransferParams {
+    /// HSR ↔ HSR, minutes.
+    pub hsr_hsr: f64,
+    /// HSR ↔ conventional rail (either way), minutes.
+    pub hsr_rail: f64,
+    /// Conventional rail ↔ conventional rail, minutes.
+    pub rail_rail: f64,
+}
+
+impl Default for TransferParams {
+    fn default() -> Self {
+        TransferParams {
+            hsr_hsr: 30.0,
+            hsr_rail: 30.0,
+            rail_rail: 30.0,
+        }
+    }
+}
+
+impl TransferParams {
+    /// The transfer time between lines of modes `a` and `b`; `None` for a pair the study does
+    /// not time (a mode without stations).
+    pub fn between(&self, a: Mode, b: Mode) -> Option<f64> {
+        match (a, b) {
+            (Mode::Hsr, Mode::Hsr) => Some(self.hsr_hsr),
+            (Mode::Hsr, Mode::Rail) | (Mode::Rail, Mode::Hsr) => Some(self.hsr_rail),
+            (Mode::Rail, Mode::Rail) => Some(self.rail_rail),
+            _ => None,
+        }
+    }
+
+    /// The keys and values (for checks).
+    pub fn entries(&self) -> [(&'static str, f64); 3] {
+        [
+            ("hsr_hsr", self.hsr_hsr),
+            ("hsr_rail", self.hsr_rail),
+            ("rail_rail", self.rail_rail),
+        ]
+    }
 }
 
 impl Default for NetworkParams {
@@ -402,11 +454,26 @@ impl Default for NetworkParams {
             contiguity_tolerance_m: 50.0,
             nearest_k: 0,
             circuity: 1.3,
+            transfer: TransferParams::default(),
         }
     }
 }
 
 impl NetworkParams {
+    /// These parameters with every station access, egress and transfer time at `factor` of its
+    /// value (0: in-vehicle time only; 1: unchanged).
+    pub fn scaled_penalties(&self, factor: f64) -> NetworkParams {
+        let mut p = self.clone();
+        for m in [&mut p.hsr, &mut p.rail, &mut p.expressway, &mut p.road] {
+            m.access_min *= factor;
+            m.egress_min *= factor;
+        }
+        p.transfer.hsr_hsr *= factor;
+        p.transfer.hsr_rail *= factor;
+        p.transfer.rail_rail *= factor;
+        p
+    }
+
     /// The parameters of one mode.
     pub fn mode(&self, m: Mode) -> &ModeParams {
         match m {
@@ -462,15 +529,19 @@ impl Study {
             if !(b.is_finite() && *b > 0.0) {
                 return bad(
                     "bands_min",
-                    format!("band #{i} is {b}, expected a positive number of minutes"),
+                    format!(
+                        "band #{i} is {}, expected a positive number of minutes",
+                        show_number(*b)
+                    ),
                 );
             }
             if i > 0 && *b <= self.bands_min[i - 1] {
                 return bad(
                     "bands_min",
                     format!(
-                        "bands must increase, but {b} follows {}",
-                        self.bands_min[i - 1]
+                        "bands must increase, but {} follows {}",
+                        show_number(*b),
+                        show_number(self.bands_min[i - 1])
                     ),
                 );
             }
@@ -483,6 +554,7 @@ impl Study {
                 && (-90.0..=90.0).contains(&y0)
                 && (-90.0..=90.0).contains(&y1))
         {
+            let [x0, y0, x1, y1] = [x0, y0, x1, y1].map(show_number);
             return bad(
                 "bbox",
                 format!(
@@ -553,16 +625,18 @@ impl Study {
         }
         for m in Mode::ALL {
             let p = self.network.mode(m);
-            let key = format!("network.{m}");
-            if !(p.speed_kmh.is_finite() && p.speed_kmh > 0.0) {
-                return bad(
-                    &key,
-                    format!("speed_kmh is {}, expected a positive number", p.speed_kmh),
-                );
+            if let Err(msg) = check_speed(p.speed_kmh) {
+                return bad(&format!("network.{m}.speed_kmh"), msg);
             }
             for (n, v) in [("access_min", p.access_min), ("egress_min", p.egress_min)] {
-                if !(v.is_finite() && v >= 0.0) {
-                    return bad(&key, format!("{n} is {v}, expected minutes ≥ 0"));
+                if !(v.is_finite() && (0.0..=MAX_LINK_MIN).contains(&v)) {
+                    return bad(
+                        &format!("network.{m}.{n}"),
+                        format!(
+                            "is {}, expected minutes ≥ 0 and ≤ {MAX_LINK_MIN} (24 h)",
+                            show_number(v)
+                        ),
+                    );
                 }
             }
         }
@@ -581,34 +655,72 @@ impl Study {
         if !(eps.is_finite() && eps >= 0.0) {
             return bad(
                 "measures.corridor_epsilon",
-                format!("is {eps}, expected a number ≥ 0"),
+                format!("is {}, expected a number ≥ 0", show_number(eps)),
             );
         }
         for (k, v) in self.roads.entries() {
-            if !(v.is_finite() && v > 0.0) {
-                return bad(
-                    &format!("roads.{k}"),
-                    format!("is {v}, expected a positive number"),
-                );
+            let checked = if k.ends_with("_kmh") {
+                check_speed(v)
+            } else if v.is_finite() && v > 0.0 {
+                Ok(())
+            } else {
+                Err(format!("is {}, expected a positive number", show_number(v)))
+            };
+            if let Err(msg) = checked {
+                return bad(&format!("roads.{k}"), msg);
             }
         }
         let n = &self.network;
+        for (k, v) in n.transfer.entries() {
+            if !(v.is_finite() && (0.0..=1440.0).contains(&v)) {
+                return bad(
+                    &format!("network.transfer.{k}"),
+                    format!("is {v}, expected minutes from 0 to 1440"),
+                );
+            }
+        }
         if !(n.circuity.is_finite() && n.circuity >= 1.0) {
             return bad(
                 "network.circuity",
-                format!("is {}, expected a factor ≥ 1", n.circuity),
+                format!("is {}, expected a factor ≥ 1", show_number(n.circuity)),
+            );
+        }
+        if n.circuity > MAX_CIRCUITY {
+            return bad(
+                "network.circuity",
+                format!(
+                    "is {}, expected a factor ≤ {MAX_CIRCUITY} (road km per great-circle km; winding mountain roads are about 1.5)",
+                    show_number(n.circuity)
+                ),
+            );
+        }
+        if n.nearest_k > MAX_NEAREST_K {
+            return bad(
+                "network.nearest_k",
+                format!(
+                    "is {}, expected at most {MAX_NEAREST_K} neighbours (0 = off)",
+                    n.nearest_k
+                ),
             );
         }
         if !(n.contiguity_min_border_km.is_finite() && n.contiguity_min_border_km >= 0.0) {
             return bad(
                 "network.contiguity_min_border_km",
-                format!("is {}, expected km ≥ 0", n.contiguity_min_border_km),
+                format!(
+                    "is {}, expected km ≥ 0",
+                    show_number(n.contiguity_min_border_km)
+                ),
             );
         }
-        if !(n.contiguity_tolerance_m.is_finite() && n.contiguity_tolerance_m >= 0.0) {
+        if !(n.contiguity_tolerance_m.is_finite()
+            && (0.0..=MAX_CONTIGUITY_TOLERANCE_M).contains(&n.contiguity_tolerance_m))
+        {
             return bad(
                 "network.contiguity_tolerance_m",
-                format!("is {}, expected metres ≥ 0", n.contiguity_tolerance_m),
+                format!(
+                    "is {}, expected metres ≥ 0 and ≤ {MAX_CONTIGUITY_TOLERANCE_M}",
+                    show_number(n.contiguity_tolerance_m)
+                ),
             );
         }
         Ok(())
@@ -628,6 +740,43 @@ impl Study {
                 }
             }
         }
+    }
+}
+
+/// The slowest speed a study may give a mode (`network.<mode>.speed_kmh`) or a road class
+/// (`[roads]`), km/h. Walking is about 5 km/h; a speed below 1 km/h is a mistake (a unit
+/// mix-up, a lost digit), and at it the 24 h a link may take ([`MAX_LINK_MIN`]) would be
+/// reached within 24 km.
+pub const MIN_SPEED_KMH: f64 = 1.0;
+
+/// The fastest speed a study may give, km/h: above every ground mode (the fastest train in
+/// service, Shanghai's maglev, runs at 431 km/h; the rail speed record is 603 km/h), so a
+/// larger value is a mistake (m/h for km/h, an extra zero) that would make links take no time.
+pub const MAX_SPEED_KMH: f64 = 1000.0;
+
+/// The largest `network.circuity` (road km per great-circle km): winding mountain roads are
+/// about 1.5, and a road ten times longer than the straight line is not a road link.
+pub const MAX_CIRCUITY: f64 = 10.0;
+
+/// The largest `network.nearest_k`: a thousand generated road links per unit is already far
+/// more than a road mesh has; larger values only cost memory (k links per unit are kept).
+pub const MAX_NEAREST_K: usize = 1000;
+
+/// The largest `network.contiguity_tolerance_m`, metres: borders 10 km apart are not shared,
+/// and a larger tolerance makes every pair of units a candidate (quadratic work).
+pub const MAX_CONTIGUITY_TOLERANCE_M: f64 = 10_000.0;
+
+/// A speed from [`MIN_SPEED_KMH`] to [`MAX_SPEED_KMH`], or the message saying why not.
+fn check_speed(v: f64) -> std::result::Result<(), String> {
+    if !(v.is_finite() && v > 0.0) {
+        Err(format!("is {}, expected a positive number", show_number(v)))
+    } else if !(MIN_SPEED_KMH..=MAX_SPEED_KMH).contains(&v) {
+        Err(format!(
+            "is {}, expected km/h from {MIN_SPEED_KMH} to {MAX_SPEED_KMH} (walking is 5, the fastest train 431)",
+            show_number(v)
+        ))
+    } else {
+        Ok(())
     }
 }
 
@@ -700,6 +849,78 @@ mod tests {
             e.to_string(),
             "s.toml: roads.connector_kmh: is 0, expected a positive number"
         );
+    }
+
+    #[test]
+    fn absurd_study_numbers_are_rejected() {
+        let e = |toml: &str| {
+            Study::from_toml(&format!("name = \"x\"\n{toml}\n"), "s.toml")
+                .unwrap_err()
+                .to_string()
+        };
+        for (toml, msg) in [
+            (
+                "[network.hsr]\nspeed_kmh = 5000",
+                "network.hsr.speed_kmh: is 5000, expected km/h from 1 to 1000 (walking is 5, the fastest train 431)",
+            ),
+            (
+                "[network.road]\nspeed_kmh = 0.5",
+                "network.road.speed_kmh: is 0.5, expected km/h from 1 to 1000 (walking is 5, the fastest train 431)",
+            ),
+            (
+                "[network.rail]\nspeed_kmh = 1e300",
+                "network.rail.speed_kmh: is 1e300, expected km/h from 1 to 1000 (walking is 5, the fastest train 431)",
+            ),
+            (
+                "[network.rail]\nspeed_kmh = inf",
+                "network.rail.speed_kmh: is inf, expected a positive number",
+            ),
+            (
+                "[network.hsr]\naccess_min = 2000",
+                "network.hsr.access_min: is 2000, expected minutes ≥ 0 and ≤ 1440 (24 h)",
+            ),
+            (
+                "[network.rail]\negress_min = nan",
+                "network.rail.egress_min: is NaN, expected minutes ≥ 0 and ≤ 1440 (24 h)",
+            ),
+            (
+                "[network]\ncircuity = 20",
+                "network.circuity: is 20, expected a factor ≤ 10 (road km per great-circle km; winding mountain roads are about 1.5)",
+            ),
+            (
+                "[network]\nnearest_k = 9223372036854775807",
+                "network.nearest_k: is 9223372036854775807, expected at most 1000 neighbours (0 = off)",
+            ),
+            (
+                "[network]\nnearest_k = 1000000000",
+                "network.nearest_k: is 1000000000, expected at most 1000 neighbours (0 = off)",
+            ),
+            (
+                "[network]\ncontiguity_tolerance_m = 1e300",
+                "network.contiguity_tolerance_m: is 1e300, expected metres ≥ 0 and ≤ 10000",
+            ),
+            (
+                "[roads]\nmotorway_kmh = 9000",
+                "roads.motorway_kmh: is 9000, expected km/h from 1 to 1000 (walking is 5, the fastest train 431)",
+            ),
+            (
+                "[roads]\nconnector_kmh = 1e-300",
+                "roads.connector_kmh: is 1e-300, expected km/h from 1 to 1000 (walking is 5, the fastest train 431)",
+            ),
+            (
+                "bands_min = [60, 1e300, 30]",
+                "bands_min: bands must increase, but 30 follows 1e300",
+            ),
+        ] {
+            assert_eq!(e(toml), format!("s.toml: {msg}"), "{toml}");
+        }
+        // The bounds themselves are accepted.
+        let s = Study::from_toml(
+            "name = \"x\"\n[network]\ncircuity = 10\nnearest_k = 1000\n[network.hsr]\nspeed_kmh = 1000\naccess_min = 1440\n[roads]\nresidential_kmh = 1\n",
+            "s.toml",
+        )
+        .unwrap();
+        assert_eq!(s.network.nearest_k, 1000);
     }
 
     #[test]

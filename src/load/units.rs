@@ -12,9 +12,20 @@ use geo::{
 };
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, show_number};
 use crate::load::study::{PopulationUnit, Study, line_col};
 use crate::model::{Region, Role, SeatSource, Unit, UnitId};
+
+/// The largest population of a unit, persons (10⁶ in 10⁴ people): above the world's 8 × 10⁹,
+/// and far below where sums over a layer could overflow.
+pub const MAX_POPULATION_PERSONS: f64 = 1e10;
+
+/// The largest GDP of a unit, 10⁸ yuan: about a hundred times the world's GDP (7 × 10⁶ in
+/// these units).
+pub const MAX_GDP_100M_CNY: f64 = 1e9;
+
+/// The largest area a unit may be given (`area_km2`), km²: the Earth's surface.
+pub const MAX_AREA_KM2: f64 = 5.1e8;
 
 /// Options of [`load_units`].
 #[derive(Debug, Clone, Copy, Default)]
@@ -42,12 +53,17 @@ const WGS84_NAMES: [&str; 6] = [
 ///   no features;
 /// - a `crs` member other than WGS84 / CRS84;
 /// - a feature without the id property, or a duplicate id;
-/// - population missing, not a number (for example a string), negative or not finite;
-///   GDP (when present and not `null`) not a number, negative or not finite;
+/// - population missing, not a number (for example a string), negative, not finite or over
+///   [`MAX_POPULATION_PERSONS`]; GDP (when present and not `null`) not a number, negative, not
+///   finite or over [`MAX_GDP_100M_CNY`]; an area over [`MAX_AREA_KM2`];
 /// - a null or empty geometry, or a type other than Polygon, MultiPolygon or Point;
 /// - a coordinate outside lon \[-180, 180\] / lat \[-90, 90\];
 /// - a coordinate outside the study's bounding box that falls inside it with lon and lat swapped;
+/// - a layer that mixes Point and (Multi)Polygon features (the first feature of the other
+///   kind is named);
 /// - a polygon ring with fewer than 4 positions or whose last position differs from the first;
+/// - a polygon ring without area: its positions on one line, or loops that cancel out (see
+///   `has_no_area`);
 /// - a self-intersecting (invalid) polygon: a warning naming the unit, an error with
 ///   [`LoadOptions::strict`].
 pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) -> Result<Region> {
@@ -66,6 +82,9 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
             ),
         )
     })?;
+    // A UTF-8 byte-order mark (Windows editors write one) is not JSON; the other loaders skip
+    // it too.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let root: Value = serde_json::from_str(text).map_err(|e| {
         Error::input(
             file,
@@ -112,6 +131,8 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut warnings = Vec::new();
     let mut bbox: Option<Rect<f64>> = None;
+    // Whether the first feature is a polygon, and where it is.
+    let mut first_kind: Option<(bool, Location)> = None;
     for (index, f) in features.iter().enumerate() {
         let loc = |id: Option<&str>| Location::Feature {
             index,
@@ -177,6 +198,19 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
             }
             Some(v) => number(v).map_err(|m| perr(&fields.population, m))?,
         };
+        let (max_population, unit) = match fields.population_unit {
+            PopulationUnit::Persons => (MAX_POPULATION_PERSONS, "persons"),
+            PopulationUnit::TenThousand => (MAX_POPULATION_PERSONS / 1e4, "10⁴ people"),
+        };
+        if population > max_population {
+            return Err(perr(
+                &fields.population,
+                format!(
+                    "is {}, expected at most {max_population:e} {unit} (the world has 8e9 people; study key fields.population_unit says how it is counted)",
+                    show_number(population),
+                ),
+            ));
+        }
         let population_10k = match fields.population_unit {
             PopulationUnit::Persons => population / 1e4,
             PopulationUnit::TenThousand => population,
@@ -185,6 +219,17 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
             None | Some(Value::Null) => None,
             Some(v) => Some(number(v).map_err(|m| perr(&fields.gdp, m))?),
         };
+        if let Some(g) = gdp
+            && g > MAX_GDP_100M_CNY
+        {
+            return Err(perr(
+                &fields.gdp,
+                format!(
+                    "is {}, expected at most {MAX_GDP_100M_CNY:e} (10⁸ yuan; the world's GDP is about 7e6)",
+                    show_number(g),
+                ),
+            ));
+        }
         let gdp_year = match props.get(&fields.gdp_year) {
             None | Some(Value::Null) => None,
             Some(v) => match v.as_i64().and_then(|y| i32::try_from(y).ok()) {
@@ -206,6 +251,35 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
             Geometry::Polygons(mp) => (Some(mp), None),
             Geometry::Point(p) => (None, Some(p)),
         };
+        // One kind per layer: the measures and layers of a run are either for areas or for
+        // points, and a mixed layer would silently lose its polygon outputs.
+        let kind = match (&multi, fobj.get("geometry").and_then(|g| g.get("type"))) {
+            (None, _) => "a Point",
+            (Some(_), Some(Value::String(t))) if t == "MultiPolygon" => "a MultiPolygon",
+            (Some(_), _) => "a Polygon",
+        };
+        match &first_kind {
+            None => first_kind = Some((multi.is_some(), loc(id))),
+            Some((polygons, first)) if *polygons != multi.is_some() => {
+                let (one, many) = if *polygons {
+                    ("a polygon", "polygons")
+                } else {
+                    ("a point", "points")
+                };
+                let before = if index == 1 {
+                    format!("the feature before it, {first}, is {one}")
+                } else {
+                    format!("the {index} features before it, from {first}, are {many}")
+                };
+                return Err(feat_err(
+                    id,
+                    format!(
+                        "geometry is {kind}, but {before}; a units layer holds either polygons (Polygon, MultiPolygon) or points, not both"
+                    ),
+                ));
+            }
+            Some(_) => {}
+        }
         if let Some(mp) = &multi
             && !mp.is_valid()
         {
@@ -261,7 +335,19 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
             None | Some(Value::Null) => multi
                 .as_ref()
                 .map_or(0.0, |mp| mp.geodesic_area_unsigned() / 1e6),
-            Some(v) => number(v).map_err(|m| perr(&fields.area, m))?,
+            Some(v) => {
+                let a = number(v).map_err(|m| perr(&fields.area, m))?;
+                if a > MAX_AREA_KM2 {
+                    return Err(perr(
+                        &fields.area,
+                        format!(
+                            "is {}, expected km² ≤ {MAX_AREA_KM2:e} (the Earth's surface)",
+                            show_number(a),
+                        ),
+                    ));
+                }
+                a
+            }
         };
 
         let r = match &multi {
@@ -304,9 +390,61 @@ pub fn load_units(bytes: &[u8], file: &str, study: &Study, opts: LoadOptions) ->
         });
     }
     let bbox = bbox.expect("at least one feature, each with a bounding box");
+    if let Some(w) = population_unit_warning(&units, fields) {
+        warnings.push(format!("{file}: {w}"));
+    }
     let mut region = Region::new(file.to_string(), units, bbox, warnings);
     assign_roles(&mut region, study)?;
     Ok(region)
+}
+
+/// Fewer people in all than this (10⁴ people) is implausible for a region.
+const MIN_TOTAL_POPULATION_10K: f64 = 1.0;
+/// Fewer persons per km² over a whole polygon layer than this is implausible for a study
+/// region: Tibet, China's emptiest province, has about 3 and Mongolia about 2; only places
+/// such as Greenland (0.14) fall below.
+const MIN_DENSITY_PER_KM2: f64 = 1.0;
+/// More persons per km² over a whole polygon layer than this is implausible: the densest
+/// cities (Macau, 21 000; Dhaka, 30 000) stay below it.
+const MAX_DENSITY_PER_KM2: f64 = 100_000.0;
+
+/// A warning when the layer's population looks read in the wrong unit (study key
+/// `fields.population_unit`): in persons (the default), fewer than
+/// [`MIN_TOTAL_POPULATION_10K`] × 10⁴ people in all, or, for polygons, fewer than
+/// [`MIN_DENSITY_PER_KM2`] per km² over the layer — a population already in 10⁴; in 10⁴
+/// people, more than [`MAX_DENSITY_PER_KM2`] per km² — a population in persons.
+fn population_unit_warning(units: &[Unit], fields: &crate::load::FieldMap) -> Option<String> {
+    let total_10k: f64 = units.iter().map(|u| u.population_10k).sum();
+    let area_km2: f64 = units.iter().map(|u| u.area_km2).sum();
+    let polygons = units.iter().all(|u| u.geometry.is_some()) && area_km2 > 0.0;
+    let density = total_10k * 1e4 / area_km2;
+    let people = format!("{:.2} × 10⁴ people", total_10k);
+    let over = || {
+        format!(
+            "{people} on {} km² ({} per km²)",
+            show_number(area_km2.round()),
+            if density >= 10.0 {
+                show_number(density.round())
+            } else {
+                show_number((density * 100.0).round() / 100.0)
+            }
+        )
+    };
+    let pop = &fields.population;
+    match fields.population_unit {
+        PopulationUnit::Persons if total_10k < MIN_TOTAL_POPULATION_10K => Some(format!(
+            "the units hold {people} in all, implausibly few: if property \"{pop}\" is already in 10⁴ people, set study key fields.population_unit = \"10k\""
+        )),
+        PopulationUnit::Persons if polygons && density < MIN_DENSITY_PER_KM2 => Some(format!(
+            "the units hold {}, implausibly few: if property \"{pop}\" is already in 10⁴ people, set study key fields.population_unit = \"10k\"",
+            over()
+        )),
+        PopulationUnit::TenThousand if polygons && density > MAX_DENSITY_PER_KM2 => Some(format!(
+            "the units hold {}, implausibly many: if property \"{pop}\" is in persons, set study key fields.population_unit = \"persons\"",
+            over()
+        )),
+        _ => None,
+    }
 }
 
 /// Give every unit its role: a unit whose code (or parent code) a core lists is `core`, then
@@ -478,14 +616,15 @@ impl CoordCheck {
                 ));
             }
         }
+        let (sx, sy) = (show_number(x), show_number(y));
         if !(-180.0..=180.0).contains(&x) {
             return Err(format!(
-                "position [{x}, {y}] has longitude {x}, outside [-180, 180]"
+                "position [{sx}, {sy}] has longitude {sx}, outside [-180, 180]"
             ));
         }
         if !(-90.0..=90.0).contains(&y) {
             return Err(format!(
-                "position [{x}, {y}] has latitude {y}, outside [-90, 90]"
+                "position [{sx}, {sy}] has latitude {sy}, outside [-90, 90]"
             ));
         }
         Ok(())
@@ -541,7 +680,45 @@ fn parse_ring(
             first.x, first.y, last.x, last.y
         ));
     }
+    if has_no_area(&coords) {
+        return Err(format!(
+            "geometry {what} has no area: its positions lie on one line, or its loops cancel out (a self-intersecting ring)"
+        ));
+    }
     Ok(LineString(coords))
+}
+
+/// A closed ring without area: every position on one straight line (robust orientation
+/// test), or a planar area of at most 10⁻¹² of the square of its bounding box's diagonal —
+/// positions on a line up to rounding (`104.1, 30.1` is not exact in binary), or loops that
+/// cancel out, such as a symmetric bow-tie. A real unit, even a sliver 1 m wide and 1000 km
+/// long, is 10⁶ times above that bound. Such a ring has no area to dissolve, export or divide
+/// by.
+fn has_no_area(ring: &[Coord<f64>]) -> bool {
+    use geo::{Kernel, Orientation, kernels::RobustKernel};
+    let Some(&a) = ring.first() else {
+        return true;
+    };
+    let collinear = match ring.iter().find(|&&c| c != a) {
+        None => true,
+        Some(&b) => ring
+            .iter()
+            .all(|&c| RobustKernel::orient2d(a, b, c) == Orientation::Collinear),
+    };
+    if collinear {
+        return true;
+    }
+    // The shoelace formula relative to the first position, so that the terms are small.
+    let twice_signed: f64 = ring
+        .windows(2)
+        .map(|w| (w[0].x - a.x) * (w[1].y - a.y) - (w[1].x - a.x) * (w[0].y - a.y))
+        .sum();
+    let (mut x0, mut y0, mut x1, mut y1) = (a.x, a.y, a.x, a.y);
+    for c in ring {
+        (x0, y0, x1, y1) = (x0.min(c.x), y0.min(c.y), x1.max(c.x), y1.max(c.y));
+    }
+    let diagonal2 = (x1 - x0).powi(2) + (y1 - y0).powi(2);
+    (twice_signed / 2.0).abs() <= 1e-12 * diagonal2
 }
 
 fn parse_polygon(

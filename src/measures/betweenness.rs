@@ -529,14 +529,14 @@ mod tests {
 
         fn unit_of(&self, n: usize) -> u32 {
             match self.g[NodeIndex::new(n)] {
-                Node::Unit(u) | Node::Station(u, _) => u.0,
+                Node::Unit(u) | Node::Station(u, _, _) => u.0,
                 Node::Road(r) => r,
             }
         }
 
         /// A station of unit `u` with its access and egress arcs; returns its node.
         fn station(&mut self, u: u32, access: f64, egress: f64) -> usize {
-            let s = self.g.add_node(Node::Station(UnitId(u), Mode::Hsr));
+            let s = self.g.add_node(Node::Station(UnitId(u), Mode::Hsr, 0));
             let un = NodeIndex::new(u as usize);
             self.g.add_edge(
                 un,

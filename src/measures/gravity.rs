@@ -112,58 +112,96 @@ impl Default for GravityParams {
     }
 }
 
-/// The strength class of a linkage value, cut at the mean μ and the mean ± one standard
-/// deviation σ of R over every ordered pair i ≠ j (unreachable pairs included, as 0).
-///
-/// Four classes. R is right-skewed, so μ − σ is often negative and [`StrengthClass::Low`] then
-/// stays empty.
+/// How linkage values are cut into strength classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[serde(rename_all = "snake_case")]
+pub enum ClassMethod {
+    /// Jenks natural breaks (exact, see `stats::natural_breaks`).
+    #[default]
+    NaturalBreaks,
+    /// Quantiles: about equal numbers of values per class.
+    Quantiles,
+}
+
+impl ClassMethod {
+    /// The name used in options and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClassMethod::NaturalBreaks => "natural breaks",
+            ClassMethod::Quantiles => "quantiles",
+        }
+    }
+}
+
+/// The strength class of a linkage value: four classes (强, 较强, 一般, 弱 in the Chinese
+/// regional-linkage literature), cut by [`StrengthCuts`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StrengthClass {
-    /// R ≥ μ + σ.
-    High,
-    /// μ ≤ R < μ + σ.
-    AboveMean,
-    /// μ − σ ≤ R < μ.
-    BelowMean,
-    /// R < μ − σ.
-    Low,
+    /// Above the top break.
+    Strong,
+    /// Between the second and the top break.
+    FairlyStrong,
+    /// Between the lowest and the second break.
+    Moderate,
+    /// At or below the lowest break.
+    Weak,
 }
 
 impl StrengthClass {
     /// The snake_case name used in outputs.
     pub fn as_str(self) -> &'static str {
         match self {
-            StrengthClass::High => "high",
-            StrengthClass::AboveMean => "above_mean",
-            StrengthClass::BelowMean => "below_mean",
-            StrengthClass::Low => "low",
+            StrengthClass::Strong => "strong",
+            StrengthClass::FairlyStrong => "fairly_strong",
+            StrengthClass::Moderate => "moderate",
+            StrengthClass::Weak => "weak",
         }
     }
 }
 
-/// The class breaks of [`StrengthClass`]: the mean and the population standard deviation of R
-/// over the n(n − 1) ordered pairs i ≠ j.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// The breaks of the strength classes: the upper bounds of the weaker classes, ascending,
+/// computed by `method` on a set of linkage values (by default every pair's R > 0; the study
+/// analysis pools the centres' linkages with the other places, as the literature does), so
+/// that every class holds some of them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StrengthCuts {
-    /// μ, the mean of R.
-    pub mean: f64,
-    /// σ, the population standard deviation of R (divided by the number of pairs).
-    pub sd: f64,
+    /// How the breaks were found.
+    pub method: ClassMethod,
+    /// Upper bounds of `weak`, `moderate`, `fairly_strong` (fewer when the values have fewer
+    /// distinct levels), in the units of R.
+    pub breaks: Vec<f64>,
+    /// How many values the breaks were computed on.
+    pub values: usize,
 }
 
 impl StrengthCuts {
+    /// The breaks of four classes of `values` (R > 0) by `method`.
+    pub fn of(values: &[f64], method: ClassMethod) -> StrengthCuts {
+        let v: Vec<f64> = values.iter().copied().filter(|r| *r > 0.0).collect();
+        let breaks = match method {
+            ClassMethod::NaturalBreaks => crate::measures::stats::natural_breaks(&v, 4),
+            ClassMethod::Quantiles => crate::measures::stats::quantile_breaks(&v, 4),
+        };
+        StrengthCuts {
+            method,
+            breaks,
+            values: v.len(),
+        }
+    }
+
     /// The class of a value.
     pub fn class(&self, r: f64) -> StrengthClass {
-        if r >= self.mean + self.sd {
-            StrengthClass::High
-        } else if r >= self.mean {
-            StrengthClass::AboveMean
-        } else if r >= self.mean - self.sd {
-            StrengthClass::BelowMean
-        } else {
-            StrengthClass::Low
-        }
+        const UP: [StrengthClass; 4] = [
+            StrengthClass::Weak,
+            StrengthClass::Moderate,
+            StrengthClass::FairlyStrong,
+            StrengthClass::Strong,
+        ];
+        let below = self.breaks.iter().filter(|&&b| r > b).count();
+        // With fewer breaks the top class is still `strong`.
+        UP[4 - (self.breaks.len() + 1) + below]
     }
 }
 
@@ -197,6 +235,9 @@ pub struct Gravity {
     unreachable_pairs: usize,
     symmetric: bool,
     cuts: StrengthCuts,
+    /// The unit of R, for reports.
+    #[serde(skip)]
+    unit: String,
 }
 
 impl Gravity {
@@ -265,8 +306,33 @@ impl Gravity {
     }
 
     /// The breaks of the strength classes.
-    pub fn cuts(&self) -> StrengthCuts {
-        self.cuts
+    pub fn cuts(&self) -> &StrengthCuts {
+        &self.cuts
+    }
+
+    /// The mean R over the ordered pairs i ≠ j (unreachable pairs included, as 0).
+    pub fn mean(&self) -> f64 {
+        let n = self.n;
+        let pairs = n * n.saturating_sub(1);
+        if pairs == 0 {
+            return 0.0;
+        }
+        (0..n * n)
+            .filter(|k| k / n != k % n)
+            .map(|k| self.r[k])
+            .sum::<f64>()
+            / pairs as f64
+    }
+
+    /// The same linkage with other class breaks (for example on the centres' linkages only).
+    pub fn with_cuts(mut self, cuts: StrengthCuts) -> Gravity {
+        self.cuts = cuts;
+        self
+    }
+
+    /// The unit of R: mass² / distanceᵇ, e.g. `(10⁴ people)² / min²`.
+    pub fn r_unit(&self) -> &str {
+        &self.unit
     }
 
     /// The strength class of R_ij.
@@ -276,9 +342,11 @@ impl Gravity {
 
     /// The `count` strongest links, R descending, ties by (from, to) ascending.
     ///
-    /// Unordered pairs (from < to) when [`Gravity::is_symmetric`], else ordered pairs. Pairs
-    /// with R = 0 (unreachable, or a zero mass) are not links and are left out, so fewer than
-    /// `count` may be returned.
+    /// With K = 1 the links are unordered pairs (from < to) with R the mean of its two
+    /// directions (travel times can differ by a few minutes each way where the modes at the
+    /// two ends differ, e.g. HSR access 25 min against rail access 20); with the asymmetric K,
+    /// ordered pairs. Pairs with R = 0 (unreachable, or a zero mass) are not links and are left
+    /// out, so fewer than `count` may be returned.
     ///
     /// # Arguments
     /// - `count`: how many links at most.
@@ -296,11 +364,16 @@ impl Gravity {
     /// See [`gravity`].
     pub fn strongest(&self, count: usize) -> Vec<PairLinkage> {
         let n = self.n;
+        let unordered = self.params.k == KFactor::One;
         let mut out: Vec<PairLinkage> = (0..n)
             .flat_map(|i| (0..n).map(move |j| (i, j)))
-            .filter(|&(i, j)| if self.symmetric { i < j } else { i != j })
+            .filter(|&(i, j)| if unordered { i < j } else { i != j })
             .map(|(i, j)| {
-                let r = self.r[i * n + j];
+                let r = if unordered {
+                    (self.r[i * n + j] + self.r[j * n + i]) / 2.0
+                } else {
+                    self.r[i * n + j]
+                };
                 PairLinkage {
                     from: UnitId(i as u32),
                     to: UnitId(j as u32),
@@ -332,8 +405,8 @@ impl Gravity {
 /// - `p`: mass, distance, b and K.
 ///
 /// # Returns
-/// R (n × n, row-major), the totals L_i, the class breaks, and the count of unreachable
-/// pairs (R = 0).
+/// R (n × n, row-major), the totals L_i, the class breaks (natural breaks of every R > 0; see
+/// [`Gravity::with_cuts`]), and the count of unreachable pairs (R = 0).
 ///
 /// # Errors
 /// [`Error::Usage`] when the mass (or [`KFactor::Asym`]) needs GDP that a unit lacks, when b is
@@ -454,7 +527,21 @@ pub fn gravity(region: &Region, matrix: &Matrix, p: &GravityParams) -> Result<Gr
                 (a - b).abs() <= SYMMETRY_EPS * a.abs().max(b.abs())
             })
         });
-    let cuts = strength_cuts(&r, n);
+    let off: Vec<f64> = (0..n * n)
+        .filter(|k| k / n != k % n)
+        .map(|k| r[k])
+        .collect();
+    let cuts = StrengthCuts::of(&off, ClassMethod::NaturalBreaks);
+    let mass_unit = match p.mass {
+        Mass::Pop => "10⁴ people",
+        Mass::Gdp => "10⁸ yuan",
+        Mass::PopGdp => "√(10⁸ yuan · 10⁴ people)",
+    };
+    let unit = if p.b == 0.0 {
+        format!("({mass_unit})²")
+    } else {
+        format!("({mass_unit})² / {}^{}", p.distance.unit(), p.b)
+    };
     Ok(Gravity {
         params: *p,
         n,
@@ -465,22 +552,8 @@ pub fn gravity(region: &Region, matrix: &Matrix, p: &GravityParams) -> Result<Gr
         unreachable_pairs,
         symmetric,
         cuts,
+        unit,
     })
-}
-
-/// Mean and population standard deviation of the off-diagonal entries of an n × n matrix.
-fn strength_cuts(r: &[f64], n: usize) -> StrengthCuts {
-    let pairs = n * n.saturating_sub(1);
-    if pairs == 0 {
-        return StrengthCuts { mean: 0.0, sd: 0.0 };
-    }
-    let off = || (0..n * n).filter(move |k| k / n != k % n).map(|k| r[k]);
-    let mean = off().sum::<f64>() / pairs as f64;
-    let var = off().map(|x| (x - mean) * (x - mean)).sum::<f64>() / pairs as f64;
-    StrengthCuts {
-        mean,
-        sd: var.sqrt(),
-    }
 }
 
 #[cfg(test)]
@@ -605,9 +678,13 @@ mod tests {
         assert_eq!(g.totals_in(), g.totals());
         assert!(g.is_symmetric());
         assert_eq!(g.unreachable_pairs(), 0);
+        assert!((g.mean() - 12_414.815).abs() < 1e-3);
+        // Natural breaks of 889, 1600, 4000, 16 000, 20 000, 32 000 (each twice) in four
+        // classes: {889, 1600, 4000} {16 000} {20 000} {32 000}, within-class squares
+        // 2·(1274² + 563² + 1837²) ≈ 10.6 M, less than e.g. {889, 1600} {4000}
+        // {16 000, 20 000} {32 000} at 4·355² + 4·2000² ≈ 16.5 M.
         let cuts = g.cuts();
-        assert!((cuts.mean - 12_414.815).abs() < 1e-3, "{cuts:?}");
-        assert!((cuts.sd - 11_362.10).abs() < 1e-2, "{cuts:?}");
+        assert_eq!(cuts.breaks, vec![4_000.0, 16_000.0, 20_000.0]);
         let top = g.strongest(10);
         let got: Vec<(u32, u32, StrengthClass)> =
             top.iter().map(|p| (p.from.0, p.to.0, p.class)).collect();
@@ -615,14 +692,18 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                (1, 3, High),
-                (0, 1, AboveMean),
-                (0, 2, AboveMean),
-                (0, 3, BelowMean),
-                (2, 3, BelowMean),
-                (1, 2, Low)
+                (1, 3, Strong),
+                (0, 1, FairlyStrong),
+                (0, 2, Moderate),
+                (0, 3, Weak),
+                (2, 3, Weak),
+                (1, 2, Weak)
             ]
         );
+        // Every class holds some pair, which mean ± sd (the old breaks) did not give.
+        let q = StrengthCuts::of(g.matrix(), ClassMethod::Quantiles);
+        // Quartiles of the 12 values (nearest rank 3, 6, 9).
+        assert_eq!(q.breaks, vec![1_600.0, 4_000.0, 20_000.0]);
         assert_eq!(g.strongest(2).len(), 2);
     }
 
@@ -806,16 +887,33 @@ mod tests {
     }
 
     #[test]
-    fn strength_classes_cut_at_mean_plus_minus_sd() {
+    fn every_strength_class_can_occur() {
+        // Issue #14: mean ± sd put the lowest break below 0, so `weak` never occurred. Breaks
+        // are upper bounds: ≤ 2 weak, ≤ 5 moderate, ≤ 9 fairly strong, above strong.
         let cuts = StrengthCuts {
-            mean: 10.0,
-            sd: 4.0,
+            method: ClassMethod::NaturalBreaks,
+            breaks: vec![2.0, 5.0, 9.0],
+            values: 8,
         };
-        assert_eq!(cuts.class(14.0), StrengthClass::High);
-        assert_eq!(cuts.class(13.9), StrengthClass::AboveMean);
-        assert_eq!(cuts.class(10.0), StrengthClass::AboveMean);
-        assert_eq!(cuts.class(6.0), StrengthClass::BelowMean);
-        assert_eq!(cuts.class(5.9), StrengthClass::Low);
+        assert_eq!(cuts.class(2.0), StrengthClass::Weak);
+        assert_eq!(cuts.class(2.1), StrengthClass::Moderate);
+        assert_eq!(cuts.class(9.0), StrengthClass::FairlyStrong);
+        assert_eq!(cuts.class(9.1), StrengthClass::Strong);
+        // A right-skewed sample like the linkages: each class is used.
+        let v = [0.1, 0.2, 0.3, 1.0, 1.2, 4.0, 4.5, 30.0, 31.0, 200.0];
+        for m in [ClassMethod::NaturalBreaks, ClassMethod::Quantiles] {
+            let c = StrengthCuts::of(&v, m);
+            let mut used: Vec<StrengthClass> = v.iter().map(|&r| c.class(r)).collect();
+            used.sort();
+            used.dedup();
+            assert_eq!(used.len(), 4, "{m:?}: {c:?}");
+        }
+        // Fewer distinct values give fewer classes, the top ones: `fairly_strong`, `strong`.
+        let c = StrengthCuts::of(&[1.0, 1.0, 8.0], ClassMethod::NaturalBreaks);
+        assert_eq!(
+            (c.class(1.0), c.class(8.0)),
+            (StrengthClass::FairlyStrong, StrengthClass::Strong)
+        );
     }
 
     #[test]

@@ -28,7 +28,8 @@ pub struct UnitMembership {
     /// centre: intra-centre pairs are excluded).
     pub linkage: Vec<f64>,
     /// The membership degrees F_{i,c} = R_{i,c} / Σ_{c'} R_{i,c'}, in centre order; they sum
-    /// to 1. `None` when the unit has no linkage with any centre.
+    /// to 1. A centre's own unit has degree 1 for its centre and 0 for the others (it belongs
+    /// to it by definition). `None` when the unit has no linkage with any centre.
     pub degrees: Option<Vec<f64>>,
     /// The centre the unit belongs to: its own centre for a centre's unit, else the argmax of
     /// the degrees (ties: the first centre); `None` without linkage to any centre.
@@ -67,7 +68,8 @@ pub struct Membership {
 /// **membership degree** is F_{i,c} = R_{i,c} / Σ_{c'} R_{i,c'}: the share of unit i's
 /// linkage with the centres that goes to centre c. For each unit the degrees sum to 1 over the
 /// centres, and the unit belongs to the centre of largest degree. Pairs inside one centre are
-/// excluded, so a centre's own units have degree 0 for it and belong to it by definition.
+/// excluded from the linkage; a centre's own units belong to it by definition, with degree 1
+/// for it (never 0).
 ///
 /// The literature's 经济隶属度 (王德忠 & 庄仁兴 1996, 地理科学) is F_ij = R_ij / Σ_j R_ij
 /// with i the centre and the sum over the other units: the share of the centre's linkage that
@@ -176,8 +178,15 @@ pub fn membership(g: &Gravity, centres: &[Centre]) -> Result<Membership> {
                 })
                 .collect();
             let sum: f64 = linkage.iter().sum();
-            let degrees =
-                (sum > 0.0).then(|| linkage.iter().map(|x| x / sum).collect::<Vec<f64>>());
+            // A centre's own units belong to it wholly: degree 1 for it, 0 for the others.
+            let degrees = match member_of[i] {
+                Some(own) => Some(
+                    (0..centres.len())
+                        .map(|c| if c == own { 1.0 } else { 0.0 })
+                        .collect(),
+                ),
+                None => (sum > 0.0).then(|| linkage.iter().map(|x| x / sum).collect::<Vec<f64>>()),
+            };
             let argmax = degrees.as_ref().and_then(|d| {
                 d.iter()
                     .enumerate()
@@ -263,7 +272,9 @@ mod tests {
         let deg = |i: usize| ms.units[i].degrees.clone().unwrap();
         assert!(close(deg(2)[0], 18.0 / 19.0) && close(deg(2)[1], 1.0 / 19.0));
         assert!(close(deg(3)[0], 1.0 / 9.0) && close(deg(3)[1], 8.0 / 9.0));
-        assert_eq!(deg(0), vec![0.0, 1.0]);
+        // Issue #14: a centre's own unit belongs to it wholly (its degree for its own centre
+        // was 0).
+        assert_eq!(deg(0), vec![1.0, 0.0]);
         assert_eq!(
             ms.units.iter().map(|u| u.belongs_to).collect::<Vec<_>>(),
             vec![Some(0), Some(1), Some(0), Some(1)]

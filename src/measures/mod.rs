@@ -10,6 +10,7 @@ pub mod equity;
 pub mod gravity;
 pub mod membership;
 pub mod par;
+pub mod places;
 pub mod reach;
 pub mod resilience;
 pub mod stats;

@@ -15,6 +15,8 @@ pub struct CoreTimes {
     pub name: String,
     /// The name's output key (`chengdu` in `t_chengdu_min`).
     pub key: String,
+    /// The Chinese name, when the study gives one.
+    pub name_zh: Option<String>,
     /// The core's units.
     pub units: Vec<UnitId>,
     /// Minutes from the nearest unit of the core to each unit; `None` = unreachable.
@@ -24,8 +26,11 @@ pub struct CoreTimes {
 /// Travel times from every core of the study to every unit.
 ///
 /// Each core is one multi-source Dijkstra search from all of its units at time 0, so a unit's
-/// time is that from the core's nearest unit. Links are two-way and station penalties are the
-/// same in both directions, so this is also the time *to* the core.
+/// time is that from the core's nearest unit. Links are two-way, so this is also the time
+/// *to* the core, except that a trip which changes between modes of different access and
+/// egress times pays the first mode's access and the last one's egress: the two directions
+/// then differ by at most the spread of (access − egress) over the modes (5 min in the
+/// default study: HSR 25 − 15, rail 20 − 15).
 ///
 /// # Complexity
 /// One shortest-path tree per core: O(c · (V + E) log V).
@@ -41,6 +46,7 @@ pub fn core_times(net: &Network, region: &Region, study: &Study) -> Vec<CoreTime
             CoreTimes {
                 name: c.name.clone(),
                 key: study.core_key(i),
+                name_zh: c.name_zh.clone(),
                 units,
                 times,
             }
@@ -120,7 +126,7 @@ pub struct Reach {
 /// ```
 /// # use regionlink::measures::reach::CoreTimes;
 /// # use regionlink::{Minutes, UnitId};
-/// let core = CoreTimes { name: "C".into(), key: "c".into(), units: vec![UnitId(0)],
+/// let core = CoreTimes { name: "C".into(), key: "c".into(), name_zh: None, units: vec![UnitId(0)],
 ///     times: vec![Some(Minutes(0.0)), Some(Minutes(50.0)), Some(Minutes(70.0)), None] };
 /// // Units at 0, 50, 70 min and one unreachable: within 60 min, the first two.
 /// assert_eq!(regionlink::measures::reach::reached(&core, 60.0), vec![UnitId(0), UnitId(1)]);
@@ -172,8 +178,8 @@ pub struct Overlap {
 /// # use regionlink::{Minutes, UnitId};
 /// // Units 0..4; core A reaches {0, 1, 2} within 60, core B {2, 3}: J = 1/4.
 /// let t = |v: [f64; 4]| v.iter().map(|&x| Some(Minutes(x))).collect::<Vec<_>>();
-/// let a = CoreTimes { name: "A".into(), key: "a".into(), units: vec![UnitId(0)], times: t([0.0, 30.0, 60.0, 90.0]) };
-/// let b = CoreTimes { name: "B".into(), key: "b".into(), units: vec![UnitId(3)], times: t([90.0, 70.0, 40.0, 0.0]) };
+/// let a = CoreTimes { name: "A".into(), key: "a".into(), name_zh: None, units: vec![UnitId(0)], times: t([0.0, 30.0, 60.0, 90.0]) };
+/// let b = CoreTimes { name: "B".into(), key: "b".into(), name_zh: None, units: vec![UnitId(3)], times: t([90.0, 70.0, 40.0, 0.0]) };
 /// let (both, either) = regionlink::measures::reach::overlap_sets(&a, &b, 60.0);
 /// assert_eq!(both, vec![UnitId(2)]);
 /// assert_eq!(either, 4);

@@ -168,6 +168,39 @@ impl fmt::Display for LinkStatus {
     }
 }
 
+/// Which minutes a travel time counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[serde(rename_all = "kebab-case")]
+pub enum TimeConvention {
+    /// Seat to seat: station access and egress and transfers included (the study's
+    /// `[network.<mode>]` and `[network.transfer]` minutes).
+    #[default]
+    DoorToDoor,
+    /// Minutes on board only (timetable or estimated ride times, road driving), as most
+    /// Chinese HSR accessibility papers count: no access, egress or transfer time.
+    InVehicle,
+}
+
+impl TimeConvention {
+    /// The name used in options and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimeConvention::DoorToDoor => "door-to-door",
+            TimeConvention::InVehicle => "in-vehicle",
+        }
+    }
+
+    /// The factor on the study's station access, egress and transfer minutes: 1 door-to-door,
+    /// 0 in-vehicle.
+    pub fn penalty_factor(self) -> f64 {
+        match self {
+            TimeConvention::DoorToDoor => 1.0,
+            TimeConvention::InVehicle => 0.0,
+        }
+    }
+}
+
 /// The language of labels and report text: English names (`name`) or Chinese (`name_zh`,
 /// falling back to `name` where a unit has none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

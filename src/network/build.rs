@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, show_number};
 use crate::load::dataset::Gazetteer;
+use crate::load::links::MAX_LINK_MIN;
 use crate::load::roads::RoadGraph;
 use crate::load::{NetworkParams, RawLink, RoadParams};
 use crate::model::{LinkId, LinkStatus, Minutes, Mode, Region, UnitId};
@@ -82,6 +83,12 @@ pub fn build_network(
                 .sum::<usize>(),
         ..Default::default()
     };
+    let all_links = links
+        .iter()
+        .chain(opts.scenario.add.iter().flat_map(|a| &a.links));
+    for raw in all_links {
+        check_length_time(raw, params)?;
+    }
     let selected = opts.scenario.select(links)?;
     report.links_in_service = selected.len();
     let locator = Locator::new(region, opts.gazetteer);
@@ -236,19 +243,21 @@ pub fn build_network(
         l.id = LinkId(i as u32);
     }
 
-    // The graph: unit nodes, then station nodes in order of first use, then road nodes.
+    // The graph: unit nodes, then station nodes (one per unit, mode and line) in order of first
+    // use, then road nodes.
     let mut nodes: Vec<Node> = region.units.iter().map(|u| Node::Unit(u.id)).collect();
     let mut arcs: Vec<(u32, u32, Arc)> = Vec::new();
-    let mut stations: BTreeMap<(UnitId, Mode), u32> = BTreeMap::new();
+    let mut stations: BTreeMap<(UnitId, Mode, u32), u32> = BTreeMap::new();
+    let mut lines: BTreeMap<&str, u32> = BTreeMap::new();
     let mut node_of =
-        |nodes: &mut Vec<Node>, arcs: &mut Vec<(u32, u32, Arc)>, u: UnitId, m: Mode| {
+        |nodes: &mut Vec<Node>, arcs: &mut Vec<(u32, u32, Arc)>, u: UnitId, m: Mode, line: u32| {
             let p = params.mode(m);
             if p.access_min == 0.0 && p.egress_min == 0.0 {
                 return u.0;
             }
-            *stations.entry((u, m)).or_insert_with(|| {
+            *stations.entry((u, m, line)).or_insert_with(|| {
                 let s = nodes.len() as u32;
-                nodes.push(Node::Station(u, m));
+                nodes.push(Node::Station(u, m, line));
                 let access = Arc {
                     minutes: p.access_min,
                     link: None,
@@ -263,8 +272,11 @@ pub fn build_network(
             })
         };
     for l in &out {
-        let a = node_of(&mut nodes, &mut arcs, l.from, l.mode);
-        let b = node_of(&mut nodes, &mut arcs, l.to, l.mode);
+        let key = l.line_id.as_deref().unwrap_or(&l.link_id);
+        let next = lines.len() as u32;
+        let line = *lines.entry(key).or_insert(next);
+        let a = node_of(&mut nodes, &mut arcs, l.from, l.mode, line);
+        let b = node_of(&mut nodes, &mut arcs, l.to, l.mode, line);
         let arc = Arc {
             minutes: l.minutes.0,
             link: Some(l.id),
@@ -272,11 +284,58 @@ pub fn build_network(
         arcs.push((a, b, arc));
         arcs.push((b, a, arc));
     }
+    // Transfers: between the stations of two lines of one unit, the study's transfer time of
+    // the two modes (both ways); where the study gives none, the change goes through the seat
+    // (egress, then access).
+    let mut by_unit: BTreeMap<UnitId, Vec<(u32, Mode)>> = BTreeMap::new();
+    for (&(u, m, _), &s) in &stations {
+        by_unit.entry(u).or_default().push((s, m));
+    }
+    for st in by_unit.values() {
+        for &(a, ma) in st {
+            for &(b, mb) in st {
+                if let (true, Some(t)) = (a != b, params.transfer.between(ma, mb)) {
+                    arcs.push((
+                        a,
+                        b,
+                        Arc {
+                            minutes: t,
+                            link: None,
+                        },
+                    ));
+                }
+            }
+        }
+    }
     if let (Some((g, rp)), true) = (opts.roads, opts.kind.includes(Mode::Road)) {
         report.roads = Some(add_roads(region, g, rp, &mut nodes, &mut arcs)?);
     }
     let net = Network::from_arcs(nodes, arcs, out, opts.kind)?;
     Ok((net, report))
+}
+
+/// A link timed by its `length_km` at the mode's speed must stay within the 24 h a link may
+/// take ([`MAX_LINK_MIN`]), like a `time_min` (checked when the file is read).
+fn check_length_time(raw: &RawLink, params: &NetworkParams) -> Result<()> {
+    let (None, Some(km)) = (raw.time_min, raw.length_km) else {
+        return Ok(());
+    };
+    let kmh = params.mode(raw.mode).speed_kmh;
+    let minutes = km / kmh * 60.0;
+    if minutes.is_finite() && minutes <= MAX_LINK_MIN {
+        return Ok(());
+    }
+    Err(Error::input(
+        &raw.file,
+        raw.location.clone(),
+        format!(
+            "field \"length_km\" is {}: at the {} km/h of study key network.{}.speed_kmh that is {} minutes, more than the {MAX_LINK_MIN} (24 h) a link may take",
+            show_number(km),
+            show_number(kmh),
+            raw.mode,
+            show_number((minutes * 10.0).round() / 10.0)
+        ),
+    ))
 }
 
 /// Add the largest strongly connected component of a road graph and the seat connectors.
@@ -379,6 +438,11 @@ mod tests {
         load_links(csv.as_bytes(), "l.csv").unwrap()
     }
 
+    fn lines(rows: &str) -> Vec<RawLink> {
+        let csv = format!("link_id,line_id,from_code,to_code,mode,time_min\n{rows}");
+        load_links(csv.as_bytes(), "l.csv").unwrap()
+    }
+
     fn params() -> NetworkParams {
         NetworkParams {
             contiguity: false,
@@ -430,9 +494,9 @@ mod tests {
     #[test]
     fn stations_cost_access_and_egress_and_riding_through_is_free() {
         // HSR access 25 + egress 15 (the defaults): A → B = 25 + 10 + 15; A → C rides through
-        // B's station: 25 + 10 + 10 + 15.
+        // B's station of the line: 25 + 10 + 10 + 15.
         let r = region();
-        let raw = links("H1,A,B,hsr,10,,,\nH2,B,C,hsr,10,,,\n");
+        let raw = lines("H1,L1,A,B,hsr,10\nH2,L1,B,C,hsr,10\n");
         let (net, _) = build(&r, &raw, &params());
         assert_eq!(time(&net, 0, 1), Some(50.0));
         assert_eq!(time(&net, 0, 2), Some(60.0));
@@ -478,6 +542,37 @@ mod tests {
     }
 
     #[test]
+    fn a_length_timed_over_24_hours_is_rejected() {
+        // 1e300 km at 230 km/h; and 3000 km at 100 km/h: 1800 min > 1440, while 2300 km of HSR
+        // take 600 min.
+        let r = region();
+        let err = |rows: &str| {
+            build_network(
+                &r,
+                &links(rows),
+                BuildOptions {
+                    params: &params(),
+                    scenario: &Scenario::default(),
+                    kind: NetworkKind::Combined,
+                    roads: None,
+                    gazetteer: None,
+                },
+            )
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+        };
+        assert_eq!(
+            err("H1,A,B,hsr,,2300,,\nH2,A,B,hsr,,1e300,,\n"),
+            Err("l.csv: line 3: field \"length_km\" is 1e300: at the 230 km/h of study key network.hsr.speed_kmh that is 2.6087e299 minutes, more than the 1440 (24 h) a link may take".to_string())
+        );
+        assert_eq!(
+            err("R1,A,C,rail,,3000,,\n"),
+            Err("l.csv: line 2: field \"length_km\" is 3000: at the 100 km/h of study key network.rail.speed_kmh that is 1800 minutes, more than the 1440 (24 h) a link may take".to_string())
+        );
+        assert_eq!(err("H1,A,B,hsr,,2300,,\n"), Ok(()));
+    }
+
+    #[test]
     fn an_end_in_no_polygon_names_its_field_and_position() {
         let r = region();
         let raw = links("H1,Z,B,hsr,10,,120.0,30.5\nH2,Y,B,hsr,10,,,\n");
@@ -504,5 +599,36 @@ mod tests {
             opts(&raw[1..])
                 .contains("the file gives no position for it (add from_lon/from_lat columns)")
         );
+    }
+
+    #[test]
+    fn changing_lines_costs_the_transfer_time_and_is_its_own_leg() {
+        // A → C on one line: 25 + 10 + 10 + 15 = 60. On two lines meeting at B: + 30 to change
+        // (less than leaving and boarding again: 15 + 25).
+        let r = region();
+        let one = lines("H1,L1,A,B,hsr,10\nH2,L1,B,C,hsr,10\n");
+        let two = lines("H1,L1,A,B,hsr,10\nH2,L2,B,C,hsr,10\n");
+        let (net1, _) = build(&r, &one, &params());
+        let (net2, _) = build(&r, &two, &params());
+        assert_eq!(time(&net1, 0, 2), Some(60.0));
+        assert_eq!(time(&net2, 0, 2), Some(90.0));
+        let mut dj = Dijkstra::new(net2.node_count());
+        let tree = dj.run(&net2, &[(net2.unit_node(UnitId(0)), Minutes::ZERO)], None);
+        let c = net2.unit_node(UnitId(2));
+        assert_eq!(tree.parts(c).unwrap().penalty, 25.0 + 30.0 + 15.0);
+        let legs = tree.legs(c).unwrap();
+        assert!(legs.contains(&crate::route::Leg::Transfer {
+            unit: UnitId(1),
+            from: Mode::Hsr,
+            to: Mode::Hsr,
+            minutes: 30.0
+        }));
+        // A free change (0) equals one line; without a transfer time the change goes through
+        // the seat: 15 + 25.
+        let mut p = params();
+        p.transfer.hsr_hsr = 0.0;
+        assert_eq!(time(&build(&r, &two, &p).0, 0, 2), Some(60.0));
+        p.transfer.hsr_hsr = 60.0;
+        assert_eq!(time(&build(&r, &two, &p).0, 0, 2), Some(100.0));
     }
 }

@@ -149,8 +149,11 @@ pub fn nearest_seats(region: &Region, k: usize) -> Vec<(UnitId, UnitId, f64)> {
         .enumerate()
         .map(|(i, u)| GeomWithData::new(on_unit_sphere(u.seat), i))
         .collect();
+    // No unit has more than n − 1 neighbours: a larger k (say usize::MAX) asks for nothing
+    // more, and must not size the buffers.
+    let k = k.min(region.units.len() - 1);
     let tree = RTree::bulk_load(seats.clone());
-    let mut pairs: Vec<(usize, usize)> = Vec::with_capacity(region.units.len() * k);
+    let mut pairs: Vec<(usize, usize)> = Vec::with_capacity(region.units.len().saturating_mul(k));
     let mut picked: Vec<(f64, usize)> = Vec::with_capacity(k + 1);
     for s in &seats {
         picked.clear();
@@ -592,6 +595,16 @@ mod tests {
         assert_eq!(ids, vec![(0, 1), (0, 2), (1, 2), (1, 3), (2, 3)]);
         assert!(nearest_seats(&region, 0).is_empty());
         assert_eq!(nearest_seats(&region, 10).len(), 6);
+    }
+
+    #[test]
+    fn nearest_k_beyond_the_unit_count_is_capped() {
+        // k = usize::MAX panicked (capacity overflow), 10⁹ tried to allocate 944 GB: no unit
+        // has more than n − 1 neighbours.
+        let region = points(&[(0.0, 0.0), (1.0, 0.0), (5.0, 0.0), (6.0, 0.0)]);
+        assert_eq!(nearest_seats(&region, usize::MAX).len(), 6);
+        assert_eq!(nearest_seats(&region, 1_000_000_000).len(), 6);
+        assert_eq!(nearest_seats(&region, 3), nearest_seats(&region, 10));
     }
 
     #[test]

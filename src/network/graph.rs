@@ -109,8 +109,11 @@ pub struct Link {
 pub enum Node {
     /// The seat of a unit.
     Unit(UnitId),
-    /// The station (or access point) of a mode in a unit.
-    Station(UnitId, Mode),
+    /// The station of one line of a mode in a unit (the line's key is an index of the
+    /// network's lines: the links' `line_id`, or the link's own id when it has none). Riding
+    /// through it costs nothing; changing to another line's station of the unit costs the
+    /// study's transfer time.
+    Station(UnitId, Mode, u32),
     /// A node of a road graph given with `--roads` (its index in
     /// [`crate::load::roads::RoadGraph::nodes`]).
     Road(u32),
@@ -318,6 +321,28 @@ impl Network {
         &self.links[id.index()]
     }
 
+    /// The network with every arc turned round: a search on it from a set of nodes gives each
+    /// node's time *to* that set.
+    pub fn reversed(&self) -> Network {
+        let mut arcs = Vec::with_capacity(self.arcs.len());
+        for t in 0..self.nodes.len() {
+            for (i, h, a) in self.out_arcs(NodeId(t as u32)) {
+                let _ = i;
+                arcs.push((h.0, t as u32, *a));
+            }
+        }
+        Network::from_arcs(self.nodes.clone(), arcs, self.links.clone(), self.kind)
+            .expect("the arcs of a valid network are valid")
+    }
+
+    /// The unit each node stands for or belongs to (a station's unit); `None` for road nodes.
+    pub fn unit_of(&self, n: NodeId) -> Option<UnitId> {
+        match self.nodes[n.index()] {
+            Node::Unit(u) | Node::Station(u, _, _) => Some(u),
+            Node::Road(_) => None,
+        }
+    }
+
     /// The same network without the arcs of some links (the links stay listed, so link ids
     /// keep their meaning). Used for failure scenarios: O(V + E), no re-attachment or
     /// generation.
@@ -450,7 +475,7 @@ mod tests {
             Node::Unit(UnitId(0)),
             Node::Unit(UnitId(1)),
             Node::Unit(UnitId(2)),
-            Node::Station(UnitId(2), Mode::Hsr),
+            Node::Station(UnitId(2), Mode::Hsr, 0),
         ];
         // 2 → its station (one way) links 2 with nothing else; 0 – 1 joined.
         let arcs = vec![(0, 1, arc(1.0, None)), (2, 3, arc(1.0, None))];

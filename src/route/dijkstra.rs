@@ -197,6 +197,17 @@ pub enum Leg {
         /// Minutes.
         minutes: f64,
     },
+    /// A change from one line's station to another's at a unit (the transfer penalty).
+    Transfer {
+        /// The unit.
+        unit: crate::UnitId,
+        /// The mode of the line left.
+        from: crate::Mode,
+        /// The mode of the line boarded.
+        to: crate::Mode,
+        /// Minutes.
+        minutes: f64,
+    },
     /// Station → seat (the egress penalty).
     Egress {
         /// The unit.
@@ -235,7 +246,7 @@ pub struct TimeParts {
     /// Minutes on links whose time is an estimate (length / speed, planning targets,
     /// generated roads).
     pub estimate: f64,
-    /// Minutes of station access and egress (assumptions of the study file).
+    /// Minutes of station access, egress and transfers (assumptions of the study file).
     pub penalty: f64,
 }
 
@@ -297,7 +308,7 @@ impl Tree<'_> {
     pub fn legs(&self, n: NodeId) -> Option<Vec<Leg>> {
         let arcs = self.path_arcs(n)?;
         let unit_of = |n: NodeId| match self.net.node(n) {
-            Node::Unit(u) | Node::Station(u, _) => u,
+            Node::Unit(u) | Node::Station(u, _, _) => u,
             // Links join unit or station nodes only.
             Node::Road(_) => crate::UnitId(u32::MAX),
         };
@@ -322,12 +333,18 @@ impl Tree<'_> {
                     to: unit_of(head),
                     minutes: arc.minutes,
                 },
-                (None, Node::Unit(u), Node::Station(_, m)) => Leg::Access {
+                (None, Node::Unit(u), Node::Station(_, m, _)) => Leg::Access {
                     unit: u,
                     mode: m,
                     minutes: arc.minutes,
                 },
-                (None, Node::Station(u, m), _) => Leg::Egress {
+                (None, Node::Station(u, from, _), Node::Station(_, to, _)) => Leg::Transfer {
+                    unit: u,
+                    from,
+                    to,
+                    minutes: arc.minutes,
+                },
+                (None, Node::Station(u, m, _), _) => Leg::Egress {
                     unit: u,
                     mode: m,
                     minutes: arc.minutes,

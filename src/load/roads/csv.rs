@@ -10,11 +10,12 @@ use super::{
 };
 use crate::error::{Error, Location, Result};
 use crate::load::RoadParams;
+use crate::load::lines::LineReader;
 
 /// An open CSV file with its header.
 struct CsvFile {
     name: String,
-    reader: csv::Reader<File>,
+    reader: csv::Reader<LineReader<File>>,
     header: ByteRecord,
 }
 
@@ -24,11 +25,11 @@ impl CsvFile {
         let file = File::open(path).map_err(|e| io_error(path, e))?;
         let mut reader = csv::ReaderBuilder::new()
             .buffer_capacity(1 << 16)
-            .from_reader(file);
-        let header = reader
-            .byte_headers()
-            .map_err(|e| csv_error(&name, &e))?
-            .clone();
+            .from_reader(LineReader::new(file));
+        let header = match reader.byte_headers() {
+            Ok(h) => h.clone(),
+            Err(e) => return Err(csv_error(&name, &e, 1)),
+        };
         if header.iter().all(|h| clean(h).is_empty()) {
             return Err(Error::input(
                 &name,
@@ -56,9 +57,21 @@ impl CsvFile {
 
     /// Read the next record into `rec`; `false` at the end of the file.
     fn next(&mut self, rec: &mut ByteRecord) -> Result<bool> {
-        self.reader
-            .read_byte_record(rec)
-            .map_err(|e| csv_error(&self.name, &e))
+        self.reader.read_byte_record(rec).map_err(|e| {
+            let line = e.position().map_or(1, |p| self.line_at(p));
+            csv_error(&self.name, &e, line)
+        })
+    }
+
+    /// The line a record starts on (see [`LineReader`]: the `csv` crate's own line is one too
+    /// small after a CRLF).
+    fn line_at(&mut self, p: &csv::Position) -> u64 {
+        self.reader.get_mut().line_at(p.byte())
+    }
+
+    /// The line of the record just read.
+    fn line_of(&mut self, rec: &ByteRecord) -> u64 {
+        rec.position().map_or(0, |p| self.line_at(p))
     }
 
     fn no_rows(&self, what: &str) -> Error {
@@ -79,8 +92,8 @@ fn field(rec: &ByteRecord, i: usize) -> &[u8] {
     clean(rec.get(i).unwrap_or_default())
 }
 
-fn csv_error(file: &str, e: &csv::Error) -> Error {
-    let at = line(e.position().map_or(1, csv::Position::line));
+fn csv_error(file: &str, e: &csv::Error, ln: u64) -> Error {
+    let at = line(ln);
     match e.kind() {
         csv::ErrorKind::Io(io) => Error::Io {
             path: file.to_string(),
@@ -130,7 +143,7 @@ fn read_nodes(path: &Path) -> Result<(Vec<RoadNode>, IdIndex, String)> {
     let mut lines: Vec<u64> = Vec::with_capacity(estimate);
     let mut rec = ByteRecord::new();
     while f.next(&mut rec)? {
-        let ln = rec.position().map_or(0, csv::Position::line);
+        let ln = f.line_of(&rec);
         let bad = |key: &str, value: &[u8], rest: &str| bad_field(&f.name, ln, key, value, rest);
         let id_v = field(&rec, ci);
         let id = parse_i64(id_v).ok_or_else(|| bad("id", id_v, ", expected an integer node id"))?;
@@ -240,7 +253,7 @@ pub(super) fn load_csv(
     let mut rec = ByteRecord::new();
     while f.next(&mut rec)? {
         rows += 1;
-        let ln = rec.position().map_or(0, csv::Position::line);
+        let ln = f.line_of(&rec);
         let bad = |key: &str, value: &[u8], rest: &str| bad_field(&f.name, ln, key, value, rest);
         let node = |key: &str, col: usize| -> Result<u32> {
             let v = field(&rec, col);
@@ -279,8 +292,9 @@ pub(super) fn load_csv(
             }
         }
         match RoadEdge::by_class(source, target, length_m, forward, backward, params) {
-            Some(e) => edges.push(e),
-            None => skipped_no_car += 1,
+            Ok(Some(e)) => edges.push(e),
+            Ok(None) => skipped_no_car += 1,
+            Err(why) => return Err(bad("length", length_v, &format!(" (metres): {why}"))),
         }
     }
     if rows == 0 {

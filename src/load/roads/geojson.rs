@@ -7,16 +7,21 @@ use std::path::Path;
 use geo::{Coord, Haversine, Length, LineString};
 use serde_json::{Map, Value};
 
-use super::{RoadClass, RoadEdge, RoadGraph, RoadNode, io_error, minutes, show, speed};
-use crate::error::{Error, Location, Result};
+use super::{
+    MAX_EDGE_MIN, RoadClass, RoadEdge, RoadGraph, RoadNode, io_error, minutes, show, speed,
+    within_a_day,
+};
+use crate::error::{Error, Location, Result, show_number};
 use crate::load::RoadParams;
+use crate::load::study::{MAX_SPEED_KMH, MIN_SPEED_KMH};
 
 /// How a GeoJSON line is timed.
 enum Timing {
     /// The whole feature takes this long.
     Minutes(f64),
-    /// At this speed (km/h), timing this class.
-    Speed(f64, RoadClass),
+    /// At this speed (km/h), timing this class; `true` when the speed is the feature's own
+    /// `speed_kmh` (else the study's speed of the class).
+    Speed(f64, RoadClass, bool),
 }
 
 /// One line of a feature: its geometry and its end positions.
@@ -100,12 +105,30 @@ pub(super) fn load_geojson(path: &Path, params: &RoadParams) -> Result<RoadGraph
         let timing = timing(props, params).map_err(err)?;
         let lengths: Vec<f64> = parts.iter().map(|p| Haversine.length(&p.line)).collect();
         let total: f64 = lengths.iter().sum();
-        for (part, &length_m) in parts.iter().zip(&lengths) {
+        for (i, (part, &length_m)) in parts.iter().zip(&lengths).enumerate() {
             let (min, class) = match timing {
                 Timing::Minutes(m) if parts.len() == 1 => (m, RoadClass::Other),
                 Timing::Minutes(m) if total > 0.0 => (m * length_m / total, RoadClass::Other),
                 Timing::Minutes(m) => (m / parts.len() as f64, RoadClass::Other),
-                Timing::Speed(kmh, class) => (minutes(length_m, kmh), class),
+                Timing::Speed(kmh, class, own) => {
+                    let from = if own {
+                        "property \"speed_kmh\"".to_string()
+                    } else {
+                        format!("study key roads.{}", class.speed_key())
+                    };
+                    let min = within_a_day(minutes(length_m, kmh), kmh, &from).map_err(|why| {
+                        let what = if parts.len() == 1 {
+                            "the line".to_string()
+                        } else {
+                            format!("line #{i}")
+                        };
+                        err(format!(
+                            "{what} is {} m long: {why}",
+                            show_number((length_m * 10.0).round() / 10.0)
+                        ))
+                    })?;
+                    (min, class)
+                }
             };
             let source = node_index(&mut g.nodes, &mut node_at, part.first)
                 .ok_or_else(|| err("more than 4 294 967 295 nodes".into()))?;
@@ -214,14 +237,15 @@ fn position(v: &Value) -> std::result::Result<Coord<f64>, String> {
             ));
         }
     };
+    let (sx, sy) = (show_number(x), show_number(y));
     if !(-180.0..=180.0).contains(&x) {
         return Err(format!(
-            "geometry position [{x}, {y}] has longitude {x}, outside [-180, 180]"
+            "geometry position [{sx}, {sy}] has longitude {sx}, outside [-180, 180]"
         ));
     }
     if !(-90.0..=90.0).contains(&y) {
         return Err(format!(
-            "geometry position [{x}, {y}] has latitude {y}, outside [-90, 90]"
+            "geometry position [{sx}, {sy}] has latitude {sy}, outside [-90, 90]"
         ));
     }
     Ok(Coord { x, y })
@@ -247,33 +271,39 @@ fn number(v: &Value) -> Option<f64> {
 
 fn timing(props: &Map<String, Value>, params: &RoadParams) -> std::result::Result<Timing, String> {
     if let Some(v) = present(props, "minutes") {
-        return number(v)
-            .filter(|m| m.is_finite() && *m >= 0.0)
-            .map(Timing::Minutes)
-            .ok_or_else(|| {
-                format!(
-                    "property \"minutes\" is {}, expected a finite number ≥ 0",
-                    show(v)
-                )
-            });
+        return match number(v) {
+            Some(m) if m.is_finite() && (0.0..=MAX_EDGE_MIN).contains(&m) => Ok(Timing::Minutes(m)),
+            Some(m) if m.is_finite() && m > 0.0 => Err(format!(
+                "property \"minutes\" is {}, expected at most {MAX_EDGE_MIN} (24 h)",
+                show(v)
+            )),
+            _ => Err(format!(
+                "property \"minutes\" is {}, expected a finite number ≥ 0",
+                show(v)
+            )),
+        };
     }
     if let Some(v) = present(props, "speed_kmh") {
-        return number(v)
-            .filter(|s| s.is_finite() && *s > 0.0)
-            .map(|s| Timing::Speed(s, RoadClass::Other))
-            .ok_or_else(|| {
-                format!(
-                    "property \"speed_kmh\" is {}, expected a finite number > 0",
-                    show(v)
-                )
-            });
+        return match number(v) {
+            Some(s) if s.is_finite() && (MIN_SPEED_KMH..=MAX_SPEED_KMH).contains(&s) => {
+                Ok(Timing::Speed(s, RoadClass::Other, true))
+            }
+            Some(s) if s.is_finite() && s > 0.0 => Err(format!(
+                "property \"speed_kmh\" is {}, expected km/h from {MIN_SPEED_KMH} to {MAX_SPEED_KMH}",
+                show(v)
+            )),
+            _ => Err(format!(
+                "property \"speed_kmh\" is {}, expected a finite number > 0",
+                show(v)
+            )),
+        };
     }
     let class = props
         .get("highway")
         .and_then(Value::as_str)
         .and_then(highway_class)
         .unwrap_or(RoadClass::Other);
-    Ok(Timing::Speed(speed(params, class), class))
+    Ok(Timing::Speed(speed(params, class), class, false))
 }
 
 /// The osm4routing class of an OpenStreetMap `highway` value.

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, show_number};
 use crate::load::RoadParams;
 
 /// An osm4routing car class (the speed comes from [`RoadParams`]).
@@ -66,7 +66,11 @@ pub struct RoadEdge {
 
 impl RoadEdge {
     /// An edge timed by the car class of each direction (`None`: cars may not drive that
-    /// way) at the study's speeds; `None` when cars may use it in neither direction.
+    /// way) at the study's speeds; `Ok(None)` when cars may use it in neither direction.
+    ///
+    /// # Errors
+    /// The message (`at the … km/h of study key roads.…_kmh that is … minutes, more than …`)
+    /// when a direction would take more than [`MAX_EDGE_MIN`].
     fn by_class(
         source: u32,
         target: u32,
@@ -74,16 +78,57 @@ impl RoadEdge {
         forward: Option<RoadClass>,
         backward: Option<RoadClass>,
         params: &RoadParams,
-    ) -> Option<RoadEdge> {
-        let time = |c: Option<RoadClass>| c.map(|c| minutes(length_m, speed(params, c)));
-        Some(RoadEdge {
+    ) -> std::result::Result<Option<RoadEdge>, String> {
+        let time = |c: Option<RoadClass>| {
+            c.map(|c| {
+                let kmh = speed(params, c);
+                let key = format!("study key roads.{}", c.speed_key());
+                within_a_day(minutes(length_m, kmh), kmh, &key)
+            })
+            .transpose()
+        };
+        let (forward_min, backward_min) = (time(forward)?, time(backward)?);
+        Ok(forward.or(backward).map(|class| RoadEdge {
             source,
             target,
             length_m,
-            forward_min: time(forward),
-            backward_min: time(backward),
-            class: forward.or(backward)?,
-        })
+            forward_min,
+            backward_min,
+            class,
+        }))
+    }
+}
+
+/// The longest time an edge may take, minutes: 24 h, like a link
+/// ([`crate::load::links::MAX_LINK_MIN`]).
+pub const MAX_EDGE_MIN: f64 = crate::load::links::MAX_LINK_MIN;
+
+/// `minutes` when finite and at most [`MAX_EDGE_MIN`], else why not: `at the {kmh} km/h of
+/// {speed_from} that is … minutes, more than …`.
+fn within_a_day(minutes: f64, kmh: f64, speed_from: &str) -> std::result::Result<f64, String> {
+    if minutes.is_finite() && minutes <= MAX_EDGE_MIN {
+        Ok(minutes)
+    } else {
+        Err(format!(
+            "at the {} km/h of {speed_from} that is {} minutes, more than the {MAX_EDGE_MIN} (24 h) an edge may take",
+            show_number(kmh),
+            show_number((minutes * 10.0).round() / 10.0)
+        ))
+    }
+}
+
+impl RoadClass {
+    /// The key of this class's speed in the study's `[roads]` table.
+    pub fn speed_key(self) -> &'static str {
+        match self {
+            RoadClass::Motorway => "motorway_kmh",
+            RoadClass::Trunk => "trunk_kmh",
+            RoadClass::Primary => "primary_kmh",
+            RoadClass::Secondary => "secondary_kmh",
+            RoadClass::Tertiary => "tertiary_kmh",
+            RoadClass::Residential => "residential_kmh",
+            RoadClass::Other => "default_kmh",
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
 use super::{RoadClass, RoadEdge, RoadGraph, RoadNode, id_index, io_error};
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, show_number};
 use crate::load::RoadParams;
 
 /// Serialises the swaps of the process-wide panic hook, so that two loads at once cannot leave
@@ -191,8 +191,20 @@ pub(super) fn load_pbf(path: &Path, params: &RoadParams) -> Result<RoadGraph> {
         let forward = car(e.properties.car_forward);
         let backward = car(e.properties.car_backward);
         match RoadEdge::by_class(source, target, e.length(), forward, backward, params) {
-            Some(e) => g.edges.push(e),
-            None => g.skipped_no_car += 1,
+            Ok(Some(e)) => g.edges.push(e),
+            Ok(None) => g.skipped_no_car += 1,
+            Err(why) => {
+                return Err(Error::input(
+                    &file,
+                    Location::File,
+                    format!(
+                        "edge {} of way {} is {} m long: {why}",
+                        e.id,
+                        e.osm_id.0,
+                        show_number((e.length() * 10.0).round() / 10.0)
+                    ),
+                ));
+            }
         }
     }
     Ok(g)

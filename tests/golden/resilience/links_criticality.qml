@@ -6,7 +6,7 @@
       <range lower="0" upper="0.05" symbol="1" label="0 – 0.05 min" render="true"/>
       <range lower="0.05" upper="0.2" symbol="2" label="0.05 – 0.2 min" render="true"/>
       <range lower="0.2" upper="0.5" symbol="3" label="0.2 – 0.5 min" render="true"/>
-      <range lower="0.5" upper="4.6" symbol="4" label="0.5 – 4.6 min" render="true"/>
+      <range lower="0.5" upper="5" symbol="4" label="0.5 – 5 min" render="true"/>
     </ranges>
     <symbols>
       <symbol type="line" name="0" alpha="1" clip_to_extent="1" force_rhr="0">

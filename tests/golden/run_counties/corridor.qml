@@ -2,9 +2,11 @@
 <qgis version="3.22.16" styleCategories="Symbology|Labeling" labelsEnabled="1">
   <renderer-v2 type="graduatedSymbol" attr="corridor_pos" graduatedMethod="GraduatedColor" symbollevels="0" enableorderby="0" forceraster="0">
     <ranges>
-      <range lower="0" upper="0" symbol="0" label="0" render="true"/>
-      <range lower="0" upper="0.9" symbol="1" label="0 – 0.9" render="true"/>
-      <range lower="0.9" upper="1" symbol="2" label="0.9 – 1" render="true"/>
+      <range lower="0.39" upper="0.5" symbol="0" label="0.39 – 0.5" render="true"/>
+      <range lower="0.5" upper="0.6" symbol="1" label="0.5 – 0.6" render="true"/>
+      <range lower="0.6" upper="0.7" symbol="2" label="0.6 – 0.7" render="true"/>
+      <range lower="0.7" upper="0.8" symbol="3" label="0.7 – 0.8" render="true"/>
+      <range lower="0.8" upper="0.83" symbol="4" label="0.8 – 0.83" render="true"/>
     </ranges>
     <symbols>
       <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
@@ -22,7 +24,7 @@
       <symbol type="fill" name="1" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option name="color" type="QString" value="65,182,196,255"/>
+            <Option name="color" type="QString" value="161,218,180,255"/>
             <Option name="outline_color" type="QString" value="90,90,90,255"/>
             <Option name="outline_style" type="QString" value="solid"/>
             <Option name="outline_width" type="QString" value="0.2"/>
@@ -32,6 +34,30 @@
         </layer>
       </symbol>
       <symbol type="fill" name="2" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option name="color" type="QString" value="65,182,196,255"/>
+            <Option name="outline_color" type="QString" value="90,90,90,255"/>
+            <Option name="outline_style" type="QString" value="solid"/>
+            <Option name="outline_width" type="QString" value="0.2"/>
+            <Option name="outline_width_unit" type="QString" value="MM"/>
+            <Option name="style" type="QString" value="solid"/>
+          </Option>
+        </layer>
+      </symbol>
+      <symbol type="fill" name="3" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option name="color" type="QString" value="44,127,184,255"/>
+            <Option name="outline_color" type="QString" value="90,90,90,255"/>
+            <Option name="outline_style" type="QString" value="solid"/>
+            <Option name="outline_width" type="QString" value="0.2"/>
+            <Option name="outline_width_unit" type="QString" value="MM"/>
+            <Option name="style" type="QString" value="solid"/>
+          </Option>
+        </layer>
+      </symbol>
+      <symbol type="fill" name="4" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
             <Option name="color" type="QString" value="37,52,148,255"/>

@@ -2,11 +2,11 @@
 <qgis version="3.22.16" styleCategories="Symbology|Labeling" labelsEnabled="1">
   <renderer-v2 type="graduatedSymbol" attr="r" graduatedMethod="GraduatedColor" symbollevels="0" enableorderby="0" forceraster="0">
     <ranges>
-      <range lower="50" upper="80" symbol="0" label="50 – 80" render="true"/>
-      <range lower="80" upper="85" symbol="1" label="80 – 85" render="true"/>
-      <range lower="85" upper="95" symbol="2" label="85 – 95" render="true"/>
-      <range lower="95" upper="200" symbol="3" label="95 – 200" render="true"/>
-      <range lower="200" upper="670" symbol="4" label="200 – 670" render="true"/>
+      <range lower="40" upper="55" symbol="0" label="40 – 55" render="true"/>
+      <range lower="55" upper="70" symbol="1" label="55 – 70" render="true"/>
+      <range lower="70" upper="100" symbol="2" label="70 – 100" render="true"/>
+      <range lower="100" upper="200" symbol="3" label="100 – 200" render="true"/>
+      <range lower="200" upper="280" symbol="4" label="200 – 280" render="true"/>
     </ranges>
     <symbols>
       <symbol type="line" name="0" alpha="1" clip_to_extent="1" force_rhr="0">

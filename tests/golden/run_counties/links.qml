@@ -6,7 +6,7 @@
       <range lower="10" upper="50" symbol="1" label="10 – 50 paths" render="true"/>
       <range lower="50" upper="200" symbol="2" label="50 – 200 paths" render="true"/>
       <range lower="200" upper="500" symbol="3" label="200 – 500 paths" render="true"/>
-      <range lower="500" upper="6500" symbol="4" label="500 – 6500 paths" render="true"/>
+      <range lower="500" upper="6900" symbol="4" label="500 – 6900 paths" render="true"/>
     </ranges>
     <symbols>
       <symbol type="line" name="0" alpha="1" clip_to_extent="1" force_rhr="0">

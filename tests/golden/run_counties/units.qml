@@ -2,10 +2,10 @@
 <qgis version="3.22.16" styleCategories="Symbology|Labeling" labelsEnabled="1">
   <renderer-v2 type="graduatedSymbol" attr="watt_min" graduatedMethod="GraduatedColor" symbollevels="0" enableorderby="0" forceraster="0">
     <ranges>
-      <range lower="150" upper="200" symbol="0" label="150 – 200 min" render="true"/>
-      <range lower="200" upper="240" symbol="1" label="200 – 240 min" render="true"/>
-      <range lower="240" upper="290" symbol="2" label="240 – 290 min" render="true"/>
-      <range lower="290" upper="400" symbol="3" label="290 – 400 min" render="true"/>
+      <range lower="160" upper="210" symbol="0" label="160 – 210 min" render="true"/>
+      <range lower="210" upper="250" symbol="1" label="210 – 250 min" render="true"/>
+      <range lower="250" upper="300" symbol="2" label="250 – 300 min" render="true"/>
+      <range lower="300" upper="400" symbol="3" label="300 – 400 min" render="true"/>
       <range lower="400" upper="1120" symbol="4" label="400 – 1120 min" render="true"/>
     </ranges>
     <symbols>

@@ -2,11 +2,11 @@
 <qgis version="3.22.16" styleCategories="Symbology|Labeling" labelsEnabled="1">
   <renderer-v2 type="graduatedSymbol" attr="r" graduatedMethod="GraduatedColor" symbollevels="0" enableorderby="0" forceraster="0">
     <ranges>
-      <range lower="50" upper="70" symbol="0" label="50 – 70" render="true"/>
-      <range lower="70" upper="90" symbol="1" label="70 – 90" render="true"/>
-      <range lower="90" upper="100" symbol="2" label="90 – 100" render="true"/>
-      <range lower="100" upper="200" symbol="3" label="100 – 200" render="true"/>
-      <range lower="200" upper="290" symbol="4" label="200 – 290" render="true"/>
+      <range lower="50" upper="60" symbol="0" label="50 – 60" render="true"/>
+      <range lower="60" upper="80" symbol="1" label="60 – 80" render="true"/>
+      <range lower="80" upper="110" symbol="2" label="80 – 110" render="true"/>
+      <range lower="110" upper="200" symbol="3" label="110 – 200" render="true"/>
+      <range lower="200" upper="280" symbol="4" label="200 – 280" render="true"/>
     </ranges>
     <symbols>
       <symbol type="line" name="0" alpha="1" clip_to_extent="1" force_rhr="0">

@@ -5,7 +5,7 @@
       <range lower="0" upper="0" symbol="0" label="0 paths" render="true"/>
       <range lower="0" upper="10" symbol="1" label="0 – 10 paths" render="true"/>
       <range lower="10" upper="100" symbol="2" label="10 – 100 paths" render="true"/>
-      <range lower="100" upper="610" symbol="3" label="100 – 610 paths" render="true"/>
+      <range lower="100" upper="630" symbol="3" label="100 – 630 paths" render="true"/>
     </ranges>
     <symbols>
       <symbol type="line" name="0" alpha="1" clip_to_extent="1" force_rhr="0">

@@ -2,9 +2,9 @@
 <qgis version="3.22.16" styleCategories="Symbology|Labeling" labelsEnabled="1">
   <renderer-v2 type="graduatedSymbol" attr="watt_min" graduatedMethod="GraduatedColor" symbollevels="0" enableorderby="0" forceraster="0">
     <ranges>
-      <range lower="130" upper="145" symbol="0" label="130 – 145 min" render="true"/>
-      <range lower="145" upper="160" symbol="1" label="145 – 160 min" render="true"/>
-      <range lower="160" upper="200" symbol="2" label="160 – 200 min" render="true"/>
+      <range lower="130" upper="150" symbol="0" label="130 – 150 min" render="true"/>
+      <range lower="150" upper="170" symbol="1" label="150 – 170 min" render="true"/>
+      <range lower="170" upper="200" symbol="2" label="170 – 200 min" render="true"/>
       <range lower="200" upper="250" symbol="3" label="200 – 250 min" render="true"/>
       <range lower="250" upper="420" symbol="4" label="250 – 420 min" render="true"/>
     </ranges>

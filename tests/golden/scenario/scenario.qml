@@ -2,11 +2,11 @@
 <qgis version="3.22.16" styleCategories="Symbology|Labeling" labelsEnabled="1">
   <renderer-v2 type="graduatedSymbol" attr="d_watt_pct" graduatedMethod="GraduatedColor" symbollevels="0" enableorderby="0" forceraster="0">
     <ranges>
-      <range lower="-48" upper="-20" symbol="0" label="-48 – -20 %" render="true"/>
-      <range lower="-20" upper="-16" symbol="1" label="-20 – -16 %" render="true"/>
-      <range lower="-16" upper="-12" symbol="2" label="-16 – -12 %" render="true"/>
-      <range lower="-12" upper="-10" symbol="3" label="-12 – -10 %" render="true"/>
-      <range lower="-10" upper="-2" symbol="4" label="-10 – -2 %" render="true"/>
+      <range lower="-42" upper="-15" symbol="0" label="-42 – -15 %" render="true"/>
+      <range lower="-15" upper="-9" symbol="1" label="-15 – -9 %" render="true"/>
+      <range lower="-9" upper="-7.5" symbol="2" label="-9 – -7.5 %" render="true"/>
+      <range lower="-7.5" upper="-6" symbol="3" label="-7.5 – -6 %" render="true"/>
+      <range lower="-6" upper="-2" symbol="4" label="-6 – -2 %" render="true"/>
     </ranges>
     <symbols>
       <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">

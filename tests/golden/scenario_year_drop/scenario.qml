@@ -2,11 +2,11 @@
 <qgis version="3.22.16" styleCategories="Symbology|Labeling" labelsEnabled="1">
   <renderer-v2 type="graduatedSymbol" attr="d_watt_pct" graduatedMethod="GraduatedColor" symbollevels="0" enableorderby="0" forceraster="0">
     <ranges>
-      <range lower="-47" upper="-18" symbol="0" label="-47 – -18 %" render="true"/>
-      <range lower="-18" upper="-15" symbol="1" label="-18 – -15 %" render="true"/>
-      <range lower="-15" upper="-11" symbol="2" label="-15 – -11 %" render="true"/>
-      <range lower="-11" upper="-6.5" symbol="3" label="-11 – -6.5 %" render="true"/>
-      <range lower="-6.5" upper="-2" symbol="4" label="-6.5 – -2 %" render="true"/>
+      <range lower="-42" upper="-15" symbol="0" label="-42 – -15 %" render="true"/>
+      <range lower="-15" upper="-8" symbol="1" label="-15 – -8 %" render="true"/>
+      <range lower="-8" upper="-6.5" symbol="2" label="-8 – -6.5 %" render="true"/>
+      <range lower="-6.5" upper="-5" symbol="3" label="-6.5 – -5 %" render="true"/>
+      <range lower="-5" upper="-2" symbol="4" label="-5 – -2 %" render="true"/>
     </ranges>
     <symbols>
       <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
