@@ -878,17 +878,19 @@ mod tests {
     #[test]
     fn utm_matches_known_points() {
         // Zone 48N (central meridian 105°E): the central meridian maps to 500 000 m, and
-        // (105°E, 30°N) to 3 320 113.398 m north (k0·meridian arc of WGS 84 at 30°).
+        // (105°E, 30°N) to k0 · 3 320 113.398 m (the meridian arc of WGS 84 at 30°)
+        // = 3 318 785.353 m north. Reference values from PROJ (gdaltransform -s_srs EPSG:4326
+        // -t_srs EPSG:32648).
         let z = Utm::for_centre(104.5, 30.0);
         assert_eq!(z.zone, 48);
         assert_eq!(z.authid(), "EPSG:32648");
         let (x, y) = z.project(105.0, 30.0);
         assert!((x - 500_000.0).abs() < 1e-6, "{x}");
-        assert!((y - 3_320_113.398).abs() < 0.01, "{y}");
-        // Chengdu (104.0657°E, 30.6595°N): about 410 km east, 3 392 km north.
+        assert!((y - 3_318_785.353).abs() < 0.01, "{y}");
+        // Chengdu (104.0657°E, 30.6595°N): PROJ gives 410 488.792 E, 3 392 239.153 N.
         let (x, y) = z.project(104.0657, 30.6595);
-        assert!((x - 410_444.0).abs() < 50.0, "{x}");
-        assert!((y - 3_392_640.0).abs() < 50.0, "{y}");
+        assert!((x - 410_488.792).abs() < 0.01, "{x}");
+        assert!((y - 3_392_239.153).abs() < 0.01, "{y}");
     }
 
     #[test]

@@ -1368,7 +1368,7 @@ mod tests {
         assert_eq!(counts.iter().sum::<usize>(), 59);
         // Low is good: the first class (short times) is the darkest colour.
         let first = xml.find(r#"name="color""#).unwrap();
-        assert!(xml[first..].starts_with(r#"name="color" type="QString" value="37,52,148,255""#));
+        assert!(xml[first..].starts_with(r#"name="color" type="QString" value="12,44,132,255""#));
     }
 
     #[test]
@@ -1393,9 +1393,11 @@ mod tests {
         assert_balanced(&lines);
         assert!(lines.contains(r#"labelsEnabled="0""#));
         assert!(!lines.contains("<labeling"));
-        for w in LINE_WIDTHS {
+        // Five classes over the six widths: every width but the second lightest, thin to wide.
+        for w in [0.5, 0.8, 1.4, 1.8, 2.2] {
             assert!(lines.contains(&format!(r#"name="line_width" type="QString" value="{w}""#)));
         }
+        assert!(!lines.contains(r#"name="line_width" type="QString" value="1.1""#));
     }
 
     #[test]
@@ -1476,7 +1478,8 @@ mod tests {
             xml.contains(r#"<category value="60" symbol="1" label="≤ 60 min" render="true"/>"#)
         );
         assert_eq!(xml.matches("<symbol ").count(), 4);
-        assert!(xml.contains(r#"value="27,158,119,153""#));
+        // Opaque fills: each category shows on its own colour, not a blend.
+        assert!(xml.contains(r#"value="27,158,119,255""#));
         // Special characters are escaped.
         let odd = vec![("a&b".to_string(), "<\"x\">".to_string())];
         let xml = categorized(GeomKind::Line, "mode", &odd, None);

@@ -127,6 +127,139 @@ pub struct Headline {
     pub watt_units: usize,
 }
 
+/// The time between two cores under both conventions of time.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairRow {
+    /// The first core's key.
+    pub from: String,
+    /// The second core's key.
+    pub to: String,
+    /// Door-to-door minutes (station access, egress and transfers included); `null` when
+    /// unreachable.
+    #[serde(serialize_with = "ro::<2, _>")]
+    pub door_to_door_min: Option<f64>,
+    /// In-vehicle minutes, the same trip.
+    #[serde(serialize_with = "ro::<2, _>")]
+    pub in_vehicle_min: Option<f64>,
+}
+
+/// A core's reach within a band under one convention, or with the station times scaled.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConventionReachRow {
+    /// The core's key.
+    pub core: String,
+    /// `door-to-door` or `in-vehicle` (absent in the sensitivity table).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<crate::model::TimeConvention>,
+    /// The factor on the study's access, egress and transfer minutes (sensitivity table only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub station_factor: Option<f64>,
+    /// The band, minutes.
+    pub band_min: f64,
+    /// Units reached (the core's own included).
+    pub units: usize,
+    /// Their population, 10⁴ people.
+    #[serde(serialize_with = "rn::<3, _>")]
+    pub pop_10k: f64,
+    /// Their share of the region's population.
+    #[serde(serialize_with = "ro::<5, _>")]
+    pub pop_share: Option<f64>,
+}
+
+/// The headline under both conventions of time and its sensitivity to the station times
+/// ([`crate::analysis::Headline`], rounded for the report).
+#[derive(Debug, Clone, Serialize)]
+pub struct Conventions {
+    /// The network the figures are on.
+    pub network: String,
+    /// Every pair of cores.
+    pub pairs: Vec<PairRow>,
+    /// Per core, per convention (door-to-door first), per band of 60, 120, 180 min.
+    pub reach: Vec<ConventionReachRow>,
+    /// Per core, the 60-min reach door-to-door with the station times ×0, ×0.5, ×1.
+    pub sensitivity: Vec<ConventionReachRow>,
+    /// Core key → name in the report's language.
+    #[serde(skip)]
+    pub labels: Vec<(String, String)>,
+}
+
+impl Conventions {
+    /// The rounded rows of `h`; names in `lang`.
+    pub fn of(h: &crate::analysis::Headline, region: &crate::model::Region, lang: Lang) -> Self {
+        let all = Totals::of(region, region.units.iter().map(|u| u.id));
+        let row = |core: &str,
+                   time: Option<crate::model::TimeConvention>,
+                   station_factor: Option<f64>,
+                   band_min: f64,
+                   t: &Totals| {
+            let (ps, _, _) = t.shares(&all);
+            ConventionReachRow {
+                core: core.to_string(),
+                time,
+                station_factor,
+                band_min,
+                units: t.units,
+                pop_10k: t.pop_10k,
+                pop_share: ps,
+            }
+        };
+        Conventions {
+            network: h.network.as_str().to_string(),
+            pairs: h
+                .pairs
+                .iter()
+                .map(|p| PairRow {
+                    from: p.from.clone(),
+                    to: p.to.clone(),
+                    door_to_door_min: p.door_to_door_min,
+                    in_vehicle_min: p.in_vehicle_min,
+                })
+                .collect(),
+            reach: h
+                .reach
+                .iter()
+                .map(|r| row(&r.core, Some(r.time), None, r.band_min, &r.totals))
+                .collect(),
+            sensitivity: h
+                .sensitivity
+                .iter()
+                .map(|r| row(&r.core, None, Some(r.factor), r.band_min, &r.totals))
+                .collect(),
+            labels: h
+                .cores
+                .iter()
+                .map(|(k, en, zh)| {
+                    let name = match lang {
+                        Lang::En => en.clone(),
+                        Lang::Zh => zh.clone().unwrap_or_else(|| en.clone()),
+                    };
+                    (k.clone(), name)
+                })
+                .collect(),
+        }
+    }
+
+    /// A core's name from its key.
+    pub fn label(&self, key: &str) -> String {
+        self.labels
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or_else(|| key.to_string(), |(_, n)| n.clone())
+    }
+
+    /// The reach row of `core`, `time`, `band`.
+    fn reach(
+        &self,
+        core: &str,
+        time: crate::model::TimeConvention,
+        band: f64,
+    ) -> Option<&ConventionReachRow> {
+        self.reach
+            .iter()
+            .find(|r| r.core == core && r.time == Some(time) && r.band_min == band)
+    }
+}
+
 /// One planning region.
 #[derive(Debug, Clone, Serialize)]
 pub struct RegionRow {
@@ -319,6 +452,9 @@ pub struct Report {
     pub core_names: Vec<String>,
     /// Headline figures.
     pub headline: Headline,
+    /// The headline under both conventions of time (set by [`Report::set_conventions`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headline_conventions: Option<Conventions>,
     /// By planning region.
     pub regions: Vec<RegionRow>,
     /// The inequality of WATT.
@@ -625,6 +761,7 @@ impl Report {
             bands_min: bands.clone(),
             core_names: an.cores.iter().map(|c| c.name.clone()).collect(),
             headline,
+            headline_conventions: None,
             regions,
             equity_watt,
             corridor_profile,
@@ -654,6 +791,11 @@ impl Report {
                 .collect(),
             language: an.options.lang,
         }
+    }
+
+    /// Add the headline under both conventions of time (`regionlink run` computes it).
+    pub fn set_conventions(&mut self, h: &crate::analysis::Headline, region: &crate::model::Region) {
+        self.headline_conventions = Some(Conventions::of(h, region, self.language));
     }
 
     /// Name the maps that the report shows (see [`crate::export::maps`]).
@@ -703,6 +845,9 @@ impl Report {
         )));
         b.push(Block::Heading(t("Headline figures", "主要数据")));
         b.push(Block::List(self.headline_lines(true)));
+        if let Some(cv) = &self.headline_conventions {
+            b.extend(self.convention_blocks(cv));
+        }
         let fig = |b: &mut Vec<Block>, file: &str| {
             if let Some(f) = self.figures.iter().find(|f| f.file == file) {
                 b.push(Block::Figure(f.file.clone(), f.title.clone()));
@@ -938,6 +1083,214 @@ impl Report {
         b
     }
 
+    /// The core-to-core times and each core's 1/2/3-hour reach, door-to-door and in-vehicle.
+    fn convention_lines(&self, cv: &Conventions, markdown: bool) -> Vec<String> {
+        use crate::model::TimeConvention::{DoorToDoor, InVehicle};
+        let l = self.language;
+        let t = |en: &str, zh: &str| tr(l, en, zh);
+        let bold = |s: String| if markdown { format!("**{s}**") } else { s };
+        let min = |x: Option<f64>| match (x, l) {
+            (Some(x), Lang::En) => format!("{x:.1} min"),
+            (Some(x), Lang::Zh) => format!("{x:.1} 分钟"),
+            (None, Lang::En) => "not reachable".to_string(),
+            (None, Lang::Zh) => "不可达".to_string(),
+        };
+        let mut v = Vec::new();
+        for p in &cv.pairs {
+            let (a, b) = (cv.label(&p.from), cv.label(&p.to));
+            v.push(t(
+                &format!(
+                    "{a} ↔ {b}: {} door-to-door (station access, egress and transfers included), {} in-vehicle.",
+                    bold(min(p.door_to_door_min)),
+                    min(p.in_vehicle_min)
+                ),
+                &format!(
+                    "{a} ↔ {b}：门到门 {}（含进出站与换乘时间），车内 {}。",
+                    bold(min(p.door_to_door_min)),
+                    min(p.in_vehicle_min)
+                ),
+            ));
+        }
+        let mut keys: Vec<&str> = Vec::new();
+        for r in &cv.reach {
+            if !keys.contains(&r.core.as_str()) {
+                keys.push(&r.core);
+            }
+        }
+        for k in keys {
+            let mut bands: Vec<f64> = Vec::new();
+            for r in cv.reach.iter().filter(|r| r.core == k) {
+                if !bands.contains(&r.band_min) {
+                    bands.push(r.band_min);
+                }
+            }
+            let cell = |r: Option<&ConventionReachRow>| match r {
+                Some(r) => match l {
+                    Lang::En => format!(
+                        "{} ({:.1} %)",
+                        crate::export::n_units(r.units),
+                        r.pop_share.unwrap_or(0.0) * 100.0
+                    ),
+                    Lang::Zh => format!(
+                        "{} 个单元（{:.1} %）",
+                        r.units,
+                        r.pop_share.unwrap_or(0.0) * 100.0
+                    ),
+                },
+                None => "–".to_string(),
+            };
+            let parts: Vec<String> = bands
+                .iter()
+                .map(|&b| {
+                    let h = b / 60.0;
+                    t(
+                        &format!(
+                            "{h} h: {} / {}",
+                            cell(cv.reach(k, DoorToDoor, b)),
+                            cell(cv.reach(k, InVehicle, b))
+                        ),
+                        &format!(
+                            "{h} 小时：{} / {}",
+                            cell(cv.reach(k, DoorToDoor, b)),
+                            cell(cv.reach(k, InVehicle, b))
+                        ),
+                    )
+                })
+                .collect();
+            let c = cv.label(k);
+            v.push(t(
+                &format!(
+                    "Reach of {c}, door-to-door / in-vehicle (units, share of the population): {}.",
+                    parts.join("; ")
+                ),
+                &format!(
+                    "{c}的可达范围，门到门 / 车内（单元数，人口占比）：{}。",
+                    parts.join("；")
+                ),
+            ));
+        }
+        v
+    }
+
+    /// The tables of the headline under both conventions and of its sensitivity.
+    fn convention_blocks(&self, cv: &Conventions) -> Vec<Block> {
+        use crate::model::TimeConvention::{DoorToDoor, InVehicle};
+        let l = self.language;
+        let t = |en: &str, zh: &str| tr(l, en, zh);
+        let mut b = vec![Block::Heading(t(
+            "Door-to-door and in-vehicle",
+            "门到门与车内时间",
+        ))];
+        b.push(Block::Para(t(
+            &format!(
+                "On the {} network. Door-to-door counts seat to seat with the study's station access, egress and transfer minutes; in-vehicle counts minutes on board only, as most HSR accessibility papers do.",
+                cv.network
+            ),
+            &format!(
+                "{} 网络。门到门为驻地到驻地，含研究设定的进出站与换乘分钟；车内时间只计乘车分钟（多数高铁可达性文献的口径）。",
+                cv.network
+            ),
+        )));
+        let f1m = |x: Option<f64>| x.map_or("–".to_string(), |x| format!("{x:.1}"));
+        if !cv.pairs.is_empty() {
+            b.push(Block::Table(
+                vec![
+                    t("from", "起"),
+                    t("to", "止"),
+                    t("door-to-door (min)", "门到门 (分钟)"),
+                    t("in-vehicle (min)", "车内 (分钟)"),
+                ],
+                cv.pairs
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            cv.label(&p.from),
+                            cv.label(&p.to),
+                            f1m(p.door_to_door_min),
+                            f1m(p.in_vehicle_min),
+                        ]
+                    })
+                    .collect(),
+            ));
+        }
+        let share = |r: Option<&ConventionReachRow>| {
+            r.map_or("–".to_string(), |r| {
+                format!(
+                    "{} · {:.1} · {:.1} %",
+                    r.units,
+                    r.pop_10k,
+                    r.pop_share.unwrap_or(0.0) * 100.0
+                )
+            })
+        };
+        let mut rows = Vec::new();
+        for (k, _) in &cv.labels {
+            let mut bands: Vec<f64> = Vec::new();
+            for r in cv.reach.iter().filter(|r| &r.core == k) {
+                if !bands.contains(&r.band_min) {
+                    bands.push(r.band_min);
+                }
+            }
+            for band in bands {
+                rows.push(vec![
+                    cv.label(k),
+                    format!("{band}"),
+                    share(cv.reach(k, DoorToDoor, band)),
+                    share(cv.reach(k, InVehicle, band)),
+                ]);
+            }
+        }
+        b.push(Block::Para(t(
+            "Each core's reach (units · population 10⁴ · share of the population):",
+            "各核心的可达范围（单元数 · 人口 万人 · 人口占比）：",
+        )));
+        b.push(Block::Table(
+            vec![
+                t("core", "核心"),
+                t("within (min)", "时间内 (分钟)"),
+                t("door-to-door", "门到门"),
+                t("in-vehicle", "车内"),
+            ],
+            rows,
+        ));
+        let mut factors: Vec<f64> = Vec::new();
+        for r in &cv.sensitivity {
+            if let Some(f) = r.station_factor
+                && !factors.contains(&f)
+            {
+                factors.push(f);
+            }
+        }
+        let band = cv.sensitivity.first().map_or(60.0, |r| r.band_min);
+        b.push(Block::Para(t(
+            &format!(
+                "How much the {band}-min reach depends on the assumed station times (access, egress and transfer minutes × factor; ×0 is in-vehicle, ×1 door-to-door):"
+            ),
+            &format!(
+                "{band} 分钟可达范围对假定站点时间的敏感性（进出站与换乘分钟 × 系数；×0 即车内，×1 即门到门）："
+            ),
+        )));
+        let mut hdr = vec![t("core", "核心")];
+        hdr.extend(factors.iter().map(|f| format!("×{f}")));
+        let rows = cv
+            .labels
+            .iter()
+            .map(|(k, name)| {
+                let mut r = vec![name.clone()];
+                r.extend(factors.iter().map(|&f| {
+                    share(
+                        cv.sensitivity
+                            .iter()
+                            .find(|s| &s.core == k && s.station_factor == Some(f)),
+                    )
+                }));
+                r
+            })
+            .collect();
+        b.push(Block::Table(hdr, rows));
+        b
+    }
+
     /// The headline figures, one line each: the core-to-core time, each core's reach per band,
     /// mean WATT and its inequality, the corridor, population and GDP. `markdown` keeps the
     /// `**bold**` of the core-to-core time.
@@ -947,46 +1300,50 @@ impl Report {
         let h = &self.headline;
         let bold = |s: String| if markdown { format!("**{s}**") } else { s };
         let mut v = Vec::new();
-        if let (Some(x), Some((a, b))) = (h.t_core_to_core_min, &h.core_pair) {
-            let (a, b) = (self.core_label(a), self.core_label(b));
-            v.push(t(
-                &format!(
-                    "{a} ↔ {b}: {} seat to seat (station access and egress included).",
-                    bold(format!("{x:.1} min"))
-                ),
-                &format!(
-                    "{a} ↔ {b}：驻地间 {}（含进出站时间）。",
-                    bold(format!("{x:.1} 分钟"))
-                ),
-            ));
-        }
-        for c in &self.core_names {
-            let parts: Vec<String> = h
-                .reach
-                .iter()
-                .filter(|r| &r.core == c)
-                .map(|r| {
-                    t(
-                        &format!(
-                            "{} / {:.1} % of the population within {} min",
-                            crate::export::n_units(r.units),
-                            r.pop_share.unwrap_or(0.0) * 100.0,
-                            r.band_min
-                        ),
-                        &format!(
-                            "{} 分钟内 {} 个单元、{:.1} % 的人口",
-                            r.band_min,
-                            r.units,
-                            r.pop_share.unwrap_or(0.0) * 100.0
-                        ),
-                    )
-                })
-                .collect();
-            let c = self.core_label(c);
-            v.push(t(
-                &format!("Reach of {c}: {}.", parts.join("; ")),
-                &format!("{c}的可达范围：{}。", parts.join("；")),
-            ));
+        if let Some(cv) = &self.headline_conventions {
+            v.extend(self.convention_lines(cv, markdown));
+        } else {
+            if let (Some(x), Some((a, b))) = (h.t_core_to_core_min, &h.core_pair) {
+                let (a, b) = (self.core_label(a), self.core_label(b));
+                v.push(t(
+                    &format!(
+                        "{a} ↔ {b}: {} seat to seat (station access and egress included).",
+                        bold(format!("{x:.1} min"))
+                    ),
+                    &format!(
+                        "{a} ↔ {b}：驻地间 {}（含进出站时间）。",
+                        bold(format!("{x:.1} 分钟"))
+                    ),
+                ));
+            }
+            for c in &self.core_names {
+                let parts: Vec<String> = h
+                    .reach
+                    .iter()
+                    .filter(|r| &r.core == c)
+                    .map(|r| {
+                        t(
+                            &format!(
+                                "{} / {:.1} % of the population within {} min",
+                                crate::export::n_units(r.units),
+                                r.pop_share.unwrap_or(0.0) * 100.0,
+                                r.band_min
+                            ),
+                            &format!(
+                                "{} 分钟内 {} 个单元、{:.1} % 的人口",
+                                r.band_min,
+                                r.units,
+                                r.pop_share.unwrap_or(0.0) * 100.0
+                            ),
+                        )
+                    })
+                    .collect();
+                let c = self.core_label(c);
+                v.push(t(
+                    &format!("Reach of {c}: {}.", parts.join("; ")),
+                    &format!("{c}的可达范围：{}。", parts.join("；")),
+                ));
+            }
         }
         if let Some(o) = h.overlap.last() {
             let none = t("none", "无");

@@ -105,6 +105,7 @@ pub fn build(run: &Run<'_>) -> Result<RunOutputs> {
     out.csv("measures.csv", &units_table);
     let mut report = Report::build(an, st, &out.skipped, run.parts.as_deref());
     report.set_figures(&figures);
+    report.set_conventions(&run.headline, region);
     out.push("report.md", report.to_markdown().into_bytes());
     out.push("report.html", report.to_html(&figures).into_bytes());
     out.push("report.json", report.to_json().into_bytes());
