@@ -844,7 +844,7 @@ pub fn fixed_classes(values: &[Option<f64>], steps: &[f64], max_classes: usize) 
 /// ```
 /// use regionlink::export::qml::natural_classes;
 /// let v: Vec<Option<f64>> = [1.0, 1.2, 1.1, 5.0, 5.3, 9.8, 10.0].into_iter().map(Some).collect();
-/// assert_eq!(natural_classes(&v, 3), vec![(1.0, 3.0), (3.0, 7.0), (7.0, 10.0)]);
+/// assert_eq!(natural_classes(&v, 3), vec![(1.0, 3.0), (3.0, 8.0), (8.0, 10.0)]);
 /// ```
 pub fn natural_classes(values: &[Option<f64>], k: usize) -> Vec<(f64, f64)> {
     let v = finite_sorted(values);
