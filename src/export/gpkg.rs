@@ -189,7 +189,7 @@ pub fn geopackage(
     ))
     .map_err(sql_err)?;
     db.execute_batch("BEGIN").map_err(sql_err)?;
-    for l in layers {
+    for l in stacking_order(layers) {
         feature_table(&db, out, l)?;
     }
     for t in tables {
@@ -205,6 +205,24 @@ pub fn geopackage(
         .serialize(rusqlite::MAIN_DB)
         .map_err(sql_err)?;
     Ok(data.to_vec())
+}
+
+/// The layers in the order QGIS stacks them when the GeoPackage is dragged in (QGIS puts the
+/// first table on top): place names, the network, WATT by unit, then the other measures (which
+/// the unit fill covers until it is switched off), each kind in the order of the run.
+pub fn stacking_order(layers: &[LayerInfo]) -> Vec<&LayerInfo> {
+    use crate::export::layers::Group;
+    use crate::export::qml::GeomKind;
+    let rank = |l: &LayerInfo| match (l.kind, l.group) {
+        (GeomKind::Point, _) => 0,
+        (GeomKind::Line, Group::Network) => 1,
+        _ if l.name == "units" => 2,
+        (GeomKind::Line, _) => 3,
+        _ => 4,
+    };
+    let mut v: Vec<&LayerInfo> = layers.iter().collect();
+    v.sort_by_key(|l| rank(l));
+    v
 }
 
 fn feature_table(db: &Connection, out: &Outputs, l: &LayerInfo) -> Result<()> {
