@@ -12,7 +12,8 @@ OUT is a run's output directory. Checks, each a failure when it does not hold:
 * OUT/regionlink.gpkg lists every layer of the run plus the tables measures and od_matrix;
   every layer loads from it with its default style from `layer_styles` (the renderer of the
   .qml) and as many features as its .geojson;
-* the project's view is the region's extent in a projected CRS (metres).
+* the project's view is the region's extent in a projected CRS (metres);
+* each core's rings (isochrones_<core>) follow in band order and no two overlap (GEOS).
 
 --png renders the project as it opens (visible layers in layer-tree order, the default view)
 and --gpkg-png-dir renders each GeoPackage layer with its default style, to look at.
@@ -190,6 +191,26 @@ def main():
             e.scale(1.08)
             render([gl], e, gl.crs(), os.path.join(a.gpkg_png_dir, name + ".png"), (900, 700))
         print("  gpkg %-22s %-18s %d features" % (name, gl.renderer().type(), gl.featureCount()))
+    # ---- the rings of each core (GEOS): in band order, no two overlapping
+    for name in layer_files:
+        if not name.startswith("isochrones_"):
+            continue
+        gl = QgsVectorLayer(os.path.join(out, name + ".geojson"), name, "ogr")
+        feats = sorted(gl.getFeatures(), key=lambda f: f["band_min"])
+        prev = 0
+        for f in feats:
+            if f["band_from_min"] != prev:
+                fail("%s: ring %s starts at %s, expected %s" % (
+                    name, f["band_min"], f["band_from_min"], prev))
+            prev = f["band_min"]
+        for i in range(len(feats)):
+            for j in range(i + 1, len(feats)):
+                a, b = feats[i].geometry(), feats[j].geometry()
+                over = a.intersection(b).area()
+                if over > 1e-6 * min(a.area(), b.area()):
+                    fail("%s: rings %s and %s overlap by %g deg2" % (
+                        name, feats[i]["band_min"], feats[j]["band_min"], over))
+        print("  rings %-22s %d, none overlapping" % (name, len(feats)))
     for t in ("measures", "od_matrix"):
         tl = QgsVectorLayer("%s|layername=%s" % (gpkg, t), t, "ogr")
         if not tl.isValid() or tl.featureCount() == 0:

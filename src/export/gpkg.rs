@@ -201,9 +201,7 @@ pub fn geopackage(
     )
     .map_err(sql_err)?;
     db.execute_batch("COMMIT").map_err(sql_err)?;
-    let data = db
-        .serialize(rusqlite::MAIN_DB)
-        .map_err(sql_err)?;
+    let data = db.serialize(rusqlite::MAIN_DB).map_err(sql_err)?;
     Ok(data.to_vec())
 }
 
@@ -448,7 +446,12 @@ fn gpkg_geometry(g: &Value) -> Result<(Vec<u8>, Envelope)> {
     }
     // The header: magic, version 0, flags (little-endian; an xy envelope except for points).
     let with_env = kind != "Point";
-    let mut out = vec![b'G', b'P', 0, if with_env { 0b0000_0011 } else { 0b0000_0001 }];
+    let mut out = vec![
+        b'G',
+        b'P',
+        0,
+        if with_env { 0b0000_0011 } else { 0b0000_0001 },
+    ];
     out.extend_from_slice(&4326i32.to_le_bytes());
     if with_env {
         for v in [env.min_x, env.max_x, env.min_y, env.max_y] {
@@ -465,7 +468,9 @@ mod tests {
 
     #[test]
     fn point_and_polygon_binaries() {
-        let (p, _) = gpkg_geometry(&serde_json::json!({"type":"Point","coordinates":[104.0, 30.5]})).unwrap();
+        let (p, _) =
+            gpkg_geometry(&serde_json::json!({"type":"Point","coordinates":[104.0, 30.5]}))
+                .unwrap();
         assert_eq!(&p[..4], b"GP\x00\x01");
         assert_eq!(i32::from_le_bytes(p[4..8].try_into().unwrap()), 4326);
         assert_eq!(p[8], 1); // WKB little endian
@@ -474,7 +479,10 @@ mod tests {
         let sq = serde_json::json!({"type":"Polygon","coordinates":[[[0.0,0.0],[2.0,0.0],[2.0,1.0],[0.0,0.0]]]});
         let (g, env) = gpkg_geometry(&sq).unwrap();
         assert_eq!(&g[..4], b"GP\x00\x03");
-        assert_eq!((env.min_x, env.max_x, env.min_y, env.max_y), (0.0, 2.0, 0.0, 1.0));
+        assert_eq!(
+            (env.min_x, env.max_x, env.min_y, env.max_y),
+            (0.0, 2.0, 0.0, 1.0)
+        );
         // envelope minx, maxx, miny, maxy then a MultiPolygon of one polygon of one 4-point ring
         assert_eq!(f64::from_le_bytes(g[16..24].try_into().unwrap()), 2.0);
         assert_eq!(u32::from_le_bytes(g[41..45].try_into().unwrap()), 6);
@@ -483,10 +491,19 @@ mod tests {
 
     #[test]
     fn csv_tables_keep_codes_as_text() {
-        let t = AttributeTable::from_csv("od", "OD", b"from_code,to_code,minutes\n510100,500103,62.5\n510100,510100,\n").unwrap();
+        let t = AttributeTable::from_csv(
+            "od",
+            "OD",
+            b"from_code,to_code,minutes\n510100,500103,62.5\n510100,510100,\n",
+        )
+        .unwrap();
         assert_eq!(
             t.columns,
-            vec![("from_code".into(), "TEXT"), ("to_code".into(), "TEXT"), ("minutes".into(), "REAL")]
+            vec![
+                ("from_code".into(), "TEXT"),
+                ("to_code".into(), "TEXT"),
+                ("minutes".into(), "REAL")
+            ]
         );
         assert_eq!(t.rows[0][2], Sql::Real(62.5));
         assert_eq!(t.rows[1][2], Sql::Null);

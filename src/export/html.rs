@@ -103,7 +103,10 @@ pub fn page(blocks: &[Block], figures: &[Figure], lang: Lang) -> String {
                 if let Some(f) = figures.iter().find(|f| &f.file == file) {
                     h.push_str("<figure>\n");
                     h.push_str(&f.svg);
-                    h.push_str(&format!("<figcaption>{}</figcaption>\n</figure>\n", esc(caption)));
+                    h.push_str(&format!(
+                        "<figcaption>{}</figcaption>\n</figure>\n",
+                        esc(caption)
+                    ));
                 }
             }
         }

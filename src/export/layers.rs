@@ -138,7 +138,12 @@ pub const MINUTE_LADDER: [f64; 22] = [
 /// values (classes without a value left out), or equal steps of [`MINUTE_STEPS`] when that
 /// stretch has more than 7 classes.
 pub fn minute_classes(values: &[Option<f64>]) -> Vec<(f64, f64)> {
-    let v: Vec<f64> = values.iter().flatten().copied().filter(|x| x.is_finite()).collect();
+    let v: Vec<f64> = values
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|x| x.is_finite())
+        .collect();
     let (Some(min), Some(max)) = (
         v.iter().copied().reduce(f64::min),
         v.iter().copied().reduce(f64::max),
@@ -181,7 +186,7 @@ fn by_role(core: &str, named: &str, other: &str) -> String {
 
 /// The place-name layer's style: dark seats, larger for cores and for the study's other roles,
 /// and their names.
-pub fn seats_style(lang: Lang) -> Style {
+pub fn seats_style(lang: Lang, cores: &[(String, String)]) -> Style {
     let rule = |filter: &str, label: String, size_mm: f64| Rule {
         filter: filter.into(),
         label,
@@ -196,7 +201,11 @@ pub fn seats_style(lang: Lang) -> Style {
         rule("\"role\" = 'core'", tr(lang, "Core", "核心"), 3.2),
         rule(
             "\"role\" <> 'core' AND \"role\" <> 'other'",
-            tr(lang, "Centre (a role of the study)", "中心 (研究设定的角色)"),
+            tr(
+                lang,
+                "Centre (a role of the study)",
+                "中心 (研究设定的角色)",
+            ),
             2.2,
         ),
         rule(
@@ -212,21 +221,43 @@ pub fn seats_style(lang: Lang) -> Style {
             levels: false,
         },
     );
-    s.labels = Some(place_labels(lang));
+    s.labels = Some(place_labels(lang, cores));
     s
 }
 
-/// Place names: 7–10 pt by role, cores first when labels collide.
-fn place_labels(lang: Lang) -> Labels {
+/// Place names: 7–10 pt by role, cores first when labels collide. A core of several units is
+/// named once, by the core's name at its first unit's seat (`cores`: that unit's code and the
+/// core's name); its other units carry no label.
+fn place_labels(lang: Lang, cores: &[(String, String)]) -> Labels {
+    let field = label_field(lang);
+    let quote = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    let (text, expression) = if cores.is_empty() {
+        (field.to_string(), false)
+    } else {
+        let mut e = String::from("CASE");
+        for (code, name) in cores {
+            e.push_str(&format!(
+                " WHEN \"code\" = {} THEN {}",
+                quote(code),
+                quote(name)
+            ));
+        }
+        e.push_str(&format!(
+            " WHEN \"role\" = 'core' THEN NULL ELSE \"{field}\" END"
+        ));
+        (e, true)
+    };
     Labels {
         size_expr: Some(by_role("10", "8.5", "7")),
         priority_expr: Some(by_role("10", "8", "5")),
-        ..Labels::on(label_field(lang))
+        expression,
+        ..Labels::on(&text)
     }
 }
 
 /// `units` (polygons; left out for a point layer) and `seats` (points) with every per-unit
-/// measure of `table`. Units are graduated on `watt_min` in fixed minutes without labels;
+/// measure of `table`; `cores` (each core's first unit's code and the core's name in `lang`)
+/// names each core once. Units are graduated on `watt_min` in fixed minutes without labels;
 /// seats carry the place names (and WATT too when there are no polygons).
 ///
 /// # Errors
@@ -236,6 +267,7 @@ pub fn units_and_seats(
     region: &Region,
     table: &Table,
     lang: Lang,
+    cores: &[(String, String)],
 ) -> Result<Vec<LayerInfo>> {
     let main_values = column_values(table, "watt_min");
     let mut info = Vec::new();
@@ -270,10 +302,10 @@ pub fn units_and_seats(
     }
     let seat_geoms = region.units.iter().map(|u| Geom::Point(u.seat)).collect();
     let style = if region.has_polygons() {
-        seats_style(lang)
+        seats_style(lang, cores)
     } else {
         let mut s = watt_style(GeomKind::Point, &main_values, lang);
-        s.labels = Some(place_labels(lang));
+        s.labels = Some(place_labels(lang, cores));
         s
     };
     info.extend(emit(
@@ -312,11 +344,7 @@ pub(crate) fn mode_look(mode: Mode, generated: bool, lang: Lang) -> (Rgb, f64, u
             (175, 175, 175),
             0.2,
             0,
-            tr(
-                lang,
-                "Road between neighbours (generated)",
-                "相邻单元间公路 (生成)",
-            ),
+            tr(lang, "Generated road link", "相邻单元间公路 (生成)"),
         ),
     }
 }
@@ -361,7 +389,10 @@ pub fn links_style(modes: &[(Mode, bool)], lang: Lang) -> Style {
     for &(m, generated) in modes {
         let (colour, width, pass, label) = mode_look(m, generated, lang);
         let filter = match m {
-            Mode::Road => format!("\"mode\" = 'road' AND \"generated\" = {}", u8::from(generated)),
+            Mode::Road => format!(
+                "\"mode\" = 'road' AND \"generated\" = {}",
+                u8::from(generated)
+            ),
             _ => format!("\"mode\" = '{}'", m.as_str()),
         };
         rules.push(Rule {
@@ -629,8 +660,12 @@ pub fn isochrones(out: &mut Outputs, an: &Analysis<'_>) -> Result<Vec<LayerInfo>
             let c = &an.cores[r.core];
             t.push(vec![
                 format!("{} {}", c.name, band_text(r.band_from, r.band, Lang::En)).into(),
-                format!("{} {}", zh_name(&c.name), band_text(r.band_from, r.band, Lang::Zh))
-                    .into(),
+                format!(
+                    "{} {}",
+                    zh_name(&c.name),
+                    band_text(r.band_from, r.band, Lang::Zh)
+                )
+                .into(),
                 c.name.clone().into(),
                 c.key.clone().into(),
                 r.band_from.into(),
@@ -900,7 +935,7 @@ pub fn scenario(
     let bounds = qml::natural_classes(&v, 5);
     let mut style = qml::graduated_style(kind, "d_watt_pct", "Jenks", &bounds, true, "%");
     if kind == GeomKind::Point {
-        style.labels = Some(place_labels(lang));
+        style.labels = Some(place_labels(lang, &[]));
     }
     Ok(emit(
         out,

@@ -43,7 +43,11 @@ impl Utm {
 
     /// `EPSG:32648`.
     pub fn authid(&self) -> String {
-        format!("EPSG:{}{:02}", if self.north { 326 } else { 327 }, self.zone)
+        format!(
+            "EPSG:{}{:02}",
+            if self.north { 326 } else { 327 },
+            self.zone
+        )
     }
 
     /// The PROJ string.
@@ -148,7 +152,8 @@ fn features(out: &Outputs, name: &str) -> Vec<Feature> {
     let Ok(v) = serde_json::from_slice::<Value>(&f.bytes) else {
         return Vec::new();
     };
-    let pos = |p: &Value| -> Option<(f64, f64)> { Some((p.get(0)?.as_f64()?, p.get(1)?.as_f64()?)) };
+    let pos =
+        |p: &Value| -> Option<(f64, f64)> { Some((p.get(0)?.as_f64()?, p.get(1)?.as_f64()?)) };
     let line = |l: &Value| -> Vec<(f64, f64)> {
         l.as_array()
             .map(|a| a.iter().filter_map(pos).collect())
@@ -368,8 +373,10 @@ impl Svg {
         for (x, anchor) in [(p.0 + 4.0, "start"), (p.0 - 4.0, "end")] {
             let bx = if anchor == "start" { x } else { x - w };
             let b = (bx, p.1 - h * 0.75, bx + w, p.1 + h * 0.35);
-            let inside =
-                b.0 >= 0.0 && b.2 <= self.frame.w && b.1 >= self.frame.top && b.3 <= self.frame.top + self.frame.h;
+            let inside = b.0 >= 0.0
+                && b.2 <= self.frame.w
+                && b.1 >= self.frame.top
+                && b.3 <= self.frame.top + self.frame.h;
             let free = self
                 .labels
                 .iter()
@@ -398,18 +405,25 @@ impl Svg {
             esc(title),
             esc(title)
         );
+        // The map, then white over everything outside its frame: that clips it the same in
+        // every viewer (Qt's SVG renderer, used by many previewers, scales a nested <svg> and
+        // knows no clipPath).
+        s.push_str("<g>\n");
+        s.push_str(&self.body);
+        s.push_str("</g>\n");
+        let _ = writeln!(
+            s,
+            r##"<path d="M0 0H{w}V{h:.1}H0Z M0 {:.1}V{:.1}H{:.1}V{:.1}Z" fill="#ffffff" fill-rule="evenodd"/>"##,
+            f.top,
+            f.top + f.h,
+            f.w,
+            f.top
+        );
         let _ = writeln!(
             s,
             r##"<text x="12" y="28" font-size="18" font-weight="bold" fill="#111111">{}</text>"##,
             esc(title)
         );
-        let _ = writeln!(
-            s,
-            r#"<svg x="0" y="{}" width="{}" height="{:.0}" viewBox="0 {} {} {:.0}" overflow="hidden">"#,
-            f.top, f.w, f.h, f.top, f.w, f.h
-        );
-        s.push_str(&self.body);
-        s.push_str("</svg>\n");
         let _ = writeln!(
             s,
             r##"<rect x="0.5" y="{:.1}" width="{:.1}" height="{:.1}" fill="none" stroke="#999999"/>"##,
@@ -432,11 +446,13 @@ impl Svg {
         // Scale bar, bottom left: a round length of about a quarter of the map width.
         let km_per_px = 1.0 / f.scale / 1000.0;
         let target = f.w * 0.25 * km_per_px;
-        let nice = [10.0, 20.0, 25.0, 50.0, 100.0, 200.0, 250.0, 500.0, 1000.0, 2000.0]
-            .into_iter()
-            .rev()
-            .find(|&k| k <= target)
-            .unwrap_or(5.0);
+        let nice = [
+            10.0, 20.0, 25.0, 50.0, 100.0, 200.0, 250.0, 500.0, 1000.0, 2000.0,
+        ]
+        .into_iter()
+        .rev()
+        .find(|&k| k <= target)
+        .unwrap_or(5.0);
         let len = nice / km_per_px;
         let (sx, sy) = (14.0, f.top + f.h - 18.0);
         let _ = writeln!(
@@ -533,21 +549,31 @@ impl Svg {
 
 /// Split text into lines of at most `n` characters at spaces (CJK text: every `n` characters).
 fn wrap(t: &str, n: usize) -> Vec<String> {
+    // Columns: a CJK character is about two Latin ones wide.
+    let cols = |s: &str| -> usize { s.chars().map(|c| if c >= '\u{2E80}' { 2 } else { 1 }).sum() };
     let mut lines = Vec::new();
     let mut cur = String::new();
     for word in t.split(' ') {
-        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > n {
+        if !cur.is_empty() && cols(&cur) + 1 + cols(word) > n {
             lines.push(std::mem::take(&mut cur));
         }
         if !cur.is_empty() {
             cur.push(' ');
         }
         cur.push_str(word);
-        while cur.chars().count() > n + 8 {
-            let head: String = cur.chars().take(n).collect();
-            let tail: String = cur.chars().skip(n).collect();
+        // A word too long for a line (Chinese has no spaces): break it at n columns.
+        while cols(&cur) > n + 4 {
+            let mut head = String::new();
+            let mut rest = cur.chars().peekable();
+            while let Some(&c) = rest.peek() {
+                if cols(&head) + cols(c.encode_utf8(&mut [0; 4])) > n {
+                    break;
+                }
+                head.push(c);
+                rest.next();
+            }
             lines.push(head);
-            cur = tail;
+            cur = rest.collect();
         }
     }
     if !cur.is_empty() {
@@ -610,6 +636,9 @@ pub struct MapContext<'a> {
     pub lang: Lang,
     /// The cores' names (in `lang`) and the seats of their first units.
     pub cores: Vec<(String, (f64, f64))>,
+    /// Each core's first unit's code and the core's name (in `lang`): a core is named once,
+    /// there; its other units are drawn without a name.
+    pub core_units: Vec<(String, String)>,
     /// The bands, minutes.
     pub bands: &'a [f64],
     /// A short source note for the footer.
@@ -645,11 +674,17 @@ pub fn figures(out: &Outputs, layers: &[LayerInfo], ctx: &MapContext<'_>) -> Vec
                 continue;
             };
             svg.dot(p, [4.0, 3.0, 2.0][r], (40, 40, 40));
-            let text = f
-                .props
-                .get(label_field(lang))
-                .and_then(Value::as_str)
-                .unwrap_or("");
+            let code = f.props.get("code").and_then(Value::as_str).unwrap_or("");
+            let core_name = ctx.core_units.iter().find(|(c, _)| c == code);
+            let text = match (r, core_name) {
+                (_, Some((_, name))) => name.as_str(),
+                (0, None) if !ctx.core_units.is_empty() => continue,
+                _ => f
+                    .props
+                    .get(label_field(lang))
+                    .and_then(Value::as_str)
+                    .unwrap_or(""),
+            };
             svg.label(p, text, [13.0, 11.0, 9.5][r], r == 0);
         }
     };
@@ -725,7 +760,11 @@ pub fn figures(out: &Outputs, layers: &[LayerInfo], ctx: &MapContext<'_>) -> Vec
         svg.legend.push(LegendItem::Box(
             (235, 235, 235),
             None,
-            tr(lang, &format!("more than {last} min"), &format!("超过 {last} 分钟")),
+            tr(
+                lang,
+                &format!("more than {last} min"),
+                &format!("超过 {last} 分钟"),
+            ),
         ));
         place_legend(&mut svg);
         svg.legend.push(LegendItem::Note(tr(
@@ -768,8 +807,18 @@ pub fn figures(out: &Outputs, layers: &[LayerInfo], ctx: &MapContext<'_>) -> Vec
             let Some(l) = f.parts.first().filter(|l| l.len() >= 2) else {
                 continue;
             };
-            let off = f.props.get("offset_mm").and_then(Value::as_f64).unwrap_or(0.0);
-            svg.line(l[0], l[l.len() - 1], colour, width * px_per_mm, off * px_per_mm);
+            let off = f
+                .props
+                .get("offset_mm")
+                .and_then(Value::as_f64)
+                .unwrap_or(0.0);
+            svg.line(
+                l[0],
+                l[l.len() - 1],
+                colour,
+                width * px_per_mm,
+                off * px_per_mm,
+            );
         }
         names(&mut svg, true);
         let mut seen = Vec::new();
@@ -835,18 +884,15 @@ pub fn figures(out: &Outputs, layers: &[LayerInfo], ctx: &MapContext<'_>) -> Vec
     // The corridor.
     if let Some(info) = has("corridor") {
         let cor = features(out, "corridor");
-        let mut svg = Svg::new(
-            ctx.bbox,
-            tr(lang, "Position along the axis", "沿轴位置"),
-        );
+        let mut svg = Svg::new(ctx.bbox, tr(lang, "Position along the axis", "沿轴位置"));
         base(&mut svg, (238, 238, 238));
         for f in &cor {
             let fill = symbol_for(&info.style, &f.props).map_or((200, 200, 200), fill_of);
             svg.polygon(&f.parts, Some(fill), (255, 255, 255), 0.6);
         }
-        for (i, (name, at)) in ctx.cores.iter().enumerate().take(2) {
+        // The corridor's ends in their cores' colours (named by `names`).
+        for (i, (_, at)) in ctx.cores.iter().enumerate().take(2) {
             svg.dot(*at, 5.0, crate::export::qml::core_colour(i));
-            svg.label(*at, name, 13.0, true);
         }
         names(&mut svg, true);
         svg.legend = legend_from(&info.style, |s, t| LegendItem::Box(fill_of(s), None, t));
@@ -896,5 +942,10 @@ mod tests {
     #[test]
     fn wrap_breaks_at_spaces() {
         assert_eq!(wrap("a bb ccc dddd", 6), vec!["a bb", "ccc", "dddd"]);
+        // Chinese (no spaces, two columns a character) breaks within the text.
+        assert_eq!(
+            wrap("圈层从核心最近的单元出发", 8),
+            vec!["圈层从核", "心最近的", "单元出发"]
+        );
     }
 }

@@ -87,7 +87,14 @@ pub fn project(layers: &[LayerInfo], title: &str, bbox: [f64; 4], lang: Lang) ->
     let mut order: Vec<usize> = (0..items.len()).collect();
     // Within a rank, the layers shown at opening go below the hidden ones (WATT under the
     // rings and the corridor), so a layer switched on shows on top of the base map.
-    order.sort_by_key(|&i| (items[i].group, draw_rank(items[i].kind), items[i].visible, i));
+    order.sort_by_key(|&i| {
+        (
+            items[i].group,
+            draw_rank(items[i].kind),
+            items[i].visible,
+            i,
+        )
+    });
     let items: Vec<ProjectLayer<'_>> = order.into_iter().map(|i| items[i].clone()).collect();
 
     let centre = ((bbox[0] + bbox[2]) / 2.0, (bbox[1] + bbox[3]) / 2.0);

@@ -123,7 +123,11 @@ pub fn core_colour(i: usize) -> Rgb {
 pub fn ramp(dark: Rgb, light: Rgb, n: usize) -> Vec<Rgb> {
     (0..n)
         .map(|i| {
-            let t = if n <= 1 { 0.0 } else { i as f64 / (n - 1) as f64 };
+            let t = if n <= 1 {
+                0.0
+            } else {
+                i as f64 / (n - 1) as f64
+            };
             mix(dark, light, t)
         })
         .collect()
@@ -325,8 +329,11 @@ pub enum Renderer {
 /// Where labels go and what they say.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Labels {
-    /// The field drawn (`name`, `name_zh`, `line_name`).
+    /// The field drawn (`name`, `name_zh`, `line_name`), or a QGIS expression when
+    /// `expression` is set.
     pub field: String,
+    /// `field` is a QGIS expression (for example one that names each core once).
+    pub expression: bool,
     /// Whether they are shown when the layer opens (the settings stay either way, so the
     /// label button shows them).
     pub enabled: bool,
@@ -348,6 +355,7 @@ impl Labels {
     pub fn on(field: &str) -> Labels {
         Labels {
             field: field.to_string(),
+            expression: false,
             enabled: true,
             size_pt: 8.0,
             size_expr: None,
@@ -541,7 +549,9 @@ fn renderer_xml(r: &Renderer) -> String {
 /// A data-defined property collection: `(property, field)` pairs (type 2) or
 /// `(property, expression)` pairs (type 3).
 fn dd_properties(tag: &str, indent: &str, props: &[(&str, &str, bool)]) -> String {
-    let mut x = format!("{indent}<{tag}>\n{indent}  <Option type=\"Map\">\n{indent}    <Option name=\"name\" type=\"QString\" value=\"\"/>\n");
+    let mut x = format!(
+        "{indent}<{tag}>\n{indent}  <Option type=\"Map\">\n{indent}    <Option name=\"name\" type=\"QString\" value=\"\"/>\n"
+    );
     if props.is_empty() {
         let _ = writeln!(x, "{indent}    <Option name=\"properties\"/>");
     } else {
@@ -599,10 +609,7 @@ fn symbol(name: &str, s: &Symbol) -> String {
                 ),
                 ("outline_width", show(*outline_mm)),
                 ("outline_width_unit", "MM".into()),
-                (
-                    "style",
-                    if fill.is_some() { "solid" } else { "no" }.into(),
-                ),
+                ("style", if fill.is_some() { "solid" } else { "no" }.into()),
             ],
         ),
         Symbol::Marker {
@@ -717,11 +724,15 @@ fn labeling(kind: GeomKind, l: &Labels) -> String {
     if let Some(e) = &l.size_expr {
         dd.push(("Size", e, false));
     }
-    let (weight, named) = if l.bold { (75, "Bold") } else { (50, "Regular") };
+    let (weight, named) = if l.bold {
+        (75, "Bold")
+    } else {
+        (50, "Regular")
+    };
     format!(
         r#"  <labeling type="simple">
     <settings calloutType="simple">
-      <text-style fieldName="{}" isExpression="0" fontFamily="{}" fontSize="{}" fontSizeUnit="Point" textColor="30,30,30,255" textOpacity="1" namedStyle="{named}" fontWeight="{weight}" fontItalic="0" fontUnderline="0" fontStrikeout="0" fontKerning="1" multilineHeight="1" allowHtml="0" useSubstitutions="0" capitalization="0" blendMode="0">
+      <text-style fieldName="{}" isExpression="{}" fontFamily="{}" fontSize="{}" fontSizeUnit="Point" textColor="30,30,30,255" textOpacity="1" namedStyle="{named}" fontWeight="{weight}" fontItalic="0" fontUnderline="0" fontStrikeout="0" fontKerning="1" multilineHeight="1" allowHtml="0" useSubstitutions="0" capitalization="0" blendMode="0">
         <families>
 {families}        </families>
         <text-buffer bufferDraw="1" bufferSize="0.8" bufferSizeUnits="MM" bufferColor="255,255,255,255" bufferOpacity="0.85" bufferNoFill="1" bufferJoinStyle="128" bufferBlendMode="0"/>
@@ -733,6 +744,7 @@ fn labeling(kind: GeomKind, l: &Labels) -> String {
   </labeling>
 "#,
         esc(&l.field),
+        u8::from(l.expression),
         FONT_FAMILIES[0],
         show(l.size_pt),
         show(min_size),
@@ -1179,10 +1191,7 @@ fn quantile_classes(values: &[Option<f64>], n: usize) -> Vec<(f64, f64)> {
     let mut bounds = vec![lower];
     bounds.extend(breaks);
     bounds.push(upper);
-    bounds
-        .windows(2)
-        .map(|w| (w[0], w[1]))
-        .collect()
+    bounds.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
 /// `k × 10^e` as the `f64` nearest to that decimal (`k / 10^-e` for negative `e`, so that
@@ -1460,7 +1469,9 @@ mod tests {
         let mut rev = v.clone();
         rev.reverse();
         assert_eq!(a, quantile_classes(&rev, 5));
-        let bounds: Vec<f64> = std::iter::once(a[0].0).chain(a.iter().map(|c| c.1)).collect();
+        let bounds: Vec<f64> = std::iter::once(a[0].0)
+            .chain(a.iter().map(|c| c.1))
+            .collect();
         // Two values per class; a break equal to a value puts that value in the lower class.
         assert_eq!(bounds, vec![1.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
     }

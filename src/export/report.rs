@@ -794,7 +794,11 @@ impl Report {
     }
 
     /// Add the headline under both conventions of time (`regionlink run` computes it).
-    pub fn set_conventions(&mut self, h: &crate::analysis::Headline, region: &crate::model::Region) {
+    pub fn set_conventions(
+        &mut self,
+        h: &crate::analysis::Headline,
+        region: &crate::model::Region,
+    ) {
         self.headline_conventions = Some(Conventions::of(h, region, self.language));
     }
 
@@ -854,7 +858,11 @@ impl Report {
             }
         };
         fig(&mut b, "map_watt.svg");
-        for f in self.figures.iter().filter(|f| f.file.starts_with("map_isochrones_")) {
+        for f in self
+            .figures
+            .iter()
+            .filter(|f| f.file.starts_with("map_isochrones_"))
+        {
             b.push(Block::Figure(f.file.clone(), f.title.clone()));
         }
 
@@ -899,7 +907,10 @@ impl Report {
                 ),
             )));
             b.push(Block::Heading(t("Lagging units", "滞后单元")));
-            b.push(Block::Para(t("The worst decile by WATT:", "WATT 最差的十分之一：")));
+            b.push(Block::Para(t(
+                "The worst decile by WATT:",
+                "WATT 最差的十分之一：",
+            )));
             b.push(Block::Table(
                 vec![
                     t("code", "代码"),
@@ -1419,11 +1430,19 @@ impl Report {
         v.push(t(
             &format!(
                 "Population {:.1} (10⁴ people); GDP {:.0} (10⁸ yuan) for {} of {} units ({}).",
-                h.population_10k_total, h.gdp_100m_cny_total, h.gdp_units, h.unit_count, h.gdp_years
+                h.population_10k_total,
+                h.gdp_100m_cny_total,
+                h.gdp_units,
+                h.unit_count,
+                h.gdp_years
             ),
             &format!(
                 "人口 {:.1} 万人；GDP {:.0} 亿元（{} 个单元中 {} 个有数据，{}）。",
-                h.population_10k_total, h.gdp_100m_cny_total, h.unit_count, h.gdp_units, h.gdp_years
+                h.population_10k_total,
+                h.gdp_100m_cny_total,
+                h.unit_count,
+                h.gdp_units,
+                h.gdp_years
             ),
         ));
         v

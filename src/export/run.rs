@@ -47,8 +47,34 @@ pub fn build(run: &Run<'_>) -> Result<RunOutputs> {
     let mut out = Outputs::default();
     let measures = tables::all_unit_measures(an, st);
     let units_table = tables::with_attributes(region, &measures);
+    // Each core's first unit's code and the core's name in `lang`: a core is named once.
+    let core_units: Vec<(String, String)> = an
+        .cores
+        .iter()
+        .filter_map(|c| {
+            let u = region.unit(*c.units.first()?);
+            let name = match lang {
+                Lang::En => c.name.clone(),
+                Lang::Zh => an
+                    .inputs
+                    .study
+                    .cores
+                    .iter()
+                    .find(|d| d.name == c.name)
+                    .and_then(|d| d.name_zh.clone())
+                    .unwrap_or_else(|| c.name.clone()),
+            };
+            Some((u.code.clone(), name))
+        })
+        .collect();
     let mut info = Vec::new();
-    info.extend(layers::units_and_seats(&mut out, region, &units_table, lang)?);
+    info.extend(layers::units_and_seats(
+        &mut out,
+        region,
+        &units_table,
+        lang,
+        &core_units,
+    )?);
     info.extend(layers::links(&mut out, an, st, &run.flow)?);
     info.extend(layers::isochrones(&mut out, an)?);
     info.extend(layers::corridor(&mut out, an)?);
@@ -80,6 +106,7 @@ pub fn build(run: &Run<'_>) -> Result<RunOutputs> {
                 Some((name, (u.seat.x(), u.seat.y())))
             })
             .collect(),
+        core_units: core_units.clone(),
         bands: &an.options.bands,
         source: tr(
             lang,
