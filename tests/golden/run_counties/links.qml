@@ -5,7 +5,7 @@
       <rule key="{rule-0}" symbol="0" label="High-speed rail" filter="&quot;mode&quot; = &apos;hsr&apos;"/>
       <rule key="{rule-1}" symbol="1" label="Conventional rail" filter="&quot;mode&quot; = &apos;rail&apos;"/>
       <rule key="{rule-2}" symbol="2" label="Expressway" filter="&quot;mode&quot; = &apos;expressway&apos;"/>
-      <rule key="{rule-3}" symbol="3" label="Road between neighbours (generated)" filter="&quot;mode&quot; = &apos;road&apos; AND &quot;generated&quot; = 1"/>
+      <rule key="{rule-3}" symbol="3" label="Generated road link" filter="&quot;mode&quot; = &apos;road&apos; AND &quot;generated&quot; = 1"/>
     </rules>
     <symbols>
       <symbol type="line" name="0" alpha="1" clip_to_extent="1" force_rhr="0">

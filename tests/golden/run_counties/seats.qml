@@ -53,7 +53,7 @@
   </renderer-v2>
   <labeling type="simple">
     <settings calloutType="simple">
-      <text-style fieldName="name" isExpression="0" fontFamily="Noto Sans CJK SC" fontSize="8" fontSizeUnit="Point" textColor="30,30,30,255" textOpacity="1" namedStyle="Regular" fontWeight="50" fontItalic="0" fontUnderline="0" fontStrikeout="0" fontKerning="1" multilineHeight="1" allowHtml="0" useSubstitutions="0" capitalization="0" blendMode="0">
+      <text-style fieldName="CASE WHEN &quot;code&quot; = &apos;510104&apos; THEN &apos;Chengdu&apos; WHEN &quot;code&quot; = &apos;500103&apos; THEN &apos;Chongqing&apos; WHEN &quot;role&quot; = &apos;core&apos; THEN NULL ELSE &quot;name&quot; END" isExpression="1" fontFamily="Noto Sans CJK SC" fontSize="8" fontSizeUnit="Point" textColor="30,30,30,255" textOpacity="1" namedStyle="Regular" fontWeight="50" fontItalic="0" fontUnderline="0" fontStrikeout="0" fontKerning="1" multilineHeight="1" allowHtml="0" useSubstitutions="0" capitalization="0" blendMode="0">
         <families>
           <family name="Noto Sans CJK SC"/>
           <family name="Source Han Sans SC"/>
