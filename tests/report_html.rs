@@ -41,8 +41,11 @@ fn external_references(html: &str) -> Vec<String> {
 fn report_html_references_no_external_resource_and_carries_every_map() {
     let dir = tempfile::tempdir().unwrap();
     for (lang, out) in [("en", "en"), ("zh", "zh")] {
-        let (code, _, err) =
-            common::run_in(dir.path(), &["run", "--quiet", "--lang", lang, "--out", out]).parts();
+        let (code, _, err) = common::run_in(
+            dir.path(),
+            &["run", "--quiet", "--lang", lang, "--out", out],
+        )
+        .parts();
         assert_eq!(code, 0, "{err}");
         let d = dir.path().join(out);
         let html = std::fs::read_to_string(d.join("report.html")).unwrap();

@@ -182,7 +182,10 @@ fn every_layer_of_the_default_run_follows_the_rules() {
     .collect();
     assert_eq!(counts["units"], 59);
     assert_eq!(counts["seats"], 59);
-    assert_eq!(counts["isochrones_chengdu"], 3, "3 rings: 0–60, 60–120, 120–180");
+    assert_eq!(
+        counts["isochrones_chengdu"], 3,
+        "3 rings: 0–60, 60–120, 120–180"
+    );
     assert_eq!(counts["isochrones_chongqing"], 3, "3 rings");
     assert_eq!(counts["linkage"], 20);
     // the per-unit properties promised by the issue
@@ -373,7 +376,10 @@ fn a_point_layer_skips_polygon_layers_and_says_why() {
         out.contains("not written: units.geojson: the units layer has no polygons"),
         "{out}"
     );
-    assert!(out.contains("not written: isochrones_<core>.geojson"), "{out}");
+    assert!(
+        out.contains("not written: isochrones_<core>.geojson"),
+        "{out}"
+    );
     let p = dir.path().join("p");
     assert!(!p.join("isochrones_west.geojson").exists());
     assert_eq!(
@@ -381,7 +387,10 @@ fn a_point_layer_skips_polygon_layers_and_says_why() {
         3
     );
     let md = std::fs::read_to_string(p.join("report.md")).unwrap();
-    assert!(md.contains("Not written: isochrones_<core>.geojson"), "{md}");
+    assert!(
+        md.contains("Not written: isochrones_<core>.geojson"),
+        "{md}"
+    );
     // west → east: 60 by road, then 40 on HSR + 25 access + 15 egress = 140
     let js: Value =
         serde_json::from_str(&std::fs::read_to_string(p.join("report.json")).unwrap()).unwrap();
