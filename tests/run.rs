@@ -163,13 +163,14 @@ fn every_layer_of_the_default_run_follows_the_rules() {
     let (code, out, err) = common::run_in(dir.path(), &["run", "--quiet"]).parts();
     assert_eq!(code, 0, "{err}");
     assert!(err.is_empty(), "quiet: {err}");
-    assert!(out.contains("wrote 16 files to regionlink-out"), "{out}");
+    assert!(out.contains("wrote 27 files to regionlink-out"), "{out}");
     let d = dir.path().join("regionlink-out");
     let counts: BTreeMap<&str, usize> = [
         "units",
         "seats",
         "links",
-        "isochrones",
+        "isochrones_chengdu",
+        "isochrones_chongqing",
         "corridor",
         "linkage",
     ]
@@ -181,7 +182,11 @@ fn every_layer_of_the_default_run_follows_the_rules() {
     .collect();
     assert_eq!(counts["units"], 59);
     assert_eq!(counts["seats"], 59);
-    assert_eq!(counts["isochrones"], 6, "2 cores × 3 bands");
+    assert_eq!(
+        counts["isochrones_chengdu"], 3,
+        "3 rings: 0–60, 60–120, 120–180"
+    );
+    assert_eq!(counts["isochrones_chongqing"], 3, "3 rings");
     assert_eq!(counts["linkage"], 20);
     // the per-unit properties promised by the issue
     let v: Value =
@@ -207,27 +212,33 @@ fn every_layer_of_the_default_run_follows_the_rules() {
     ] {
         assert!(p.contains_key(k), "units.geojson lacks {k}");
     }
-    // the isochrone of Chengdu at 180 min has the population of the reached units
-    let iso: Value =
-        serde_json::from_str(&std::fs::read_to_string(d.join("isochrones.geojson")).unwrap())
-            .unwrap();
+    // the 120–180 ring of Chengdu has the population of the units first reached in that band,
+    // and its "within" figure that of every unit reached within 180 min
+    let iso: Value = serde_json::from_str(
+        &std::fs::read_to_string(d.join("isochrones_chengdu.geojson")).unwrap(),
+    )
+    .unwrap();
     let f = iso["features"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| {
-            f["properties"]["core"] == "Chengdu"
-                && f["properties"]["band_min"].as_f64() == Some(180.0)
-        })
+        .find(|f| f["properties"]["band_min"].as_f64() == Some(180.0))
         .unwrap();
-    let reached: f64 = v["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|u| u["properties"]["reach_chengdu_180"] == 1)
-        .map(|u| u["properties"]["pop_2020_10k"].as_f64().unwrap())
-        .sum();
-    assert!((f["properties"]["pop_10k"].as_f64().unwrap() - reached).abs() < 0.05);
+    assert_eq!(f["properties"]["core"], "Chengdu");
+    assert_eq!(f["properties"]["band_from_min"].as_f64(), Some(120.0));
+    let pop_where = |pred: &dyn Fn(&Value) -> bool| -> f64 {
+        v["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|u| pred(&u["properties"]))
+            .map(|u| u["properties"]["pop_2020_10k"].as_f64().unwrap())
+            .sum()
+    };
+    let within = pop_where(&|p| p["reach_chengdu_180"] == 1);
+    let ring = pop_where(&|p| p["reach_chengdu_180"] == 1 && p["reach_chengdu_120"] == 0);
+    assert!((f["properties"]["pop_within_10k"].as_f64().unwrap() - within).abs() < 0.05);
+    assert!((f["properties"]["pop_ring_10k"].as_f64().unwrap() - ring).abs() < 0.05);
     // the report and its machine-readable twin agree on the core-to-core time
     let md = std::fs::read_to_string(d.join("report.md")).unwrap();
     let js: Value =
@@ -269,7 +280,8 @@ fn one_and_two_threads_write_identical_files() {
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(names.len(), 16);
+    // 7 layers + 7 styles, 2 tables, report.md/.html/.json, 6 maps, the project, the GeoPackage
+    assert_eq!(names.len(), 27);
     for n in names {
         let a = std::fs::read(dir.path().join("out1").join(&n)).unwrap();
         let b = std::fs::read(dir.path().join("out2").join(&n)).unwrap();
@@ -284,7 +296,12 @@ fn county_layer_run_follows_the_rules() {
     let (code, _, err) =
         common::run_in(dir.path(), &["run", "--units", counties, "--out", "c"]).parts();
     assert_eq!(code, 0, "{err}");
-    for n in ["units", "isochrones", "links"] {
+    for n in [
+        "units",
+        "isochrones_chengdu",
+        "isochrones_chongqing",
+        "links",
+    ] {
         check_layer(&dir.path().join("c").join(format!("{n}.geojson")), BBOX);
     }
 }
@@ -359,17 +376,102 @@ fn a_point_layer_skips_polygon_layers_and_says_why() {
         out.contains("not written: units.geojson: the units layer has no polygons"),
         "{out}"
     );
-    assert!(out.contains("not written: isochrones.geojson"), "{out}");
+    assert!(
+        out.contains("not written: isochrones_<core>.geojson"),
+        "{out}"
+    );
     let p = dir.path().join("p");
-    assert!(!p.join("isochrones.geojson").exists());
+    assert!(!p.join("isochrones_west.geojson").exists());
     assert_eq!(
         check_layer(&p.join("seats.geojson"), [103.0, 29.0, 107.0, 31.0]),
         3
     );
     let md = std::fs::read_to_string(p.join("report.md")).unwrap();
-    assert!(md.contains("Not written: isochrones.geojson"), "{md}");
+    assert!(
+        md.contains("Not written: isochrones_<core>.geojson"),
+        "{md}"
+    );
     // west → east: 60 by road, then 40 on HSR + 25 access + 15 egress = 140
     let js: Value =
         serde_json::from_str(&std::fs::read_to_string(p.join("report.json")).unwrap()).unwrap();
     assert_eq!(js["headline"]["t_core_to_core_min"], 140.0);
+}
+
+/// A GeoJSON Polygon or MultiPolygon geometry.
+fn multipolygon(g: &Value) -> MultiPolygon<f64> {
+    match g["type"].as_str().unwrap() {
+        "Polygon" => MultiPolygon(vec![polygon(&g["coordinates"])]),
+        "MultiPolygon" => MultiPolygon(
+            g["coordinates"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(polygon)
+                .collect(),
+        ),
+        t => panic!("not a polygon: {t}"),
+    }
+}
+
+#[test]
+fn rings_of_one_core_do_not_overlap_and_their_union_is_the_dissolved_band() {
+    use geo::{Area, BooleanOps};
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = common::run_in(dir.path(), &["run", "--quiet", "--out", "o"]).parts();
+    assert_eq!(code, 0, "{err}");
+    let d = dir.path().join("o");
+    let read = |n: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(d.join(n)).unwrap()).unwrap()
+    };
+    let units = read("units.geojson");
+    let units = units["features"].as_array().unwrap();
+    for core in ["chengdu", "chongqing"] {
+        let iso = read(&format!("isochrones_{core}.geojson"));
+        let rings: Vec<(f64, f64, MultiPolygon<f64>)> = iso["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let p = &f["properties"];
+                (
+                    p["band_from_min"].as_f64().unwrap(),
+                    p["band_min"].as_f64().unwrap(),
+                    multipolygon(&f["geometry"]),
+                )
+            })
+            .collect();
+        // in band order, each ring starting where the previous ends
+        let bands: Vec<(f64, f64)> = rings.iter().map(|r| (r.0, r.1)).collect();
+        assert_eq!(
+            bands,
+            vec![(0.0, 60.0), (60.0, 120.0), (120.0, 180.0)],
+            "{core}"
+        );
+        // no two rings overlap (up to the 6-decimal rounding of the shared edges)
+        for i in 0..rings.len() {
+            for j in i + 1..rings.len() {
+                let a = rings[i].2.intersection(&rings[j].2).unsigned_area();
+                assert!(
+                    a < 1e-6 * rings[i].2.unsigned_area().min(rings[j].2.unsigned_area()),
+                    "{core}: rings {i} and {j} overlap by {a} deg²"
+                );
+            }
+        }
+        // the rings up to a band make up the dissolved polygons of the units reached within it
+        let mut union = MultiPolygon::<f64>(vec![]);
+        for (_, band, ring) in &rings {
+            union = union.union(ring);
+            let mut dissolved = MultiPolygon::<f64>(vec![]);
+            for u in units {
+                if u["properties"][format!("reach_{core}_{band}")] == 1 {
+                    dissolved = dissolved.union(&multipolygon(&u["geometry"]));
+                }
+            }
+            let diff = union.xor(&dissolved).unsigned_area();
+            assert!(
+                diff < 1e-6 * dissolved.unsigned_area(),
+                "{core} ≤ {band} min: the rings and the dissolved units differ by {diff} deg²"
+            );
+        }
+    }
 }

@@ -1,4 +1,5 @@
-//! `regionlink run`: the whole study into a directory of QGIS layers, tables and a report.
+//! `regionlink run`: the whole study into a directory of QGIS layers, a QGIS project, a
+//! GeoPackage, tables and a report with maps.
 
 use std::io::Write;
 
@@ -7,7 +8,8 @@ use anyhow::Result;
 use crate::cli::args::RunArgs;
 use crate::cli::progress::Bar;
 
-/// Run the whole study; everything is built before anything is written.
+/// Run the whole study; everything is built before anything is written. Prints the headline
+/// figures of the report, then the files.
 pub fn run(a: &RunArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
     let inputs = crate::cli::load(&a.m.input)?;
     let o = crate::cli::options(&inputs, &a.m, Some(&a.g))?;
@@ -16,13 +18,22 @@ pub fn run(a: &RunArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
     if a.m.network != regionlink::network::NetworkKind::Composite {
         crate::cli::warn_snaps(&study.analysis.build, &inputs.region);
     }
-    let files = regionlink::export::run::outputs(&study)?;
+    let built = regionlink::export::run::build(&study)?;
     pb.finish();
     let protected = crate::cli::input_paths(&inputs, Some(&a.m.scenario));
-    crate::cli::write_outputs(&files, &a.out, &protected, None, out)?;
-    writeln!(
-        out,
-        "open the .geojson files in QGIS (their .qml styles load with them); read report.md"
-    )?;
+    // The story first (from the report, in its language), then the files.
+    let mut story = format!("{}\n", built.report.study);
+    for line in built.report.headline_lines(false) {
+        story.push_str(&format!("  {line}\n"));
+    }
+    story.push_str(match o.lang {
+        regionlink::model::Lang::En => {
+            "open regionlink.qgs in QGIS (or drag regionlink.gpkg in: styled layers); read report.html"
+        }
+        regionlink::model::Lang::Zh => {
+            "用 QGIS 打开 regionlink.qgs（或拖入 regionlink.gpkg，图层已带样式）；阅读 report.html"
+        }
+    });
+    crate::cli::write_outputs(&built.files, &a.out, &protected, Some(&story), out)?;
     Ok(())
 }

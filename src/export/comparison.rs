@@ -79,7 +79,7 @@ pub fn outputs(c: &Comparison<'_>) -> Result<(Outputs, String)> {
     let region = &c.base.inputs.region;
     let t = tables::delta(c);
     let mut out = Outputs::default();
-    layers::scenario(&mut out, region, &t)?;
+    layers::scenario(&mut out, region, &t, c.base.options.lang)?;
     out.csv("scenario.csv", &t);
     let md = markdown(c);
     out.push("scenario.md", md.clone().into_bytes());

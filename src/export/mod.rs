@@ -5,14 +5,20 @@
 //! - [`run`], [`comparison`], [`timeline`], [`resilience`]: the files of each study command;
 //! - [`layers`] (results → features), [`tables`] (results → rows), [`report`], [`summary`],
 //!   [`info`], [`route`], [`od`]: the pieces;
-//! - [`geojson`], [`isochrone`], [`qml`], [`table`]: the formats; [`write`](mod@write): atomic writing.
+//! - [`geojson`], [`isochrone`], [`qml`], [`table`], [`gpkg`], [`project`] (the QGIS
+//!   project), [`maps`] (the report's SVG maps), [`html`]: the formats; [`write`](mod@write):
+//!   atomic writing.
 
 pub mod comparison;
 pub mod geojson;
+pub mod gpkg;
+pub mod html;
 pub mod info;
 pub mod isochrone;
 pub mod layers;
+pub mod maps;
 pub mod od;
+pub mod project;
 pub mod qml;
 pub mod report;
 pub mod resilience;

@@ -1,24 +1,39 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-<qgis version="3.22.16" styleCategories="Symbology|Labeling" labelsEnabled="1">
-  <renderer-v2 type="graduatedSymbol" attr="d_watt_pop_min" graduatedMethod="GraduatedColor" symbollevels="0" enableorderby="0" forceraster="0">
-    <ranges>
-      <range lower="0" upper="0" symbol="0" label="0 min" render="true"/>
-      <range lower="0" upper="0.05" symbol="1" label="0 – 0.05 min" render="true"/>
-      <range lower="0.05" upper="0.2" symbol="2" label="0.05 – 0.2 min" render="true"/>
-      <range lower="0.2" upper="0.5" symbol="3" label="0.2 – 0.5 min" render="true"/>
-      <range lower="0.5" upper="5" symbol="4" label="0.5 – 5 min" render="true"/>
-    </ranges>
+<qgis version="3.22.16" styleCategories="Symbology|Labeling|Rendering" labelsEnabled="0">
+  <renderer-v2 type="RuleRenderer" symbollevels="0" enableorderby="0" forceraster="0" referencescale="-1">
+    <rules key="{root}">
+      <rule key="{rule-0}" symbol="0" label="cuts units off or the cores apart" filter="&quot;units_cut_off&quot; &gt; 0 OR &quot;cores_cut_apart&quot; = 1"/>
+      <rule key="{rule-1}" symbol="1" label="+0 – 0.22 min" filter="&quot;units_cut_off&quot; = 0 AND &quot;cores_cut_apart&quot; = 0 AND &quot;d_watt_pop_min&quot; &gt;= 0 AND &quot;d_watt_pop_min&quot; &lt;= 0.22"/>
+      <rule key="{rule-2}" symbol="2" label="+0.22 – 0.8 min" filter="&quot;units_cut_off&quot; = 0 AND &quot;cores_cut_apart&quot; = 0 AND &quot;d_watt_pop_min&quot; &gt; 0.22 AND &quot;d_watt_pop_min&quot; &lt;= 0.8"/>
+      <rule key="{rule-3}" symbol="3" label="+0.8 – 2 min" filter="&quot;units_cut_off&quot; = 0 AND &quot;cores_cut_apart&quot; = 0 AND &quot;d_watt_pop_min&quot; &gt; 0.8 AND &quot;d_watt_pop_min&quot; &lt;= 2"/>
+      <rule key="{rule-4}" symbol="4" label="+2 – 5 min" filter="&quot;units_cut_off&quot; = 0 AND &quot;cores_cut_apart&quot; = 0 AND &quot;d_watt_pop_min&quot; &gt; 2 AND &quot;d_watt_pop_min&quot; &lt;= 5"/>
+    </rules>
     <symbols>
       <symbol type="line" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleLine" enabled="1" locked="0" pass="0">
           <Option type="Map">
             <Option name="capstyle" type="QString" value="round"/>
             <Option name="joinstyle" type="QString" value="round"/>
-            <Option name="line_color" type="QString" value="255,255,204,255"/>
+            <Option name="line_color" type="QString" value="60,0,30,255"/>
             <Option name="line_style" type="QString" value="solid"/>
-            <Option name="line_width" type="QString" value="0.4"/>
+            <Option name="line_width" type="QString" value="2.4"/>
             <Option name="line_width_unit" type="QString" value="MM"/>
+            <Option name="offset" type="QString" value="0"/>
+            <Option name="offset_unit" type="QString" value="MM"/>
           </Option>
+          <data_defined_properties>
+            <Option type="Map">
+              <Option name="name" type="QString" value=""/>
+              <Option name="properties" type="Map">
+                <Option name="offset" type="Map">
+                  <Option name="active" type="bool" value="true"/>
+                  <Option name="field" type="QString" value="offset_mm"/>
+                  <Option name="type" type="int" value="2"/>
+                </Option>
+              </Option>
+              <Option name="type" type="QString" value="collection"/>
+            </Option>
+          </data_defined_properties>
         </layer>
       </symbol>
       <symbol type="line" name="1" alpha="1" clip_to_extent="1" force_rhr="0">
@@ -26,11 +41,26 @@
           <Option type="Map">
             <Option name="capstyle" type="QString" value="round"/>
             <Option name="joinstyle" type="QString" value="round"/>
-            <Option name="line_color" type="QString" value="161,218,180,255"/>
+            <Option name="line_color" type="QString" value="254,178,76,255"/>
             <Option name="line_style" type="QString" value="solid"/>
-            <Option name="line_width" type="QString" value="0.8"/>
+            <Option name="line_width" type="QString" value="0.5"/>
             <Option name="line_width_unit" type="QString" value="MM"/>
+            <Option name="offset" type="QString" value="0"/>
+            <Option name="offset_unit" type="QString" value="MM"/>
           </Option>
+          <data_defined_properties>
+            <Option type="Map">
+              <Option name="name" type="QString" value=""/>
+              <Option name="properties" type="Map">
+                <Option name="offset" type="Map">
+                  <Option name="active" type="bool" value="true"/>
+                  <Option name="field" type="QString" value="offset_mm"/>
+                  <Option name="type" type="int" value="2"/>
+                </Option>
+              </Option>
+              <Option name="type" type="QString" value="collection"/>
+            </Option>
+          </data_defined_properties>
         </layer>
       </symbol>
       <symbol type="line" name="2" alpha="1" clip_to_extent="1" force_rhr="0">
@@ -38,11 +68,26 @@
           <Option type="Map">
             <Option name="capstyle" type="QString" value="round"/>
             <Option name="joinstyle" type="QString" value="round"/>
-            <Option name="line_color" type="QString" value="65,182,196,255"/>
+            <Option name="line_color" type="QString" value="253,141,60,255"/>
             <Option name="line_style" type="QString" value="solid"/>
-            <Option name="line_width" type="QString" value="1.2"/>
+            <Option name="line_width" type="QString" value="0.8"/>
             <Option name="line_width_unit" type="QString" value="MM"/>
+            <Option name="offset" type="QString" value="0"/>
+            <Option name="offset_unit" type="QString" value="MM"/>
           </Option>
+          <data_defined_properties>
+            <Option type="Map">
+              <Option name="name" type="QString" value=""/>
+              <Option name="properties" type="Map">
+                <Option name="offset" type="Map">
+                  <Option name="active" type="bool" value="true"/>
+                  <Option name="field" type="QString" value="offset_mm"/>
+                  <Option name="type" type="int" value="2"/>
+                </Option>
+              </Option>
+              <Option name="type" type="QString" value="collection"/>
+            </Option>
+          </data_defined_properties>
         </layer>
       </symbol>
       <symbol type="line" name="3" alpha="1" clip_to_extent="1" force_rhr="0">
@@ -50,11 +95,26 @@
           <Option type="Map">
             <Option name="capstyle" type="QString" value="round"/>
             <Option name="joinstyle" type="QString" value="round"/>
-            <Option name="line_color" type="QString" value="44,127,184,255"/>
+            <Option name="line_color" type="QString" value="227,26,28,255"/>
             <Option name="line_style" type="QString" value="solid"/>
-            <Option name="line_width" type="QString" value="1.6"/>
+            <Option name="line_width" type="QString" value="1.1"/>
             <Option name="line_width_unit" type="QString" value="MM"/>
+            <Option name="offset" type="QString" value="0"/>
+            <Option name="offset_unit" type="QString" value="MM"/>
           </Option>
+          <data_defined_properties>
+            <Option type="Map">
+              <Option name="name" type="QString" value=""/>
+              <Option name="properties" type="Map">
+                <Option name="offset" type="Map">
+                  <Option name="active" type="bool" value="true"/>
+                  <Option name="field" type="QString" value="offset_mm"/>
+                  <Option name="type" type="int" value="2"/>
+                </Option>
+              </Option>
+              <Option name="type" type="QString" value="collection"/>
+            </Option>
+          </data_defined_properties>
         </layer>
       </symbol>
       <symbol type="line" name="4" alpha="1" clip_to_extent="1" force_rhr="0">
@@ -62,40 +122,58 @@
           <Option type="Map">
             <Option name="capstyle" type="QString" value="round"/>
             <Option name="joinstyle" type="QString" value="round"/>
-            <Option name="line_color" type="QString" value="37,52,148,255"/>
+            <Option name="line_color" type="QString" value="189,0,38,255"/>
             <Option name="line_style" type="QString" value="solid"/>
-            <Option name="line_width" type="QString" value="2"/>
+            <Option name="line_width" type="QString" value="1.4"/>
             <Option name="line_width_unit" type="QString" value="MM"/>
+            <Option name="offset" type="QString" value="0"/>
+            <Option name="offset_unit" type="QString" value="MM"/>
           </Option>
+          <data_defined_properties>
+            <Option type="Map">
+              <Option name="name" type="QString" value=""/>
+              <Option name="properties" type="Map">
+                <Option name="offset" type="Map">
+                  <Option name="active" type="bool" value="true"/>
+                  <Option name="field" type="QString" value="offset_mm"/>
+                  <Option name="type" type="int" value="2"/>
+                </Option>
+              </Option>
+              <Option name="type" type="QString" value="collection"/>
+            </Option>
+          </data_defined_properties>
         </layer>
       </symbol>
     </symbols>
-    <classificationMethod id="Quantile">
-      <symmetricMode enabled="0" symmetrypoint="0" astride="0"/>
-      <labelFormat format="%1 – %2 min" labelprecision="0" trimtrailingzeroes="1"/>
-      <parameters>
-        <Option/>
-      </parameters>
-      <extraInformation/>
-    </classificationMethod>
   </renderer-v2>
   <labeling type="simple">
     <settings calloutType="simple">
-      <text-style fieldName="link_id" isExpression="0" fontFamily="Noto Sans CJK SC" fontSize="8" fontSizeUnit="Point" textColor="30,30,30,255" textOpacity="1" namedStyle="Regular" fontWeight="50" fontItalic="0" fontUnderline="0" fontStrikeout="0" fontKerning="1" multilineHeight="1" allowHtml="0" useSubstitutions="0" capitalization="0" blendMode="0">
+      <text-style fieldName="line_name" isExpression="0" fontFamily="Noto Sans CJK SC" fontSize="7" fontSizeUnit="Point" textColor="30,30,30,255" textOpacity="1" namedStyle="Regular" fontWeight="50" fontItalic="0" fontUnderline="0" fontStrikeout="0" fontKerning="1" multilineHeight="1" allowHtml="0" useSubstitutions="0" capitalization="0" blendMode="0">
         <families>
           <family name="Noto Sans CJK SC"/>
           <family name="Source Han Sans SC"/>
           <family name="Microsoft YaHei"/>
           <family name="PingFang SC"/>
           <family name="WenQuanYi Micro Hei"/>
+          <family name="DejaVu Sans"/>
           <family name="Sans Serif"/>
         </families>
         <text-buffer bufferDraw="1" bufferSize="0.8" bufferSizeUnits="MM" bufferColor="255,255,255,255" bufferOpacity="0.85" bufferNoFill="1" bufferJoinStyle="128" bufferBlendMode="0"/>
       </text-style>
-      <text-format wrapChar="" multilineAlign="3" formatNumbers="0" decimals="3" plussign="0"/>
-      <placement placement="2" placementFlags="10" dist="0.5" distUnits="MM" priority="5" offsetType="0" xOffset="0" yOffset="0" rotationAngle="0"/>
-      <rendering drawLabels="1" scaleVisibility="0" obstacle="1" obstacleFactor="1" obstacleType="1" displayAll="0" upsidedownLabels="0" labelPerPart="0" mergeLines="0" minFeatureSize="0" limitNumLabels="0" maxNumLabels="2000" fontLimitPixelSize="0" zIndex="0" unplacedVisibility="0"/>
+      <text-format wrapChar="" autoWrapLength="0" useMaxLineLengthForAutoWrap="1" multilineAlign="3" formatNumbers="0" decimals="3" plussign="0"/>
+      <placement placement="3" placementFlags="10" dist="0.6" distUnits="MM" repeatDistance="0" priority="5" offsetType="0" xOffset="0" yOffset="0" rotationAngle="0"/>
+      <rendering drawLabels="1" scaleVisibility="0" obstacle="1" obstacleFactor="1" obstacleType="1" displayAll="0" upsidedownLabels="0" labelPerPart="0" mergeLines="1" minFeatureSize="15" limitNumLabels="0" maxNumLabels="2000" fontLimitPixelSize="0" zIndex="0" unplacedVisibility="0"/>
+      <dd_properties>
+        <Option type="Map">
+          <Option name="name" type="QString" value=""/>
+          <Option name="properties"/>
+          <Option name="type" type="QString" value="collection"/>
+        </Option>
+      </dd_properties>
     </settings>
   </labeling>
+  <blendMode>0</blendMode>
+  <featureBlendMode>0</featureBlendMode>
+  <layerOpacity>1</layerOpacity>
   <layerGeometryType>1</layerGeometryType>
 </qgis>

@@ -1,12 +1,12 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-<qgis version="3.22.16" styleCategories="Symbology|Labeling" labelsEnabled="1">
-  <renderer-v2 type="graduatedSymbol" attr="r" graduatedMethod="GraduatedColor" symbollevels="0" enableorderby="0" forceraster="0">
+<qgis version="3.22.16" styleCategories="Symbology|Labeling|Rendering" labelsEnabled="0">
+  <renderer-v2 type="graduatedSymbol" attr="r" graduatedMethod="GraduatedColor" symbollevels="0" enableorderby="0" forceraster="0" referencescale="-1">
     <ranges>
-      <range lower="40" upper="55" symbol="0" label="40 – 55" render="true"/>
-      <range lower="55" upper="70" symbol="1" label="55 – 70" render="true"/>
-      <range lower="70" upper="100" symbol="2" label="70 – 100" render="true"/>
-      <range lower="100" upper="200" symbol="3" label="100 – 200" render="true"/>
-      <range lower="200" upper="280" symbol="4" label="200 – 280" render="true"/>
+      <range lower="40" upper="70" symbol="0" label="40 – 70" render="true"/>
+      <range lower="70" upper="110" symbol="1" label="70 – 110" render="true"/>
+      <range lower="110" upper="200" symbol="2" label="110 – 200" render="true"/>
+      <range lower="200" upper="230" symbol="3" label="200 – 230" render="true"/>
+      <range lower="230" upper="280" symbol="4" label="230 – 280" render="true"/>
     </ranges>
     <symbols>
       <symbol type="line" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
@@ -14,10 +14,12 @@
           <Option type="Map">
             <Option name="capstyle" type="QString" value="round"/>
             <Option name="joinstyle" type="QString" value="round"/>
-            <Option name="line_color" type="QString" value="255,255,204,255"/>
+            <Option name="line_color" type="QString" value="254,178,76,255"/>
             <Option name="line_style" type="QString" value="solid"/>
-            <Option name="line_width" type="QString" value="0.4"/>
+            <Option name="line_width" type="QString" value="0.5"/>
             <Option name="line_width_unit" type="QString" value="MM"/>
+            <Option name="offset" type="QString" value="0"/>
+            <Option name="offset_unit" type="QString" value="MM"/>
           </Option>
         </layer>
       </symbol>
@@ -26,10 +28,12 @@
           <Option type="Map">
             <Option name="capstyle" type="QString" value="round"/>
             <Option name="joinstyle" type="QString" value="round"/>
-            <Option name="line_color" type="QString" value="161,218,180,255"/>
+            <Option name="line_color" type="QString" value="253,141,60,255"/>
             <Option name="line_style" type="QString" value="solid"/>
             <Option name="line_width" type="QString" value="0.8"/>
             <Option name="line_width_unit" type="QString" value="MM"/>
+            <Option name="offset" type="QString" value="0"/>
+            <Option name="offset_unit" type="QString" value="MM"/>
           </Option>
         </layer>
       </symbol>
@@ -38,10 +42,12 @@
           <Option type="Map">
             <Option name="capstyle" type="QString" value="round"/>
             <Option name="joinstyle" type="QString" value="round"/>
-            <Option name="line_color" type="QString" value="65,182,196,255"/>
+            <Option name="line_color" type="QString" value="227,26,28,255"/>
             <Option name="line_style" type="QString" value="solid"/>
-            <Option name="line_width" type="QString" value="1.2"/>
+            <Option name="line_width" type="QString" value="1.4"/>
             <Option name="line_width_unit" type="QString" value="MM"/>
+            <Option name="offset" type="QString" value="0"/>
+            <Option name="offset_unit" type="QString" value="MM"/>
           </Option>
         </layer>
       </symbol>
@@ -50,10 +56,12 @@
           <Option type="Map">
             <Option name="capstyle" type="QString" value="round"/>
             <Option name="joinstyle" type="QString" value="round"/>
-            <Option name="line_color" type="QString" value="44,127,184,255"/>
+            <Option name="line_color" type="QString" value="189,0,38,255"/>
             <Option name="line_style" type="QString" value="solid"/>
-            <Option name="line_width" type="QString" value="1.6"/>
+            <Option name="line_width" type="QString" value="1.8"/>
             <Option name="line_width_unit" type="QString" value="MM"/>
+            <Option name="offset" type="QString" value="0"/>
+            <Option name="offset_unit" type="QString" value="MM"/>
           </Option>
         </layer>
       </symbol>
@@ -62,15 +70,17 @@
           <Option type="Map">
             <Option name="capstyle" type="QString" value="round"/>
             <Option name="joinstyle" type="QString" value="round"/>
-            <Option name="line_color" type="QString" value="37,52,148,255"/>
+            <Option name="line_color" type="QString" value="128,0,38,255"/>
             <Option name="line_style" type="QString" value="solid"/>
-            <Option name="line_width" type="QString" value="2"/>
+            <Option name="line_width" type="QString" value="2.2"/>
             <Option name="line_width_unit" type="QString" value="MM"/>
+            <Option name="offset" type="QString" value="0"/>
+            <Option name="offset_unit" type="QString" value="MM"/>
           </Option>
         </layer>
       </symbol>
     </symbols>
-    <classificationMethod id="Quantile">
+    <classificationMethod id="Jenks">
       <symmetricMode enabled="0" symmetrypoint="0" astride="0"/>
       <labelFormat format="%1 – %2" labelprecision="0" trimtrailingzeroes="1"/>
       <parameters>
@@ -79,23 +89,8 @@
       <extraInformation/>
     </classificationMethod>
   </renderer-v2>
-  <labeling type="simple">
-    <settings calloutType="simple">
-      <text-style fieldName="name" isExpression="0" fontFamily="Noto Sans CJK SC" fontSize="8" fontSizeUnit="Point" textColor="30,30,30,255" textOpacity="1" namedStyle="Regular" fontWeight="50" fontItalic="0" fontUnderline="0" fontStrikeout="0" fontKerning="1" multilineHeight="1" allowHtml="0" useSubstitutions="0" capitalization="0" blendMode="0">
-        <families>
-          <family name="Noto Sans CJK SC"/>
-          <family name="Source Han Sans SC"/>
-          <family name="Microsoft YaHei"/>
-          <family name="PingFang SC"/>
-          <family name="WenQuanYi Micro Hei"/>
-          <family name="Sans Serif"/>
-        </families>
-        <text-buffer bufferDraw="1" bufferSize="0.8" bufferSizeUnits="MM" bufferColor="255,255,255,255" bufferOpacity="0.85" bufferNoFill="1" bufferJoinStyle="128" bufferBlendMode="0"/>
-      </text-style>
-      <text-format wrapChar="" multilineAlign="3" formatNumbers="0" decimals="3" plussign="0"/>
-      <placement placement="2" placementFlags="10" dist="0.5" distUnits="MM" priority="5" offsetType="0" xOffset="0" yOffset="0" rotationAngle="0"/>
-      <rendering drawLabels="1" scaleVisibility="0" obstacle="1" obstacleFactor="1" obstacleType="1" displayAll="0" upsidedownLabels="0" labelPerPart="0" mergeLines="0" minFeatureSize="0" limitNumLabels="0" maxNumLabels="2000" fontLimitPixelSize="0" zIndex="0" unplacedVisibility="0"/>
-    </settings>
-  </labeling>
+  <blendMode>0</blendMode>
+  <featureBlendMode>0</featureBlendMode>
+  <layerOpacity>1</layerOpacity>
   <layerGeometryType>1</layerGeometryType>
 </qgis>
