@@ -62,6 +62,7 @@ pub fn outputs(inputs: &Inputs, tl: &Timeline, from: i32, to: i32) -> (Outputs, 
     out.csv("timeline_summary.csv", &summary);
     let tc = column_values(&summary, &tcc);
     let cvs = column_values(&summary, "watt_cv");
+    let watt_mean = column_values(&summary, "watt_mean_min");
     let label = match cores.as_slice() {
         [a, b, ..] => format!("{}–{} time (min)", a.name, b.name),
         _ => "core-to-core time (min)".into(),
@@ -70,8 +71,7 @@ pub fn outputs(inputs: &Inputs, tl: &Timeline, from: i32, to: i32) -> (Outputs, 
         "timeline.svg",
         svg_chart(
             &tl.years.iter().map(|y| y.year).collect::<Vec<_>>(),
-            &tc,
-            &label,
+            &[(&tc, &label), (&watt_mean, "mean WATT (min)")],
             &cvs,
             "CV of WATT",
         )
@@ -92,11 +92,12 @@ pub fn outputs(inputs: &Inputs, tl: &Timeline, from: i32, to: i32) -> (Outputs, 
     (out, md)
 }
 
-/// A small two-series line chart (left axis: `a`, right axis: `b`) as SVG.
+/// A small line chart as SVG: the `left` series (minutes) on the left axis, `b` on the right.
+/// Both axes start at 0, so a change is drawn in proportion to the whole value and not
+/// magnified by a cut axis.
 pub fn svg_chart(
     x: &[i32],
-    a: &[Option<f64>],
-    a_label: &str,
+    left: &[(&[Option<f64>], &str)],
     b: &[Option<f64>],
     b_label: &str,
 ) -> String {
@@ -105,12 +106,10 @@ pub fn svg_chart(
         let vals: Vec<f64> = v.iter().flatten().copied().collect();
         let lo = vals.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        if vals.is_empty() {
+        if vals.is_empty() || hi <= 0.0 {
             (0.0, 1.0)
-        } else if hi > lo {
-            (lo - (hi - lo) * 0.05, hi + (hi - lo) * 0.05)
         } else {
-            (lo - 1.0, hi + 1.0)
+            (lo.min(0.0), hi * 1.05)
         }
     };
     let (x0, x1) = (
@@ -141,7 +140,9 @@ pub fn svg_chart(
             d.trim_end()
         )
     };
-    let (ra, rb) = (range(a), range(b));
+    let all_left: Vec<Option<f64>> = left.iter().flat_map(|(v, _)| v.iter().copied()).collect();
+    let (ra, rb) = (range(&all_left), range(b));
+    const LEFT: [&str; 3] = ["#1f77b4", "#2ca02c", "#9467bd"];
     let mut s = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"{w}\" height=\"{h}\" fill=\"white\"/>\n"
     );
@@ -177,9 +178,22 @@ pub fn svg_chart(
             h - bm + 18.0
         ));
     }
-    s.push_str(&series(a, ra, "#1f77b4"));
+    let mut lx = l;
+    for (k, (v, label)) in left.iter().enumerate() {
+        let colour = LEFT[k % LEFT.len()];
+        s.push_str(&series(v, ra, colour));
+        s.push_str(&format!(
+            "<text x=\"{lx:.1}\" y=\"18\" fill=\"{colour}\">{}</text>\n",
+            xml(label)
+        ));
+        lx += 7.0 * label.chars().count() as f64 + 16.0;
+    }
     s.push_str(&series(b, rb, "#d62728"));
-    s.push_str(&format!("<text x=\"{l}\" y=\"18\" fill=\"#1f77b4\">{}</text>\n<text x=\"{}\" y=\"18\" text-anchor=\"end\" fill=\"#d62728\">{}</text>\n</svg>\n", xml(a_label), w - r, xml(b_label)));
+    s.push_str(&format!(
+        "<text x=\"{}\" y=\"18\" text-anchor=\"end\" fill=\"#d62728\">{}</text>\n</svg>\n",
+        w - r,
+        xml(b_label)
+    ));
     s
 }
 
@@ -187,4 +201,32 @@ fn xml(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::svg_chart;
+
+    /// #15: the chart's axes start at 0 (a CV moving from 0.33 to 0.40 is not drawn across the
+    /// whole height), and the mean WATT is drawn beside the core-to-core time.
+    #[test]
+    fn axes_start_at_zero_and_every_series_is_drawn() {
+        let t = [Some(120.0), Some(100.0)];
+        let w = [Some(210.0), Some(200.0)];
+        let cv = [Some(0.403), Some(0.326)];
+        let s = svg_chart(
+            &[2010, 2020],
+            &[(&t, "core time (min)"), (&w, "mean WATT (min)")],
+            &cv,
+            "CV",
+        );
+        // bottom ticks: 0 on the left, 0.000 on the right
+        assert!(s.contains("fill=\"#1f77b4\">0</text>"), "{s}");
+        assert!(s.contains("fill=\"#d62728\">0.000</text>"), "{s}");
+        // top ticks: 5 % above the largest value of each axis (210 min, CV 0.403)
+        assert!(s.contains(">220</text>"), "{s}");
+        assert!(s.contains(">0.423</text>"), "{s}");
+        assert_eq!(s.matches("<path ").count(), 3);
+        assert!(s.contains("mean WATT (min)") && s.contains(">CV<"));
+    }
 }
