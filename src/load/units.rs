@@ -190,7 +190,7 @@ impl Features {
     }
 
     /// Read feature `index` (parsed as [`Json`]) into a unit, or say what is wrong with it.
-    fn push(&mut self, ctx: Ctx<'_>, index: usize, f: &Json) -> Result<()> {
+    fn push(&mut self, ctx: Ctx<'_>, index: usize, f: Json) -> Result<()> {
         let Ctx { file, study, opts } = ctx;
         let fields = &study.fields;
         let loc = |id: Option<&str>| Location::Feature {
@@ -198,7 +198,7 @@ impl Features {
             id: id.map(|s| format!("{} {s}", fields.id)),
         };
         let feat_err = |id: Option<&str>, msg: String| Error::input(file, loc(id), msg);
-        let Json::Object(members) = f else {
+        let Json::Object(mut members) = f else {
             return Err(feat_err(
                 None,
                 format!("expected a Feature object, found {}", f.kind()),
@@ -211,7 +211,12 @@ impl Features {
                 .filter(|(k, _)| k != "geometry")
                 .map(|(k, v)| (k, v)),
         );
-        let geometry_member = f.get("geometry");
+        // The last "geometry" member (as in `Value`), owned: dropped once parsed.
+        let geometry_member = members
+            .iter()
+            .rposition(|(k, _)| k == "geometry")
+            .map(|i| members.swap_remove(i).1);
+        drop(members);
         if fobj.get("type").and_then(Value::as_str) != Some("Feature") {
             return Err(feat_err(None, "\"type\" is not \"Feature\"".into()));
         }
@@ -311,19 +316,25 @@ impl Features {
         };
 
         // geometry
-        let geom = geometry_member.unwrap_or(&Json::Null);
+        let geom = geometry_member.as_ref().unwrap_or(&Json::Null);
         let check = CoordCheck { bbox: study.bbox };
         let geometry = parse_geometry(geom, &check).map_err(|m| feat_err(id, m))?;
+        let multipolygon_type = matches!(
+            geom.get("type"),
+            Some(Json::String(t)) if t == "MultiPolygon"
+        );
+        // The parsed geometry replaces its tree before the validity checks.
+        drop(geometry_member);
         let (multi, point) = match geometry {
             Geometry::Polygons(mp) => (Some(mp), None),
             Geometry::Point(p) => (None, Some(p)),
         };
         // One kind per layer: the measures and layers of a run are either for areas or for
         // points, and a mixed layer would silently lose its polygon outputs.
-        let kind = match (&multi, geometry_member.and_then(|g| g.get("type"))) {
+        let kind = match (&multi, multipolygon_type) {
             (None, _) => "a Point",
-            (Some(_), Some(Json::String(t))) if t == "MultiPolygon" => "a MultiPolygon",
-            (Some(_), _) => "a Polygon",
+            (Some(_), true) => "a MultiPolygon",
+            (Some(_), false) => "a Polygon",
         };
         match &self.first_kind {
             None => self.first_kind = Some((multi.is_some(), loc(id))),
@@ -583,7 +594,7 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_> {
         let mut error = None;
         while let Some(f) = seq.next_element::<Json>()? {
             if error.is_none() {
-                if let Err(e) = features.push(self.ctx, features.count, &f) {
+                if let Err(e) = features.push(self.ctx, features.count, f) {
                     error = Some(e);
                 }
                 features.count += 1;
@@ -866,10 +877,10 @@ fn parse_ring(
             v.kind()
         )
     })?;
-    let coords = arr
-        .iter()
-        .map(|p| parse_position(p, check))
-        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let mut coords = Vec::with_capacity(arr.len());
+    for p in arr.iter() {
+        coords.push(parse_position(p, check)?);
+    }
     if coords.len() < 4 {
         return Err(format!(
             "geometry {what} has {} positions, a closed ring needs at least 4",

@@ -203,25 +203,23 @@ fn pair_intersects(a: &Line<f64>, b: &Line<f64>) -> bool {
 /// [`pair_intersects`]): geo's `linestring_has_self_intersection`, with an R-tree of the
 /// segments' bounding boxes choosing the pairs to test.
 fn has_self_intersection(ring: &LineString<f64>) -> bool {
-    let lines: Vec<Line<f64>> = ring.lines().collect();
-    if lines.len() <= SMALL_RING {
-        return lines
-            .iter()
-            .enumerate()
-            .any(|(i, a)| lines[i + 1..].iter().any(|b| pair_intersects(a, b)));
+    let c = &ring.0;
+    let segments = c.len().saturating_sub(1);
+    let line = |i: usize| Line::new(c[i], c[i + 1]);
+    if segments <= SMALL_RING {
+        return (0..segments)
+            .any(|i| (i + 1..segments).any(|j| pair_intersects(&line(i), &line(j))));
     }
-    let entries: Vec<GeomWithData<Rectangle<[f64; 2]>, u32>> = lines
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let i = u32::try_from(i).expect("a ring of fewer than 2^32 segments");
-            GeomWithData::new(rectangle(l.start, l.end), i)
+    let entries: Vec<GeomWithData<Rectangle<[f64; 2]>, u32>> = (0..segments)
+        .map(|i| {
+            let k = u32::try_from(i).expect("a ring of fewer than 2^32 segments");
+            GeomWithData::new(rectangle(c[i], c[i + 1]), k)
         })
         .collect();
     let tree = RTree::bulk_load(entries);
     tree.intersection_candidates_with_other_tree(&tree)
         .any(|(a, b)| {
-            a.data < b.data && pair_intersects(&lines[a.data as usize], &lines[b.data as usize])
+            a.data < b.data && pair_intersects(&line(a.data as usize), &line(b.data as usize))
         })
 }
 
