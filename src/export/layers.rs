@@ -632,15 +632,6 @@ pub fn isochrones(out: &mut Outputs, an: &Analysis<'_>) -> Result<Vec<LayerInfo>
     }
     let rows = rings(an)?;
     let bands = &an.options.bands;
-    let zh_name = |name: &str| {
-        an.inputs
-            .study
-            .cores
-            .iter()
-            .find(|d| d.name == name)
-            .and_then(|d| d.name_zh.clone())
-            .unwrap_or_else(|| name.to_string())
-    };
     let table_of = |rows: &[&RingRow]| {
         let mut t = Table::new(&[
             ("name", 0),
@@ -662,7 +653,7 @@ pub fn isochrones(out: &mut Outputs, an: &Analysis<'_>) -> Result<Vec<LayerInfo>
                 format!("{} {}", c.name, band_text(r.band_from, r.band, Lang::En)).into(),
                 format!(
                     "{} {}",
-                    zh_name(&c.name),
+                    c.label(Lang::Zh),
                     band_text(r.band_from, r.band, Lang::Zh)
                 )
                 .into(),
@@ -696,10 +687,7 @@ pub fn isochrones(out: &mut Outputs, an: &Analysis<'_>) -> Result<Vec<LayerInfo>
             })
             .collect();
         let (t, geoms) = table_of(&mine);
-        let name = match lang {
-            Lang::En => c.name.clone(),
-            Lang::Zh => zh_name(&c.name),
-        };
+        let name = c.label(lang).to_string();
         info.extend(emit(
             out,
             &format!("isochrones_{}", c.key),
@@ -822,21 +810,8 @@ pub fn corridor(out: &mut Outputs, an: &Analysis<'_>) -> Result<Vec<LayerInfo>> 
         ));
     }
     let v = column_values(&t, "corridor_pos");
-    let core_name = |i: usize| {
-        let c = &an.cores[i];
-        match lang {
-            Lang::En => c.name.clone(),
-            Lang::Zh => an
-                .inputs
-                .study
-                .cores
-                .iter()
-                .find(|d| d.name == c.name)
-                .and_then(|d| d.name_zh.clone())
-                .unwrap_or_else(|| c.name.clone()),
-        }
-    };
-    let style = corridor_style(&v, (&core_name(0), &core_name(1)), lang);
+    let core_name = |i: usize| an.cores[i].label(lang);
+    let style = corridor_style(&v, (core_name(0), core_name(1)), lang);
     Ok(emit(
         out,
         "corridor",

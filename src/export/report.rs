@@ -228,13 +228,7 @@ impl Conventions {
             labels: h
                 .cores
                 .iter()
-                .map(|(k, en, zh)| {
-                    let name = match lang {
-                        Lang::En => en.clone(),
-                        Lang::Zh => zh.clone().unwrap_or_else(|| en.clone()),
-                    };
-                    (k.clone(), name)
-                })
+                .map(|(k, en, zh)| (k.clone(), lang.pick(en, zh.as_deref()).to_string()))
                 .collect(),
         }
     }
@@ -779,15 +773,7 @@ impl Report {
             core_labels: an
                 .cores
                 .iter()
-                .map(|c| match an.options.lang {
-                    Lang::En => c.name.clone(),
-                    Lang::Zh => study
-                        .cores
-                        .iter()
-                        .find(|d| d.name == c.name)
-                        .and_then(|d| d.name_zh.clone())
-                        .unwrap_or_else(|| c.name.clone()),
-                })
+                .map(|c| c.label(an.options.lang).to_string())
                 .collect(),
             language: an.options.lang,
         }

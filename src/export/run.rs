@@ -10,7 +10,6 @@ use crate::export::maps::{self, MapContext};
 use crate::export::report::{Report, tr};
 use crate::export::write::Outputs;
 use crate::export::{layers, od, project, tables};
-use crate::model::Lang;
 
 /// The files of a run, with the report they were written from and the layers they hold.
 #[derive(Debug, Clone)]
@@ -53,18 +52,7 @@ pub fn build(run: &Run<'_>) -> Result<RunOutputs> {
         .iter()
         .filter_map(|c| {
             let u = region.unit(*c.units.first()?);
-            let name = match lang {
-                Lang::En => c.name.clone(),
-                Lang::Zh => an
-                    .inputs
-                    .study
-                    .cores
-                    .iter()
-                    .find(|d| d.name == c.name)
-                    .and_then(|d| d.name_zh.clone())
-                    .unwrap_or_else(|| c.name.clone()),
-            };
-            Some((u.code.clone(), name))
+            Some((u.code.clone(), c.label(lang).to_string()))
         })
         .collect();
     let mut info = Vec::new();
@@ -92,17 +80,7 @@ pub fn build(run: &Run<'_>) -> Result<RunOutputs> {
             .iter()
             .filter_map(|c| {
                 let u = region.unit(*c.units.first()?);
-                let name = match lang {
-                    Lang::En => c.name.clone(),
-                    Lang::Zh => an
-                        .inputs
-                        .study
-                        .cores
-                        .iter()
-                        .find(|d| d.name == c.name)
-                        .and_then(|d| d.name_zh.clone())
-                        .unwrap_or_else(|| c.name.clone()),
-                };
+                let name = c.label(lang).to_string();
                 Some((name, (u.seat.x(), u.seat.y())))
             })
             .collect(),

@@ -23,6 +23,13 @@ pub struct CoreTimes {
     pub times: Vec<Option<Minutes>>,
 }
 
+impl CoreTimes {
+    /// The core's name in `lang`.
+    pub fn label(&self, lang: crate::model::Lang) -> &str {
+        lang.pick(&self.name, self.name_zh.as_deref())
+    }
+}
+
 /// Travel times from every core of the study to every unit.
 ///
 /// Each core is one multi-source Dijkstra search from all of its units at time 0, so a unit's

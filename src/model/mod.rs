@@ -223,6 +223,14 @@ impl Lang {
         }
     }
 
+    /// `name` in this language: the Chinese name where there is one, else `name`.
+    pub fn pick<'a>(self, name: &'a str, name_zh: Option<&'a str>) -> &'a str {
+        match self {
+            Lang::En => name,
+            Lang::Zh => name_zh.unwrap_or(name),
+        }
+    }
+
     /// The code: `en` or `zh`.
     pub fn as_str(self) -> &'static str {
         match self {
