@@ -414,7 +414,13 @@ pub fn links_style(modes: &[(Mode, bool)], lang: Lang) -> Style {
             levels: true,
         },
     );
-    s.labels = Some(Labels {
+    s.labels = Some(line_labels(lang));
+    s
+}
+
+/// Line-name labels of a link layer, off until switched on, only where the line is long enough.
+fn line_labels(lang: Lang) -> Labels {
+    Labels {
         enabled: false,
         min_feature_mm: 15.0,
         size_pt: 7.0,
@@ -422,8 +428,35 @@ pub fn links_style(modes: &[(Mode, bool)], lang: Lang) -> Style {
             Lang::En => "line_name",
             Lang::Zh => "line_name_zh",
         })
-    });
-    s
+    }
+}
+
+/// A link's line name and Chinese line name (the name where there is no Chinese one; empty
+/// for a link of no line).
+fn line_names(l: &crate::network::Link) -> (String, String) {
+    let line = l.line_name.clone().unwrap_or_default();
+    let line_zh = l.line_name_zh.clone().unwrap_or_else(|| line.clone());
+    (line, line_zh)
+}
+
+/// A link's label in both languages: its line name, else its two ends.
+fn link_labels(
+    line: &str,
+    line_zh: &str,
+    a: &crate::model::Unit,
+    b: &crate::model::Unit,
+) -> (String, String) {
+    let en = if line.is_empty() {
+        format!("{} – {}", a.name, b.name)
+    } else {
+        line.to_string()
+    };
+    let zh = if line_zh.is_empty() {
+        format!("{}—{}", a.label_zh(), b.label_zh())
+    } else {
+        line_zh.to_string()
+    };
+    (en, zh)
 }
 
 /// The modes present among `links`, in legend order: HSR, rail, expressway, curated roads,
@@ -482,21 +515,11 @@ pub fn links(
     let mut geoms = Vec::new();
     for (i, l) in links.iter().enumerate() {
         let (f, to) = (region.unit(l.from), region.unit(l.to));
-        let line = l.line_name.clone().unwrap_or_default();
-        let line_zh = l.line_name_zh.clone().unwrap_or_else(|| line.clone());
+        let (line, line_zh) = line_names(l);
+        let (label, label_zh) = link_labels(&line, &line_zh, f, to);
         t.push(vec![
-            if line.is_empty() {
-                format!("{} – {}", f.name, to.name)
-            } else {
-                line.clone()
-            }
-            .into(),
-            if line_zh.is_empty() {
-                format!("{}—{}", f.label_zh(), to.label_zh())
-            } else {
-                line_zh.clone()
-            }
-            .into(),
+            label.into(),
+            label_zh.into(),
             l.link_id.clone().into(),
             line.into(),
             line_zh.into(),
@@ -1030,21 +1053,11 @@ pub fn criticality(out: &mut Outputs, an: &Analysis<'_>, r: &Resilience) -> Resu
     for (k, (l, f, d)) in r.ranked.iter().enumerate() {
         let link = net.link(*l);
         let (a, b) = (region.unit(link.from), region.unit(link.to));
-        let line = link.line_name.clone().unwrap_or_default();
-        let line_zh = link.line_name_zh.clone().unwrap_or_else(|| line.clone());
+        let (line, line_zh) = line_names(link);
+        let (label, label_zh) = link_labels(&line, &line_zh, a, b);
         t.push(vec![
-            if line.is_empty() {
-                format!("{} – {}", a.name, b.name)
-            } else {
-                line.clone()
-            }
-            .into(),
-            if line_zh.is_empty() {
-                format!("{}—{}", a.label_zh(), b.label_zh())
-            } else {
-                line_zh.clone()
-            }
-            .into(),
+            label.into(),
+            label_zh.into(),
             (k + 1).into(),
             link.link_id.clone().into(),
             line.into(),
@@ -1067,15 +1080,7 @@ pub fn criticality(out: &mut Outputs, an: &Analysis<'_>, r: &Resilience) -> Resu
     }
     let v = column_values(&t, "d_watt_pop_min");
     let mut style = criticality_style(&v, lang);
-    style.labels = Some(Labels {
-        enabled: false,
-        min_feature_mm: 15.0,
-        size_pt: 7.0,
-        ..Labels::on(match lang {
-            Lang::En => "line_name",
-            Lang::Zh => "line_name_zh",
-        })
-    });
+    style.labels = Some(line_labels(lang));
     emit(
         out,
         "links_criticality",
