@@ -87,3 +87,30 @@ fn report_html_references_no_external_resource_and_carries_every_map() {
         }
     }
 }
+
+/// The linkage map names the study's mass, not always population (the valley study uses
+/// √(GDP·population)).
+#[test]
+fn the_linkage_map_names_the_mass_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/valley");
+    let o = common::run_in(
+        dir.path(),
+        &[
+            "run",
+            "--quiet",
+            "--units",
+            &format!("{d}/units.geojson"),
+            "--links",
+            &format!("{d}/links.csv"),
+            "--study",
+            &format!("{d}/study.toml"),
+            "--out",
+            "o",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let svg = std::fs::read_to_string(dir.path().join("o/map_linkage.svg")).unwrap();
+    assert!(svg.contains("√(GDP·population) mass"), "{svg}");
+    assert!(!svg.contains("(population mass"), "{svg}");
+}

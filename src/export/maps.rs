@@ -643,6 +643,8 @@ pub struct MapContext<'a> {
     pub bands: &'a [f64],
     /// A short source note for the footer.
     pub source: String,
+    /// The mass of the gravity linkage.
+    pub mass: crate::model::Mass,
 }
 
 /// The report's maps from the layers of a run.
@@ -869,10 +871,17 @@ pub fn figures(out: &Outputs, layers: &[LayerInfo], ctx: &MapContext<'_>) -> Vec
             s => LegendItem::Box(s.colour(), None, t),
         });
         place_legend(&mut svg);
+        let (mass_en, mass_zh) = match ctx.mass {
+            crate::model::Mass::Pop => ("population", "人口"),
+            crate::model::Mass::Gdp => ("GDP", "GDP"),
+            crate::model::Mass::PopGdp => ("√(GDP·population)", "√(GDP·人口)"),
+        };
         svg.legend.push(LegendItem::Note(tr(
             lang,
-            "Desire lines of the strongest gravity linkages R = M_i·M_j / T_ij^b (population mass, network time).",
-            "最强引力联系的期望线 R = M_i·M_j / T_ij^b（人口质量，网络时间）。",
+            &format!(
+                "Desire lines of the strongest gravity linkages R = M_i·M_j / T_ij^b ({mass_en} mass, network time)."
+            ),
+            &format!("最强引力联系的期望线 R = M_i·M_j / T_ij^b（{mass_zh}质量，网络时间）。"),
         )));
         let title = info.title.clone();
         figs.push(Figure {

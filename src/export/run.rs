@@ -85,6 +85,7 @@ pub fn build(run: &Run<'_>) -> Result<RunOutputs> {
             })
             .collect(),
         core_units: core_units.clone(),
+        mass: an.options.mass,
         bands: &an.options.bands,
         source: tr(
             lang,
