@@ -154,22 +154,22 @@ pub fn between(a: &CoreTimes, b: &CoreTimes) -> Option<f64> {
 }
 
 /// The headline figures of a study: the network is that of `o` (kind and scenario), the
-/// convention of `o.time` is ignored (both are given). `door_to_door` may pass the cores'
-/// times already computed door-to-door (an [`crate::analysis::Analysis`] run with that
-/// convention) to save one build.
+/// convention of `o.time` is ignored (both are given). `known` may pass cores' times already
+/// computed with the station times at a factor (an [`crate::analysis::Analysis`]'s cores at
+/// its convention's [`TimeConvention::penalty_factor`]) to save that build.
 ///
 /// # Errors
 /// See [`build_scaled`].
 pub fn headline(
     inputs: &Inputs,
     o: &Options,
-    door_to_door: Option<&[CoreTimes]>,
+    known: Option<(f64, &[CoreTimes])>,
 ) -> Result<Headline> {
     // factor → core times, in SENSITIVITY_FACTORS order (1 = door-to-door, 0 = in-vehicle)
     let mut by_factor: Vec<Vec<CoreTimes>> = Vec::with_capacity(SENSITIVITY_FACTORS.len());
     for f in SENSITIVITY_FACTORS {
-        by_factor.push(match door_to_door {
-            Some(c) if f == 1.0 => c.to_vec(),
+        by_factor.push(match known {
+            Some((k, c)) if k == f => c.to_vec(),
             _ => core_times_scaled(inputs, o, f)?,
         });
     }

@@ -782,8 +782,8 @@ pub fn run<'a>(inputs: &'a Inputs, options: &Options, progress: &dyn Progress) -
         _ => Some(crate::measures::par::time_parts(&analysis.net, None)),
     };
     progress.stage("headline under both conventions", 1);
-    let dd = (analysis.options.time == TimeConvention::DoorToDoor).then_some(&analysis.cores[..]);
-    let headline = headline::headline(inputs, &analysis.options, dd)?;
+    let known = (analysis.options.time.penalty_factor(), &analysis.cores[..]);
+    let headline = headline::headline(inputs, &analysis.options, Some(known))?;
     Ok(Run {
         analysis,
         linkage,
