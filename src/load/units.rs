@@ -30,6 +30,12 @@ pub const MAX_GDP_100M_CNY: f64 = 1e9;
 /// The largest area a unit may be given (`area_km2`), km²: the Earth's surface.
 pub const MAX_AREA_KM2: f64 = 5.1e8;
 
+/// How far outside its unit's polygon a seat given in the data may lie, km. Seats taken from
+/// a gazetteer can sit a little outside a simplified or re-drawn boundary (the shipped county
+/// layer has one 12.6 km outside); beyond this the seat belongs to another place, and the
+/// generated road links from it would be hours too long.
+pub const MAX_SEAT_OUTSIDE_KM: f64 = 25.0;
+
 /// Options of [`load_units`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoadOptions {
@@ -163,6 +169,8 @@ struct Features {
     count: usize,
     units: Vec<Unit>,
     seen: HashMap<String, usize>,
+    /// Each seat so far (micro-degrees: the outputs' 6 decimals) → its feature and id.
+    seats: HashMap<(i64, i64), (usize, String)>,
     warnings: Vec<String>,
     bbox: Option<Rect<f64>>,
     /// Whether the first feature is a polygon, and where it is.
@@ -183,6 +191,7 @@ impl Features {
             count: 0,
             units: Vec::new(),
             seen: HashMap::new(),
+            seats: HashMap::new(),
             warnings: Vec::new(),
             bbox: None,
             first_kind: None,
@@ -404,6 +413,37 @@ impl Features {
             },
         };
 
+        if let (Some(mp), SeatSource::Data) = (&multi, seat_source) {
+            let km = seat_outside_km(mp, seat);
+            if km > MAX_SEAT_OUTSIDE_KM {
+                return Err(perr(
+                    &format!("{}/{}", fields.seat_lon, fields.seat_lat),
+                    format!(
+                        "is [{}, {}], {} km outside the unit's polygon (at most {MAX_SEAT_OUTSIDE_KM} km is accepted); the seat must be a place in the unit",
+                        show_number(seat.x()),
+                        show_number(seat.y()),
+                        show_number((km * 10.0).round() / 10.0)
+                    ),
+                ));
+            }
+        }
+        let seat_key = (
+            (seat.x() * 1e6).round() as i64,
+            (seat.y() * 1e6).round() as i64,
+        );
+        if let Some((first, first_code)) = self.seats.get(&seat_key) {
+            return Err(feat_err(
+                id,
+                format!(
+                    "the seat [{}, {}] is also the seat of feature #{first} ({} {first_code}); two units need distinct seats (the time between them would be 0 min)",
+                    show_number(seat.x()),
+                    show_number(seat.y()),
+                    fields.id
+                ),
+            ));
+        }
+        self.seats.insert(seat_key, (index, code.clone()));
+
         let area_km2 = match props.get(&fields.area) {
             None | Some(Value::Null) => multi
                 .as_ref()
@@ -416,6 +456,15 @@ impl Features {
                         format!(
                             "is {}, expected km² ≤ {MAX_AREA_KM2:e} (the Earth's surface)",
                             show_number(a),
+                        ),
+                    ));
+                }
+                if a <= 0.0 && multi.is_some() {
+                    return Err(perr(
+                        &fields.area,
+                        format!(
+                            "is {}, expected km² > 0 for a polygon unit (leave it out to use the polygon's geodesic area)",
+                            show_number(a)
                         ),
                     ));
                 }
@@ -693,6 +742,39 @@ pub fn assign_roles(region: &mut Region, study: &Study) -> Result<()> {
             }
         }
     }
+    // A unit is in one core at most: the cores are searched, summed and reported as wholes.
+    let mut core_of: HashMap<UnitId, (usize, &String)> = HashMap::new();
+    for (i, c) in study.cores.iter().enumerate() {
+        for code in &c.codes {
+            for id in members_of(region, code) {
+                if let Some(&(j, other)) = core_of.get(&id)
+                    && j != i
+                {
+                    let u = region.unit(id);
+                    let via = |c: &String| {
+                        if *c == u.code {
+                            String::new()
+                        } else {
+                            format!(" (through code \"{c}\")")
+                        }
+                    };
+                    return Err(Error::input(
+                        &study.file,
+                        Location::Key(format!("cores[{i}].codes")),
+                        format!(
+                            "unit {} ({}){} is also in core \"{}\" (cores[{j}].codes{}); a unit belongs to one core at most",
+                            u.code,
+                            u.name,
+                            via(code),
+                            study.cores[j].name,
+                            via(other)
+                        ),
+                    ));
+                }
+                core_of.insert(id, (i, code));
+            }
+        }
+    }
     for u in region.units.iter_mut() {
         u.role = Role::other();
     }
@@ -719,6 +801,27 @@ pub fn members_of(region: &Region, code: &str) -> Vec<UnitId> {
         .filter(|u| u.parent_code.as_deref() == Some(code))
         .map(|u| u.id)
         .collect()
+}
+
+/// How far `seat` lies outside `mp`, km (0 inside or on the boundary): the great-circle
+/// distance to the nearest point of the boundary (geo's Haversine closest point).
+fn seat_outside_km(mp: &MultiPolygon<f64>, seat: Point<f64>) -> f64 {
+    use geo::{Distance, Haversine, HaversineClosestPoint, Intersects};
+    if mp.intersects(&seat) {
+        return 0.0;
+    }
+    match mp.haversine_closest_point(&seat) {
+        geo::Closest::Intersection(_) => 0.0,
+        geo::Closest::SinglePoint(p) => Haversine.distance(seat, p) / 1000.0,
+        // No single nearest point (degenerate geometry): the bounding box's corner bounds it.
+        geo::Closest::Indeterminate => mp.bounding_rect().map_or(0.0, |r| {
+            let c = Point::new(
+                seat.x().clamp(r.min().x, r.max().x),
+                seat.y().clamp(r.min().y, r.max().y),
+            );
+            Haversine.distance(seat, c) / 1000.0
+        }),
+    }
 }
 
 fn union_rect(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {

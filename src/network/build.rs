@@ -213,6 +213,19 @@ pub fn build_network(
             let road_km = km * params.circuity;
             let minutes = road_km / road.speed_kmh * 60.0;
             let (ca, cb) = (&region.unit(a).code, &region.unit(b).code);
+            if !minutes.is_finite() || minutes > MAX_LINK_MIN {
+                return Err(Error::input(
+                    &region.source,
+                    crate::error::Location::File,
+                    format!(
+                        "the generated road link ({how}) between {ca} and {cb} would take {} min (seats {} km apart × circuity {} at {} km/h), over the 24 h a link may take; check the two seats, or give the pair a link in the links file (study key network.nearest_k = 0 stops nearest-seat links)",
+                        show_number(minutes.round()),
+                        show_number(km.round()),
+                        params.circuity,
+                        road.speed_kmh
+                    ),
+                ));
+            }
             out.push(Link {
                 id: LinkId(0),
                 link_id: format!("gen-{ca}-{cb}"),
