@@ -44,16 +44,8 @@ impl Gazetteer {
     /// Not JSON, not a FeatureCollection, or a feature whose code, seat or name is missing or
     /// of the wrong type.
     pub fn parse(text: &str, file: &str) -> Result<Gazetteer> {
-        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            Error::input(
-                file,
-                Location::Line {
-                    line: e.line() as u64,
-                    column: Some(e.column() as u64),
-                },
-                format!("not valid JSON: {e}"),
-            )
-        })?;
+        let v: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| crate::load::json::syntax_error(file, &e))?;
         let features = v["features"]
             .as_array()
             .ok_or_else(|| Error::input(file, Location::File, "expected a FeatureCollection"))?;

@@ -178,6 +178,23 @@ impl<'de> Visitor<'de> for JsonVisitor {
     }
 }
 
+/// A JSON syntax error of `file`: its line and column as the location, and serde_json's
+/// message without its own " at line … column …" (the location says it once).
+pub(crate) fn syntax_error(file: &str, e: &serde_json::Error) -> crate::Error {
+    let msg = e.to_string();
+    let msg = msg
+        .rsplit_once(" at line ")
+        .map_or(msg.as_str(), |(m, _)| m);
+    crate::Error::input(
+        file,
+        crate::Location::Line {
+            line: e.line() as u64,
+            column: Some(e.column() as u64),
+        },
+        format!("not valid JSON: {msg}"),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

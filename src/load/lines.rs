@@ -28,6 +28,24 @@ pub(crate) struct LineReader<R> {
     after_cr: bool,
     /// (offset of the first byte, line) of the non-blank lines not yet passed.
     starts: VecDeque<(u64, u64)>,
+    /// Quoting as RFC 4180 (and the `csv` crate's defaults) reads it, to tell a file that ends
+    /// inside a quoted field (cut short) from a whole one: the `csv` crate accepts both.
+    quote: Quote,
+    /// The line of the quote that opened the current quoted field.
+    quote_line: u64,
+}
+
+/// Where a byte stands in RFC 4180 quoting.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Quote {
+    /// At the start of a field: a `"` opens a quoted field.
+    FieldStart,
+    /// In an unquoted field: a `"` is an ordinary character.
+    Unquoted,
+    /// In a quoted field.
+    Quoted,
+    /// Just after a `"` in a quoted field: it ends the field unless another `"` follows.
+    ClosingOrDoubled,
 }
 
 impl<R> LineReader<R> {
@@ -39,7 +57,32 @@ impl<R> LineReader<R> {
             at_line_start: true,
             after_cr: false,
             starts: VecDeque::new(),
+            quote: Quote::FieldStart,
+            quote_line: 0,
         }
+    }
+
+    /// When everything read so far ends inside a quoted field: the line where that field's
+    /// opening quote is. Asked at the end of the file, it tells a file cut short inside a
+    /// quoted field (which the `csv` crate reads as if the field ended there).
+    pub(crate) fn unterminated_quote(&self) -> Option<u64> {
+        (self.quote == Quote::Quoted).then_some(self.quote_line)
+    }
+
+    fn note_quote(&mut self, b: u8) {
+        self.quote = match (self.quote, b) {
+            (Quote::ClosingOrDoubled, b'"') => Quote::Quoted,
+            (Quote::Quoted, b'"') => Quote::ClosingOrDoubled,
+            (Quote::Quoted, _) => Quote::Quoted,
+            (Quote::FieldStart, b'"') => {
+                self.quote_line = self.line;
+                Quote::Quoted
+            }
+            // A UTF-8 byte-order mark at the very start (the readers skip it).
+            (Quote::FieldStart, 0xef | 0xbb | 0xbf) if self.offset < 3 => Quote::FieldStart,
+            (_, b',' | b'\n' | b'\r') => Quote::FieldStart,
+            _ => Quote::Unquoted,
+        };
     }
 
     /// The line of the record that starts at byte `offset` (a `csv::Position::byte`): the line
@@ -57,6 +100,7 @@ impl<R> LineReader<R> {
 
     fn note(&mut self, bytes: &[u8]) {
         for &b in bytes {
+            self.note_quote(b);
             match b {
                 b'\n' => {
                     if !self.after_cr {
@@ -120,5 +164,26 @@ mod tests {
         assert_eq!(lines("a\n\n\nb\r\n\r\nc"), [1, 4, 6]);
         // A quoted field over two lines: the next record is on line 3.
         assert_eq!(lines("\"a\r\nb\",x\r\nc\r\n"), [1, 3]);
+    }
+
+    fn unterminated(text: &[u8]) -> Option<u64> {
+        let mut r = LineReader::new(text);
+        std::io::copy(&mut r, &mut std::io::sink()).expect("reads from memory");
+        r.unterminated_quote()
+    }
+
+    #[test]
+    fn a_file_cut_inside_a_quoted_field_is_told_from_a_whole_one() {
+        // Issue #16 (red team): a links file cut short inside a quoted field loaded silently.
+        assert_eq!(unterminated(b"a,b\n1,\"x y\n"), Some(2));
+        assert_eq!(unterminated(b"a,b\n1,2\n3,\"multi\nline"), Some(3));
+        // Whole files: closed quotes, doubled quotes, quotes inside an unquoted field, a BOM.
+        assert_eq!(unterminated(b"a,b\n1,\"x, y\"\n"), None);
+        assert_eq!(unterminated(b"a,b\r\n1,\"say \"\"hi\"\"\"\r\n"), None);
+        assert_eq!(unterminated(b"a,b\n1,5\" pipe\n"), None);
+        assert_eq!(unterminated(b"\xef\xbb\xbf\"a\",b\n1,2\n"), None);
+        assert_eq!(unterminated(b"\xef\xbb\xbf\"a,b\n1,2\n"), Some(1));
+        // A field ending in a quote at the very end of the file is closed.
+        assert_eq!(unterminated(b"a\n\"x\""), None);
     }
 }

@@ -76,14 +76,23 @@ pub fn load_links(bytes: &[u8], file: &str) -> Result<Vec<RawLink>> {
     } else {
         load_csv(text, file)?
     };
+    // Ids are compared without case: `--drop r01-01` and a map label must not name two links.
     let mut seen = std::collections::HashMap::new();
     for l in &links {
-        if let Some(first) = seen.insert(l.link_id.clone(), l.location.clone()) {
+        if let Some((first, id)) = seen.insert(
+            l.link_id.to_lowercase(),
+            (l.location.clone(), l.link_id.clone()),
+        ) {
+            let case = if id == l.link_id {
+                String::new()
+            } else {
+                format!(" as \"{id}\" (link ids differ in more than case)")
+            };
             return Err(Error::input(
                 file,
                 l.location.clone(),
                 format!(
-                    "field \"link_id\" is \"{}\", already used at {first}",
+                    "field \"link_id\" is \"{}\", already used at {first}{case}",
                     l.link_id
                 ),
             ));
@@ -95,6 +104,11 @@ pub fn load_links(bytes: &[u8], file: &str) -> Result<Vec<RawLink>> {
 /// A row as field lookups, whatever the format.
 trait Row {
     fn get(&self, key: &str) -> std::result::Result<Option<String>, String>;
+    /// A number or a year as text: in CSV any field; in GeoJSON a JSON number (a string is
+    /// refused, as the units loader does).
+    fn number(&self, key: &str) -> std::result::Result<Option<String>, String> {
+        self.get(key)
+    }
 }
 
 struct CsvRow<'a> {
@@ -130,6 +144,26 @@ impl Row for JsonRow<'_> {
             )),
         }
     }
+    fn number(&self, key: &str) -> std::result::Result<Option<String>, String> {
+        match self.0.get(key) {
+            Some(Value::String(s)) if !s.trim().is_empty() => Err(format!(
+                "field \"{key}\" is the string {}, expected a JSON number",
+                Value::String(s.clone())
+            )),
+            Some(Value::Bool(b)) => Err(format!("field \"{key}\" is {b}, expected a JSON number")),
+            _ => self.get(key),
+        }
+    }
+}
+
+/// A CSV file that ends inside the quoted field opened on `line`: cut short, most likely (the
+/// `csv` crate reads it as if the field ended there).
+pub(crate) fn unterminated_quote(file: &str, line: u64) -> Error {
+    Error::input(
+        file,
+        Location::Line { line, column: None },
+        "malformed CSV: the file ends inside the quoted field that opens on this line (the file is cut short, or a quote is missing)".to_string(),
+    )
 }
 
 fn load_csv(text: &str, file: &str) -> Result<Vec<RawLink>> {
@@ -185,7 +219,12 @@ fn load_csv(text: &str, file: &str) -> Result<Vec<RawLink>> {
     loop {
         match rdr.read_record(&mut rec) {
             Ok(true) => {}
-            Ok(false) => break,
+            Ok(false) => {
+                if let Some(line) = rdr.get_ref().unterminated_quote() {
+                    return Err(unterminated_quote(file, line));
+                }
+                break;
+            }
             Err(e) => {
                 let line = e.position().map_or(0, |p| rdr.get_mut().line_at(p.byte()));
                 let msg = match e.kind() {
@@ -224,16 +263,8 @@ fn load_csv(text: &str, file: &str) -> Result<Vec<RawLink>> {
 }
 
 fn load_geojson(text: &str, file: &str) -> Result<Vec<RawLink>> {
-    let root: Value = serde_json::from_str(text).map_err(|e| {
-        Error::input(
-            file,
-            Location::Line {
-                line: e.line() as u64,
-                column: Some(e.column() as u64),
-            },
-            format!("not valid JSON: {e}"),
-        )
-    })?;
+    let root: Value =
+        serde_json::from_str(text).map_err(|e| crate::load::json::syntax_error(file, &e))?;
     let features = root
         .get("features")
         .and_then(Value::as_array)
@@ -333,9 +364,10 @@ fn parse_row(
 ) -> Result<RawLink> {
     let err = |msg: String| Error::input(file, loc.clone(), msg);
     let get = |k: &str| row.get(k).map_err(&err);
+    let get_number = |k: &str| row.number(k).map_err(&err);
     let required = |k: &str| get(k)?.ok_or_else(|| err(format!("field \"{k}\" is empty")));
     let year = |k: &str| -> Result<Option<i32>> {
-        match get(k)? {
+        match get_number(k)? {
             None => Ok(None),
             Some(s) => match s.parse::<f64>() {
                 Ok(y) if y.fract() == 0.0 && (1800.0..=2200.0).contains(&y) => Ok(Some(y as i32)),
@@ -346,7 +378,7 @@ fn parse_row(
         }
     };
     let num = |k: &str| -> Result<Option<f64>> {
-        match get(k)? {
+        match get_number(k)? {
             None => Ok(None),
             Some(s) => match s.parse::<f64>() {
                 Ok(x) => Ok(Some(x)),

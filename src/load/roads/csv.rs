@@ -57,10 +57,14 @@ impl CsvFile {
 
     /// Read the next record into `rec`; `false` at the end of the file.
     fn next(&mut self, rec: &mut ByteRecord) -> Result<bool> {
-        self.reader.read_byte_record(rec).map_err(|e| {
+        let more = self.reader.read_byte_record(rec).map_err(|e| {
             let line = e.position().map_or(1, |p| self.line_at(p));
             csv_error(&self.name, &e, line)
-        })
+        })?;
+        if !more && let Some(line) = self.reader.get_ref().unterminated_quote() {
+            return Err(crate::load::links::unterminated_quote(&self.name, line));
+        }
+        Ok(more)
     }
 
     /// The line a record starts on (see [`LineReader`]: the `csv` crate's own line is one too

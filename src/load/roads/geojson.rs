@@ -42,20 +42,8 @@ pub(super) fn load_geojson(path: &Path, params: &RoadParams) -> Result<RoadGraph
         )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let root: Value = serde_json::from_str(text).map_err(|e| {
-        let msg = e.to_string();
-        let msg = msg
-            .rsplit_once(" at line ")
-            .map_or(msg.as_str(), |(m, _)| m);
-        Error::input(
-            &file,
-            Location::Line {
-                line: e.line() as u64,
-                column: Some(e.column() as u64),
-            },
-            format!("not valid JSON: {msg}"),
-        )
-    })?;
+    let root: Value =
+        serde_json::from_str(text).map_err(|e| crate::load::json::syntax_error(&file, &e))?;
     let features = match (
         root.get("type").and_then(Value::as_str),
         root.get("features").and_then(Value::as_array),
