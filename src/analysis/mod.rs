@@ -160,7 +160,18 @@ impl Options {
                 return Err(OptionError::new()
                     .opt(Opt::Bands, None)
                     .text(format!(
-                        ": {b} is not a positive number of minutes greater than the band before it"
+                        ": {} is not a positive number of minutes greater than the band before it",
+                        crate::error::show_number(*b)
+                    ))
+                    .into());
+            }
+            if *b > crate::load::study::MAX_BAND_MIN {
+                return Err(OptionError::new()
+                    .opt(Opt::Bands, None)
+                    .text(format!(
+                        ": {} min is over a week ({} min), the longest band",
+                        crate::error::show_number(*b),
+                        crate::load::study::MAX_BAND_MIN
                     ))
                     .into());
             }
@@ -565,7 +576,9 @@ impl<'a> Analysis<'a> {
 
     /// The study's centres for membership: each core (all of its units), then each unit of the
     /// centre roles ([`crate::load::study::MeasureParams::centre_roles`]; the default study's
-    /// sub-centres and regional centres) on its own.
+    /// sub-centres and regional centres) on its own. A code that a core or an earlier role
+    /// also lists keeps that first role (as in the units' roles) and is no centre of the later
+    /// role.
     pub fn centres(&self) -> Vec<Centre> {
         let region = &self.inputs.region;
         let mut out: Vec<Centre> = self
@@ -579,7 +592,15 @@ impl<'a> Analysis<'a> {
         let study = &self.inputs.study;
         for role in study.measures.centre_roles(&study.roles) {
             for code in study.roles.codes(role) {
-                let units = crate::load::members_of(region, code);
+                // A unit listed by a core or an earlier role has that role (the first listing
+                // wins): it is not also a centre of this one.
+                let units: Vec<UnitId> = crate::load::members_of(region, code)
+                    .into_iter()
+                    .filter(|&u| region.unit(u).role.as_str() == role)
+                    .collect();
+                if units.is_empty() {
+                    continue;
+                }
                 let name = match (region.by_code(code), self.inputs.gazetteer.name(code)) {
                     (Some(u), _) => u.name.clone(),
                     (None, Some(n)) => n.to_string(),

@@ -459,14 +459,22 @@ pub fn measure_values(
     name: &str,
 ) -> crate::Result<(Vec<Option<f64>>, Better)> {
     let table = tables::all_unit_measures(a, s);
-    if !table.columns.iter().any(|c| c.name == name) {
-        let names: Vec<&str> = table
-            .columns
-            .iter()
-            .skip(3)
-            .filter(|c| !c.name.starts_with("reach_") && c.name != "belongs_to")
-            .map(|c| c.name.as_str())
-            .collect();
+    // The measures: every numeric column but the reach flags (the unit's code and names, the
+    // place it is counted with and the centre it belongs to are text).
+    let names: Vec<&str> = table
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(k, c)| {
+            !c.name.starts_with("reach_")
+                && table
+                    .rows
+                    .iter()
+                    .all(|r| !matches!(r[*k], crate::export::table::Cell::Text(_)))
+        })
+        .map(|(_, c)| c.name.as_str())
+        .collect();
+    if !names.contains(&name) {
         return Err(OptionError::new()
             .opt(Opt::Measure, Some(name))
             .text(format!(
