@@ -112,12 +112,27 @@ impl Error {
 
     /// An I/O error on `path`; a missing file is the user's mistake ([`Error::Usage`], exit
     /// code 1: "`path`: no such file"), anything else the environment's ([`Error::Io`]).
+    ///
+    /// A directory where a file is needed, or a file where a directory is, is the user's
+    /// mistake too, and says so in words.
     pub fn io(path: &std::path::Path, source: std::io::Error) -> Self {
-        let path = path.display().to_string();
-        if source.kind() == std::io::ErrorKind::NotFound {
-            Error::Usage(format!("{path}: no such file"))
-        } else {
-            Error::Io { path, source }
+        use std::io::ErrorKind;
+        let shown = path.display().to_string();
+        match source.kind() {
+            ErrorKind::NotFound => Error::Usage(format!("{shown}: no such file")),
+            ErrorKind::IsADirectory => {
+                Error::Usage(format!("{shown}: is a directory, expected a file"))
+            }
+            ErrorKind::NotADirectory => Error::Usage(format!(
+                "{shown}: a part of this path is a file, where a directory is needed"
+            )),
+            ErrorKind::AlreadyExists if path.is_file() => {
+                Error::Usage(format!("{shown}: is a file, where a directory is needed"))
+            }
+            _ => Error::Io {
+                path: shown,
+                source,
+            },
         }
     }
 }

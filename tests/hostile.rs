@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 use std::process::Stdio;
 
-use common::{bin, ok_in, run_in};
+use common::{bin, ok, ok_in, run, run_in};
 
 fn synth(dir: &Path, nodes: &str, units: &str) {
     ok_in(
@@ -159,8 +159,12 @@ fn io_errors_are_said_once() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("f"), "x").unwrap();
     let o = run_in(dir.path(), &["access", "--out", "f/a.csv"]);
-    assert_eq!(o.code, 2, "{}", o.stderr);
-    assert_eq!(o.stderr.matches("os error").count(), 1, "{}", o.stderr);
+    // Since the red team's second round, in words and as the user's mistake (exit 1).
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(
+        o.stderr,
+        "regionlink: error: f: is a file, where a directory is needed\n"
+    );
 }
 
 /// #16.9: `--threads 100000` ran for minutes; 10⁵ bands ran over a minute and used 1 GB.
@@ -445,4 +449,433 @@ fn outputs_only_replace_regular_files_and_runaway_options_are_refused() {
     );
     let o = common::run_in(d, &["timeline", "--bands", "120,60"]);
     assert_eq!(o.code, 1, "{}", o.stderr);
+}
+
+// ---- The second red-team round (#16): inputs that loaded but gave wrong or late answers ----
+
+/// The shipped units layer as JSON, to derive hostile variants from.
+fn units_json() -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(common::data("units.geojson")).unwrap()).unwrap()
+}
+
+fn write_json(dir: &Path, name: &str, v: &serde_json::Value) -> String {
+    std::fs::write(dir.join(name), serde_json::to_vec(v).unwrap()).unwrap();
+    name.to_string()
+}
+
+/// The feature of `code` in a units FeatureCollection.
+fn feature<'a>(v: &'a mut serde_json::Value, code: &str) -> &'a mut serde_json::Value {
+    v["features"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|f| f["properties"]["code"] == code)
+        .unwrap()
+}
+
+/// Every unit as a point at its seat (no areas).
+fn as_points(v: &mut serde_json::Value) {
+    for f in v["features"].as_array_mut().unwrap() {
+        let p = &f["properties"];
+        let c = serde_json::json!([p["seat_lon"], p["seat_lat"]]);
+        f["geometry"] = serde_json::json!({"type": "Point", "coordinates": c});
+        f["properties"].as_object_mut().unwrap().remove("area_km2");
+    }
+}
+
+/// The one line of stderr of a failed run (exit 1), which must start `regionlink: error:`.
+fn one_error_line(o: &common::Out) -> &str {
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    let lines: Vec<&str> = o.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "not one line: {:?}", o.stderr);
+    assert!(lines[0].starts_with("regionlink: error: "), "{}", lines[0]);
+    lines[0]
+}
+
+/// Red team 4: a unit moved onto another's seat gave a 0-minute trip, NaN membership in
+/// linkage.csv and, in `run`, an error naming internal unit indices.
+#[test]
+fn two_units_sharing_a_seat_are_refused_naming_both_features() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = units_json();
+    as_points(&mut v);
+    let seat = feature(&mut v, "500111")["geometry"]["coordinates"].clone();
+    let moved = feature(&mut v, "500112");
+    moved["geometry"]["coordinates"] = seat.clone();
+    moved["properties"]["seat_lon"] = seat[0].clone();
+    moved["properties"]["seat_lat"] = seat[1].clone();
+    let f = write_json(dir.path(), "u.geojson", &v);
+    for cmd in ["info", "linkage"] {
+        let o = run_in(dir.path(), &[cmd, "--units", &f]);
+        let line = one_error_line(&o);
+        assert!(line.contains("u.geojson: feature #"), "{line}");
+        assert!(line.contains("(code 500112)"), "{line}");
+        assert!(
+            line.contains("seat of feature #") && line.contains("500111"),
+            "{line}"
+        );
+        assert!(
+            line.contains(&format!("[{}, {}]", seat[0], seat[1])),
+            "{line}"
+        );
+    }
+    assert!(!dir.path().join("linkage.csv").exists());
+}
+
+/// Red team 5: a seat at longitude 0 (its unit is in Chongqing) was accepted and gave a
+/// 15 341-minute generated road.
+#[test]
+fn a_seat_far_outside_its_polygon_is_refused_with_its_distance() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = units_json();
+    let f = feature(&mut v, "500104");
+    let lat = f["properties"]["seat_lat"].as_f64().unwrap();
+    f["properties"]["seat_lon"] = 0.0.into();
+    // The distance to the nearest vertex bounds the distance to the polygon from above.
+    let ring = &f["geometry"]["coordinates"];
+    let mut nearest = f64::INFINITY;
+    let mut stack = vec![ring];
+    while let Some(x) = stack.pop() {
+        match x.as_array() {
+            Some(a) if a.len() >= 2 && a[0].is_number() => {
+                let d = common::haversine_km(
+                    (0.0, lat),
+                    (a[0].as_f64().unwrap(), a[1].as_f64().unwrap()),
+                );
+                nearest = nearest.min(d);
+            }
+            Some(a) => stack.extend(a.iter()),
+            None => {}
+        }
+    }
+    let file = write_json(dir.path(), "u.geojson", &v);
+    let o = run_in(dir.path(), &["route", "500104", "500107", "--units", &file]);
+    let line = one_error_line(&o);
+    assert!(
+        line.contains("(code 500104): property \"seat_lon/seat_lat\" is [0, "),
+        "{line}"
+    );
+    let km: f64 = line
+        .split("], ")
+        .nth(1)
+        .unwrap()
+        .split(" km outside")
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        km <= nearest + 0.1 && km > nearest - 20.0,
+        "{km} vs nearest vertex {nearest}"
+    );
+    // The shipped county layer has seats up to 12.6 km outside their polygon: accepted.
+    ok(&[
+        "info",
+        "--units",
+        common::data("counties.geojson").to_str().unwrap(),
+    ]);
+}
+
+/// Red team 5 (points): a point layer has no polygon to hold its seats; a nearest-seat road
+/// link over the 24 h a link may take is refused naming both units.
+#[test]
+fn a_generated_road_link_over_24_hours_is_refused_naming_its_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = units_json();
+    as_points(&mut v);
+    let f = feature(&mut v, "500104");
+    f["geometry"]["coordinates"] = serde_json::json!([80.0, 29.0]);
+    f["properties"]["seat_lon"] = 80.0.into();
+    f["properties"]["seat_lat"] = 29.0.into();
+    let file = write_json(dir.path(), "u.geojson", &v);
+    let study = std::fs::read_to_string(common::data("study.toml")).unwrap();
+    assert!(study.contains("nearest_k = 0"));
+    std::fs::write(
+        dir.path().join("s.toml"),
+        study.replace("nearest_k = 0", "nearest_k = 3"),
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["info", "--units", &file, "--study", "s.toml"]);
+    let line = one_error_line(&o);
+    assert!(
+        line.contains("u.geojson: the generated road link (nearest) between 500104 and "),
+        "{line}"
+    );
+    // Its time: the seats' great-circle km × circuity 1.3 at 50 km/h, named in the message.
+    let km: f64 = line
+        .split("(seats ")
+        .nth(1)
+        .unwrap()
+        .split(" km")
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let min: f64 = line
+        .split("would take ")
+        .nth(1)
+        .unwrap()
+        .split(" min")
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (min - km * 1.3 / 50.0 * 60.0).abs() <= 1.0 + km * 1.3 / 50.0 * 60.0 * 1e-3,
+        "{line}"
+    );
+    assert!(min > 1440.0);
+}
+
+/// Red team 11: `area_km2 = 0` passed `info`, then `run` failed naming no file or property.
+#[test]
+fn a_polygon_unit_with_area_zero_is_refused_at_load_naming_the_property() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = units_json();
+    feature(&mut v, "500104")["properties"]["area_km2"] = 0.into();
+    let file = write_json(dir.path(), "u.geojson", &v);
+    let line = one_error_line(&run_in(dir.path(), &["info", "--units", &file])).to_string();
+    assert!(
+        line.contains("u.geojson: feature #")
+            && line.contains("(code 500104): property \"area_km2\" is 0, expected km² > 0"),
+        "{line}"
+    );
+}
+
+/// Red team 6: the first half of data/links.csv, cut inside a quoted field, loaded as 92 links.
+#[test]
+fn a_links_csv_cut_inside_a_quoted_field_is_refused_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(common::data("links.csv")).unwrap();
+    // Cut just after the opening quote of a quoted field halfway down the file.
+    let half = text.len() / 2;
+    let open = half + text[half..].find(",\"").unwrap() + 2;
+    let cut = &text[..open + 3];
+    // The line of that quote, counted independently (any of \r\n, \n).
+    let line = text[..open].matches('\n').count() + 1;
+    std::fs::write(dir.path().join("l.csv"), cut).unwrap();
+    let o = run_in(dir.path(), &["info", "--links", "l.csv"]);
+    let msg = one_error_line(&o);
+    assert!(
+        msg.contains(&format!(
+            "l.csv: line {line}: malformed CSV: the file ends inside the quoted field"
+        )),
+        "{msg}"
+    );
+    // The whole file, and a cut at a line end, still load.
+    let at_line_end = &text[..text[..half].rfind('\n').unwrap() + 1];
+    std::fs::write(dir.path().join("l2.csv"), at_line_end).unwrap();
+    ok_in(dir.path(), &["info", "--links", "l2.csv"]);
+}
+
+/// Red team 11: a code in two cores failed at the end of `run` ("the cores Chengdu and
+/// Chongqing share a unit") without file, key or unit.
+#[test]
+fn a_unit_in_two_cores_is_refused_naming_both_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = std::fs::read_to_string(common::data("study.toml")).unwrap();
+    let chengdu = "codes = [\"510100\"]";
+    assert!(study.contains(chengdu));
+    std::fs::write(
+        dir.path().join("s.toml"),
+        study.replacen(chengdu, "codes = [\"510100\", \"500103\"]", 1),
+    )
+    .unwrap();
+    let o = run_in(
+        dir.path(),
+        &["run", "--quiet", "--study", "s.toml", "--out", "out"],
+    );
+    let line = one_error_line(&o);
+    assert!(line.contains("s.toml: cores[1].codes: unit 500103 (Yuzhong District) is also in core \"Chengdu\" (cores[0].codes)"), "{line}");
+    assert!(!dir.path().join("out").exists());
+}
+
+/// Red team 11: a third core also listed as a sub-centre gave "unit id 35 is in two centres:
+/// \"Mianyang\" and \"Mianyang\"". The first listing (the core) wins, as for the units' roles.
+#[test]
+fn a_core_also_listed_in_a_centre_role_is_one_centre() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = std::fs::read_to_string(common::data("study.toml")).unwrap();
+    let at = study.find("[[cores]]").unwrap();
+    let third = "[[cores]]\nname = \"Mianyang\"\ncodes = [\"510700\"]\n\n";
+    let study = format!("{}{third}{}", &study[..at], &study[at..]);
+    std::fs::write(dir.path().join("s.toml"), study).unwrap();
+    ok_in(
+        dir.path(),
+        &["linkage", "--study", "s.toml", "--out", "l.csv"],
+    );
+    let (h, rows) = common::csv_rows(&dir.path().join("l.csv"));
+    assert_eq!(
+        h.iter()
+            .filter(|c| c.starts_with("membership_mianyang"))
+            .count(),
+        1,
+        "{h:?}"
+    );
+    let col = h.iter().position(|c| c == "membership_mianyang").unwrap();
+    let belongs = h.iter().position(|c| c == "belongs_to").unwrap();
+    let mianyang = rows.iter().find(|r| r[0] == "510700").unwrap();
+    assert_eq!(mianyang[col], "1.000");
+    assert_eq!(mianyang[belongs], "Mianyang");
+}
+
+/// Red team 11: `equity --measure code` ran and said "0 of 59 units have a value".
+#[test]
+fn a_text_column_is_no_equity_measure() {
+    for m in ["code", "name", "linkage_place_code"] {
+        let o = run(&["equity", "--measure", m, "--out", "e.csv"]);
+        let line = one_error_line(&o);
+        assert!(
+            line.contains(&format!(
+                "--measure {m}: no such per-unit measure; one of: "
+            )),
+            "{line}"
+        );
+        assert!(
+            line.contains("watt_min") && !line.contains(" code,"),
+            "{line}"
+        );
+    }
+}
+
+/// Red team 12: clap's errors were 3–5 lines without the prefix, and a negative value after a
+/// space was read as an unknown flag.
+#[test]
+fn argument_errors_are_one_line_and_negative_values_are_values() {
+    let o = run(&["access", "--band", "60"]);
+    let line = one_error_line(&o);
+    assert!(
+        line.contains(
+            "unexpected argument '--band' found; tip: a similar argument exists: '--bands'"
+        ),
+        "{line}"
+    );
+    assert!(line.contains("(usage: regionlink access"), "{line}");
+    for (flag, want) in [
+        ("--epsilon", "--epsilon is -1, expected a number ≥ 0"),
+        ("--max-minutes", "--max-minutes"),
+    ] {
+        let o = run(&["access", flag, "-1", "--out", "a.csv"]);
+        let line = one_error_line(&o);
+        assert!(
+            line.contains(want) && !line.contains("unexpected argument"),
+            "{line}"
+        );
+    }
+    // Help and version still print as clap writes them, exit 0.
+    let o = run(&["access", "--help"]);
+    assert_eq!(o.code, 0);
+    assert!(o.stdout.contains("Usage: regionlink access"));
+}
+
+/// Red team 12: a value echoed with a line break split the one-line error.
+#[test]
+fn a_line_break_in_an_echoed_value_is_escaped() {
+    let o = run(&["route", "Chengdu\nX", "Chongqing"]);
+    let line = one_error_line(&o);
+    assert!(
+        line.contains("\"Chengdu\\nX\" matches no unit code"),
+        "{line}"
+    );
+}
+
+/// Red team 13: a directory as an input file, and a file where the output directory must be,
+/// gave raw OS errors and exit 2.
+#[test]
+fn directories_and_files_in_the_wrong_place_are_exit_1_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("sub")).unwrap();
+    std::fs::write(d.join("f.csv"), "x").unwrap();
+    for flag in ["--units", "--links", "--study"] {
+        let line = one_error_line(&run_in(d, &["info", flag, "sub"])).to_string();
+        assert_eq!(
+            line,
+            "regionlink: error: sub: is a directory, expected a file"
+        );
+    }
+    let line = one_error_line(&run_in(d, &["run", "--quiet", "--out", "f.csv"])).to_string();
+    assert_eq!(
+        line,
+        "regionlink: error: f.csv: is a file, where a directory is needed"
+    );
+    let line = one_error_line(&run_in(d, &["matrix", "--out", "f.csv/od.csv"])).to_string();
+    assert!(line.contains("f.csv"), "{line}");
+    assert_eq!(std::fs::read(d.join("f.csv")).unwrap(), b"x");
+}
+
+/// Red team 14: a links GeoJSON took `"time_min": "60"` (the units loader refuses strings for
+/// numbers), and link ids differing only in case were two links.
+#[test]
+fn links_geojson_numbers_are_numbers_and_ids_ignore_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = |time: serde_json::Value, id2: &str| {
+        serde_json::json!({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"link_id": "G1", "from_code": "510100", "to_code": "512000", "mode": "hsr", "time_min": time},
+             "geometry": {"type": "LineString", "coordinates": [[104.07, 30.67], [104.63, 30.13]]}},
+            {"type": "Feature", "properties": {"link_id": id2, "from_code": "512000", "to_code": "511000", "mode": "hsr", "time_min": 20},
+             "geometry": {"type": "LineString", "coordinates": [[104.63, 30.13], [105.06, 29.58]]}}]})
+    };
+    let f = write_json(dir.path(), "a.geojson", &line("60".into(), "G2"));
+    let msg = one_error_line(&run_in(dir.path(), &["info", "--links", &f])).to_string();
+    assert!(msg.contains("a.geojson: feature #0 (link_id G1): field \"time_min\" is the string \"60\", expected a JSON number"), "{msg}");
+    let f = write_json(dir.path(), "b.geojson", &line(60.into(), "g1"));
+    let msg = one_error_line(&run_in(dir.path(), &["info", "--links", &f])).to_string();
+    assert!(
+        msg.contains("field \"link_id\" is \"g1\", already used at feature #0")
+            && msg.contains("as \"G1\""),
+        "{msg}"
+    );
+    let f = write_json(dir.path(), "c.geojson", &line(60.into(), "G2"));
+    ok_in(dir.path(), &["info", "--links", &f]);
+}
+
+/// Red team 14: `route 510700 510700` printed an empty leg table and "Every ride time is a
+/// timetable figure."; `route "510100 "` was not trimmed.
+#[test]
+fn a_route_within_one_place_says_so_and_names_are_trimmed() {
+    let o = ok(&["route", "510700", "510700"]);
+    assert!(
+        o.stdout.contains("share a unit: no trip, 0 min"),
+        "{}",
+        o.stdout
+    );
+    assert!(!o.stdout.contains("timetable figure"), "{}", o.stdout);
+    let a = ok(&["route", " 510100 ", "Chongqing"]).stdout;
+    let b = ok(&["route", "510100", "Chongqing"]).stdout;
+    assert_eq!(a, b);
+}
+
+/// Red team 13: a JSON syntax error in a links GeoJSON named its position twice.
+#[test]
+fn a_json_syntax_error_names_its_position_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("l.geojson"),
+        "{\"type\": \"FeatureCollection\", \"features\": [NaN]}",
+    )
+    .unwrap();
+    let line = one_error_line(&run_in(dir.path(), &["info", "--links", "l.geojson"])).to_string();
+    assert_eq!(
+        line,
+        "regionlink: error: l.geojson: line 1, column 44: not valid JSON: expected value"
+    );
+}
+
+/// Red team 9: a band of 1e308 minutes named a column with 309 digits.
+#[test]
+fn a_band_over_a_week_is_refused() {
+    let line = one_error_line(&run(&[
+        "access",
+        "--bands",
+        "60,120,1e308",
+        "--out",
+        "a.csv",
+    ]))
+    .to_string();
+    assert!(
+        line.ends_with("--bands: 1e308 min is over a week (10080 min), the longest band"),
+        "{line}"
+    );
+    ok(&["access", "--bands", "60,10080", "--out", "a.csv"]);
 }

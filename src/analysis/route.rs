@@ -22,6 +22,8 @@ pub struct Place {
 /// # Errors
 /// [`Error::Usage`] when nothing matches, or several units do.
 pub fn place(inputs: &Inputs, q: &str) -> Result<Place> {
+    // Spaces around a name or code are not part of it (the units loader trims codes too).
+    let q = q.trim();
     let region = &inputs.region;
     for c in &inputs.study.cores {
         if c.is_called(q) {

@@ -1437,24 +1437,29 @@ impl Report {
     /// The report in Markdown; maps as images beside it (`![title](map_watt.svg)`).
     pub fn to_markdown(&self) -> String {
         let mut md = String::new();
+        // Text from the inputs (a unit's name) must not break a line or a table: control
+        // characters become spaces, and in tables `|` is escaped.
+        let line = |s: &str| s.replace(|c: char| c.is_control(), " ");
+        let cell = |s: &String| line(s).replace('|', "\\|");
         for (i, b) in self.blocks().iter().enumerate() {
             if i > 0 {
                 md.push('\n');
             }
             match b {
-                Block::Title(s) => md.push_str(&format!("# {s}\n")),
-                Block::Heading(s) => md.push_str(&format!("## {s}\n")),
-                Block::Para(s) => md.push_str(&format!("{s}\n")),
+                Block::Title(s) => md.push_str(&format!("# {}\n", line(s))),
+                Block::Heading(s) => md.push_str(&format!("## {}\n", line(s))),
+                Block::Para(s) => md.push_str(&format!("{}\n", line(s))),
                 Block::List(items) => {
                     for it in items {
-                        md.push_str(&format!("- {it}\n"));
+                        md.push_str(&format!("- {}\n", line(it)));
                     }
                 }
                 Block::Table(h, rows) => {
-                    md.push_str(&format!("| {} |\n", h.join(" | ")));
+                    let row = |r: &Vec<String>| r.iter().map(cell).collect::<Vec<_>>().join(" | ");
+                    md.push_str(&format!("| {} |\n", row(h)));
                     md.push_str(&format!("|{}\n", " --- |".repeat(h.len())));
                     for r in rows {
-                        md.push_str(&format!("| {} |\n", r.join(" | ")));
+                        md.push_str(&format!("| {} |\n", row(r)));
                     }
                 }
                 Block::Figure(file, title) => md.push_str(&format!("![{title}]({file})\n")),

@@ -36,6 +36,13 @@ pub fn write(r: &Route, region: &crate::Region, out: &mut dyn Write) -> Result<(
         writeln!(out, "nearest unit of the destination: {}", u.label_code())?;
     }
     writeln!(out)?;
+    if legs.is_empty() {
+        writeln!(
+            out,
+            "The origin and the destination share a unit: no trip, 0 min."
+        )?;
+        return Ok(());
+    }
     writeln!(
         out,
         "{:>3}  {:<44} {:<11} {:>7}  link, line, time source",

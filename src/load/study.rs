@@ -15,6 +15,10 @@ use crate::model::Mode;
 /// of isochrones).
 pub const MAX_BANDS: usize = 50;
 
+/// The longest time band, minutes (a week): a longer band names no reach a study can use, and
+/// its number would name the output columns.
+pub const MAX_BAND_MIN: f64 = 7.0 * 24.0 * 60.0;
+
 /// A study: what to measure and how to read the units layer.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -526,6 +530,15 @@ impl Study {
             );
         }
         for (i, b) in self.bands_min.iter().enumerate() {
+            if *b > MAX_BAND_MIN {
+                return bad(
+                    "bands_min",
+                    format!(
+                        "band #{i} is {} min, over a week ({MAX_BAND_MIN} min), the longest band",
+                        show_number(*b)
+                    ),
+                );
+            }
             if !(b.is_finite() && *b > 0.0) {
                 return bad(
                     "bands_min",
@@ -909,7 +922,11 @@ mod tests {
             ),
             (
                 "bands_min = [60, 1e300, 30]",
-                "bands_min: bands must increase, but 30 follows 1e300",
+                "bands_min: band #1 is 1e300 min, over a week (10080 min), the longest band",
+            ),
+            (
+                "bands_min = [60, 1000, 30]",
+                "bands_min: bands must increase, but 30 follows 1000",
             ),
         ] {
             assert_eq!(e(toml), format!("s.toml: {msg}"), "{toml}");
