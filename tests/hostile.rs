@@ -879,3 +879,26 @@ fn a_band_over_a_week_is_refused() {
     );
     ok(&["access", "--bands", "60,10080", "--out", "a.csv"]);
 }
+
+/// Red team 14: with every population 0 (a warning), the reach shares were "0.0 % of the
+/// population" (0 of 0) instead of undefined.
+#[test]
+fn shares_of_no_population_are_undefined_not_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = units_json();
+    for f in v["features"].as_array_mut().unwrap() {
+        f["properties"]["pop_2020_census"] = 0.into();
+    }
+    let file = write_json(dir.path(), "u.geojson", &v);
+    let o = ok_in(dir.path(), &["access", "--units", &file, "--out", "a.csv"]);
+    assert!(o.stderr.contains("implausibly few"), "{}", o.stderr);
+    let (h, rows) = common::csv_rows(&dir.path().join("a.csv"));
+    let pct = h.iter().position(|c| c == "pop_within_60min_pct").unwrap();
+    assert!(rows.iter().all(|r| r[pct].is_empty()), "{:?}", rows[0]);
+    ok_in(
+        dir.path(),
+        &["run", "--quiet", "--units", &file, "--out", "r"],
+    );
+    let md = std::fs::read_to_string(dir.path().join("r/report.md")).unwrap();
+    assert!(!md.contains("0.0 % of the population"), "{md}");
+}

@@ -81,9 +81,9 @@ pub struct CorridorHead {
     pub epsilon: f64,
     /// The corridor's unit codes, along the axis.
     pub units: Vec<String>,
-    /// Their share of the population.
-    #[serde(serialize_with = "rn::<5, _>")]
-    pub pop_share: f64,
+    /// Their share of the population (`None` for a region without population).
+    #[serde(serialize_with = "ro::<5, _>")]
+    pub pop_share: Option<f64>,
     /// Their share of the GDP (over units with a figure).
     #[serde(serialize_with = "ro::<5, _>")]
     pub gdp_share: Option<f64>,
@@ -574,7 +574,7 @@ impl Report {
                     .iter()
                     .map(|u| region.unit(u.unit).code.clone())
                     .collect(),
-                pop_share: ps,
+                pop_share: (region.units.iter().any(|u| u.population_10k > 0.0)).then_some(ps),
                 gdp_share: gs,
             }
         });
@@ -1124,15 +1124,11 @@ impl Report {
             let cell = |r: Option<&ConventionReachRow>| match r {
                 Some(r) => match l {
                     Lang::En => format!(
-                        "{} ({:.1} %)",
+                        "{} ({})",
                         crate::export::n_units(r.units),
-                        r.pop_share.unwrap_or(0.0) * 100.0
+                        share_pct(r.pop_share)
                     ),
-                    Lang::Zh => format!(
-                        "{} 个单元（{:.1} %）",
-                        r.units,
-                        r.pop_share.unwrap_or(0.0) * 100.0
-                    ),
+                    Lang::Zh => format!("{} 个单元（{}）", r.units, share_pct(r.pop_share)),
                 },
                 None => "–".to_string(),
             };
@@ -1213,10 +1209,10 @@ impl Report {
         let share = |r: Option<&ConventionReachRow>| {
             r.map_or("–".to_string(), |r| {
                 format!(
-                    "{} · {:.1} · {:.1} %",
+                    "{} · {:.1} · {}",
                     r.units,
                     r.pop_10k,
-                    r.pop_share.unwrap_or(0.0) * 100.0
+                    share_pct(r.pop_share)
                 )
             })
         };
@@ -1321,16 +1317,16 @@ impl Report {
                     .map(|r| {
                         t(
                             &format!(
-                                "{} / {:.1} % of the population within {} min",
+                                "{} / {} of the population within {} min",
                                 crate::export::n_units(r.units),
-                                r.pop_share.unwrap_or(0.0) * 100.0,
+                                share_pct(r.pop_share),
                                 r.band_min
                             ),
                             &format!(
-                                "{} 分钟内 {} 个单元、{:.1} % 的人口",
+                                "{} 分钟内 {} 个单元、{} 的人口",
                                 r.band_min,
                                 r.units,
-                                r.pop_share.unwrap_or(0.0) * 100.0
+                                share_pct(r.pop_share)
                             ),
                         )
                     })
@@ -1400,16 +1396,16 @@ impl Report {
                 .map_or("–".into(), |g| format!("{:.1} %", g * 100.0));
             v.push(t(
                 &format!(
-                    "Corridor (ε = {}): {}, {:.1} % of the population, {gdp} of the GDP.",
+                    "Corridor (ε = {}): {}, {} of the population, {gdp} of the GDP.",
                     c.epsilon,
                     crate::export::n_units(c.units.len()),
-                    c.pop_share * 100.0
+                    share_pct(c.pop_share)
                 ),
                 &format!(
-                    "走廊 (ε = {})：{} 个单元，占人口 {:.1} %、GDP {gdp}。",
+                    "走廊 (ε = {})：{} 个单元，占人口 {}、GDP {gdp}。",
                     c.epsilon,
                     c.units.len(),
-                    c.pop_share * 100.0
+                    share_pct(c.pop_share)
                 ),
             ));
         }
@@ -1473,4 +1469,10 @@ impl Report {
     pub fn to_html(&self, figures: &[crate::export::maps::Figure]) -> String {
         crate::export::html::page(&self.blocks(), figures, self.language)
     }
+}
+
+/// A share of the population as a percentage with one decimal, or "–" when it is undefined
+/// (a region of no population: 0 of 0).
+fn share_pct(share: Option<f64>) -> String {
+    share.map_or_else(|| "–".to_string(), |s| format!("{:.1} %", s * 100.0))
 }

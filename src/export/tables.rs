@@ -109,7 +109,7 @@ pub fn access(a: &Analysis<'_>) -> Table {
         }
         for d in &a.daily[i] {
             row.push(d.pop_10k.into());
-            row.push((d.pop_share * 100.0).into());
+            row.push(d.pop_share.map(|s| s * 100.0).into());
             row.push(d.units.into());
         }
         t.push(row);

@@ -184,7 +184,7 @@ pub struct Daily {
     /// Their population, 10⁴ people.
     pub pop_10k: f64,
     /// Share of the region's population, in [0, 1].
-    pub pop_share: f64,
+    pub pop_share: Option<f64>,
     /// Share of the region's units, in [0, 1].
     pub unit_share: f64,
 }
@@ -240,7 +240,7 @@ pub fn daily_of(within: &[(usize, f64)], region: &Region, bands: &[f64]) -> Vec<
             band_min: b,
             units,
             pop_10k: pop,
-            pop_share: if total > 0.0 { pop / total } else { 0.0 },
+            pop_share: (total > 0.0).then(|| pop / total),
             unit_share: units as f64 / n as f64,
         })
         .collect()
