@@ -57,6 +57,7 @@
 //! | [`route`] | the Dijkstra kernel, the contraction hierarchy and PHAST, matrices |
 //! | [`measures`] | one file per measure family; `par` is where rayon fans out |
 //! | [`analysis`] | a study as one call: options with the study's defaults → typed results |
+//! | [`prepared`] | a network and its contraction hierarchy in one versioned file, keyed by its inputs |
 //! | [`export`] | results → layers, tables, reports and printed summaries; atomic writing |
 //! | [`progress`] | the [`progress::Progress`] trait the long computations report to |
 //! | [`synth`] | seeded synthetic road networks for benchmarks and examples |
@@ -72,6 +73,7 @@ pub mod load;
 pub mod measures;
 pub mod model;
 pub mod network;
+pub mod prepared;
 pub mod progress;
 pub mod route;
 pub mod synth;

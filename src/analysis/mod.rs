@@ -33,7 +33,7 @@ mod timeline;
 pub use compare::{Comparison, CoreDelta, UnitDelta, compare, pct_change};
 pub use headline::{Headline, headline};
 pub use resilience::{MAX_SAMPLES, MonteCarlo, MonteCarloResult, Resilience, resilience};
-pub use route::{Place, Route, place, route};
+pub use route::{Place, Route, place, route, route_on};
 pub use timeline::{MAX_YEARS, Timeline, YearFigures, check_years, timeline};
 
 use crate::error::{Error, Opt, OptionError, Result};
@@ -340,8 +340,34 @@ pub fn prepare_engine(
     needs_paths: bool,
     progress: &dyn Progress,
 ) -> Result<Option<PhastData>> {
+    prepare_engine_with(kind, net, limit, needs_paths, None, progress)
+}
+
+/// [`prepare_engine`] with the hierarchy of `net` when one was built before (a
+/// [`crate::prepared`] file): then PHAST only restricts its sweep to the unit nodes.
+///
+/// # Errors
+/// See [`prepare_engine`].
+pub fn prepare_engine_with(
+    kind: EngineKind,
+    net: &Network,
+    limit: Option<Minutes>,
+    needs_paths: bool,
+    hierarchy: Option<Hierarchy>,
+    progress: &dyn Progress,
+) -> Result<Option<PhastData>> {
     if !kind.use_phast(net.unit_count(), limit, needs_paths)? {
         return Ok(None);
+    }
+    if let Some(h) = hierarchy {
+        let sweep = h.restrict(net.unit_nodes());
+        progress.note(&format!(
+            "PHAST: contraction hierarchy of {} nodes, {} shortcuts, from the prepared network; each origin sweeps {} nodes",
+            h.node_count(),
+            h.shortcut_count(),
+            sweep.node_count()
+        ));
+        return Ok(Some((h, sweep)));
     }
     let t = std::time::Instant::now();
     let h = crate::measures::par::contract(net, progress);
@@ -458,7 +484,33 @@ impl<'a> Analysis<'a> {
     /// Options that do not fit the inputs (see [`Options::check`]; a mass needing GDP that
     /// units lack; a power decay with a zero internal time), or a network that cannot be built.
     pub fn run(inputs: &'a Inputs, o: &Options, progress: &dyn Progress) -> Result<Analysis<'a>> {
+        Analysis::run_with(inputs, o, None, progress)
+    }
+
+    /// [`Analysis::run`] on a network built before (a [`crate::prepared`] file) instead of
+    /// building it: its hierarchy serves PHAST without contracting again. The caller checks
+    /// that it is the network of these inputs and options ([`crate::prepared::Key`]).
+    ///
+    /// # Errors
+    /// See [`Analysis::run`]; a prepared network of another kind than [`Options::network`],
+    /// or for the composite network (two networks).
+    pub fn run_with(
+        inputs: &'a Inputs,
+        o: &Options,
+        prepared: Option<crate::prepared::Prepared>,
+        progress: &dyn Progress,
+    ) -> Result<Analysis<'a>> {
         o.check()?;
+        if let Some(p) = &prepared
+            && p.network.kind() != o.network
+        {
+            return Err(Error::Usage(format!(
+                "the prepared network is the {} network, not the {} network",
+                p.network.kind().as_str(),
+                o.network.as_str()
+            )));
+        }
+        let mut hierarchy = None;
         let study = &inputs.study;
         let masses = o.mass.values(&inputs.region)?;
         let (net, report, matrix, cores) = match o.network {
@@ -471,7 +523,13 @@ impl<'a> Analysis<'a> {
                 (net, report, Some(m), cores)
             }
             k => {
-                let (net, report) = build(inputs, &o.scenario, k, o.time)?;
+                let (net, report) = match prepared {
+                    Some(p) => {
+                        hierarchy = Some(p.hierarchy);
+                        (p.network, p.report)
+                    }
+                    None => build(inputs, &o.scenario, k, o.time)?,
+                };
                 let m = o.matrix.then(|| travel_time_matrix(&net, None));
                 let cores = core_times(&net, &inputs.region, study);
                 (net, report, m, cores)
@@ -522,7 +580,7 @@ impl<'a> Analysis<'a> {
                 .collect::<Result<Vec<_>>>()?,
             _ => {
                 let limit = o.max_minutes.map(Minutes);
-                let data = prepare_engine(o.engine, &net, limit, false, progress)?;
+                let data = prepare_engine_with(o.engine, &net, limit, false, hierarchy, progress)?;
                 phast = data.is_some();
                 accessibility(&engine(&net, &data), &spec, limit, progress)?
             }

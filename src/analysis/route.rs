@@ -138,6 +138,21 @@ pub fn route(
             .into());
     }
     let (net, _) = build(inputs, scenario, kind, time)?;
+    route_on(net, from, to, scenario, time)
+}
+
+/// [`route`] on a network built before (a [`crate::prepared`] file) for `scenario` and `time`.
+///
+/// # Errors
+/// None yet; a `Result` like [`route`]'s.
+pub fn route_on(
+    net: Network,
+    from: Place,
+    to: Place,
+    scenario: &Scenario,
+    time: crate::model::TimeConvention,
+) -> Result<Route> {
+    let kind = net.kind();
     let mut dj = Dijkstra::new(net.node_count());
     let sources: Vec<_> = from
         .units

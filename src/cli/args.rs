@@ -70,6 +70,9 @@ pub enum Command {
     /// Write a seeded synthetic road network (osm4routing nodes.csv + edges.csv), a units layer
     /// of points with populations, a links file and a study file, for benchmarks and examples.
     Synth(SynthArgs),
+    /// Build the network and its contraction hierarchy once and write them to one file for
+    /// `--prepared` (skips loading the road graph and contracting in later runs).
+    Prepare(crate::cli::prepare::PrepareArgs),
 }
 
 /// Where the inputs come from and how to read them.
@@ -92,6 +95,10 @@ pub struct InputArgs {
     /// Seats are snapped to the nearest road node; speeds come from the study's `[roads]`.
     #[arg(long, value_name = "PATH")]
     pub roads: Option<PathBuf>,
+    /// A network written by `regionlink prepare` from these same inputs and options: used
+    /// instead of loading the road graph, building and contracting (refused if anything differs).
+    #[arg(long, value_name = "FILE")]
+    pub prepared: Option<PathBuf>,
     /// Reject self-intersecting polygons instead of warning.
     #[arg(long)]
     pub strict: bool,

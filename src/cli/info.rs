@@ -9,10 +9,12 @@ use regionlink::network::NetworkKind;
 
 /// Load, build the combined network, describe both.
 pub fn run(a: &InfoArgs, out: &mut dyn Write) -> Result<()> {
-    let inputs = crate::cli::load(&a.input)?;
-    let sc = crate::cli::scenario(&a.scenario)?;
-    let (net, report) =
-        regionlink::analysis::build(&inputs, &sc, NetworkKind::Combined, a.scenario.time)?;
+    let (inputs, sc, prepared) =
+        crate::cli::prepare::load(&a.input, &a.scenario, NetworkKind::Combined)?;
+    let (net, report) = match prepared {
+        Some(p) => (p.network, p.report),
+        None => regionlink::analysis::build(&inputs, &sc, NetworkKind::Combined, a.scenario.time)?,
+    };
     regionlink::export::info::write(
         &inputs,
         &net,

@@ -30,8 +30,7 @@ pub fn run(a: &MatrixArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
     if a.network == NetworkKind::Composite && a.engine == EngineKind::Phast {
         return Err(regionlink::Error::Option(composite_not_phast()).into());
     }
-    let inputs = crate::cli::load(&a.input)?;
-    let sc = crate::cli::scenario(&a.scenario)?;
+    let (inputs, sc, prepared) = crate::cli::prepare::load(&a.input, &a.scenario, a.network)?;
     let codes: Vec<&str> = inputs
         .region
         .units
@@ -64,10 +63,18 @@ pub fn run(a: &MatrixArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
             Box::new(move |w| write_csv(w, &matrix, None, &codes, a.wide))
         }
         k => {
-            let (net, report) = analysis::build(&inputs, &sc, k, a.scenario.time)?;
-            crate::cli::warn_snaps(&report, &inputs.region);
             let pb = Bar::new(quiet, codes.len() as u64);
-            let phast = analysis::prepare_engine(a.engine, &net, limit, !a.wide, &pb)?;
+            crate::cli::prepare::note(&prepared, &pb);
+            let (net, report, hierarchy) = match prepared {
+                Some(p) => (p.network, p.report, Some(p.hierarchy)),
+                None => {
+                    let (net, report) = analysis::build(&inputs, &sc, k, a.scenario.time)?;
+                    (net, report, None)
+                }
+            };
+            crate::cli::warn_snaps(&report, &inputs.region);
+            let phast =
+                analysis::prepare_engine_with(a.engine, &net, limit, !a.wide, hierarchy, &pb)?;
             let codes = codes.clone();
             Box::new(move |w| {
                 let engine = analysis::engine(&net, &phast);

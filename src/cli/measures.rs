@@ -9,16 +9,25 @@ use crate::cli::progress::Bar;
 use regionlink::analysis::{Analysis, Options, check_max_minutes};
 use regionlink::export::{summary, tables};
 use regionlink::load::Inputs;
+use regionlink::prepared::Prepared;
 use regionlink::progress::{Progress, Silent};
 
-/// Load, map the flags, run the analysis.
+/// The inputs, and the prepared network of `--prepared` (checked against them).
+fn load(m: &MeasureArgs) -> Result<(Inputs, Option<Prepared>)> {
+    let (inputs, _, prepared) = crate::cli::prepare::load(&m.input, &m.scenario, m.network)?;
+    Ok((inputs, prepared))
+}
+
+/// Run the analysis, on the prepared network when there is one.
 fn analyse<'a>(
     inputs: &'a Inputs,
     m: &MeasureArgs,
     o: Options,
+    prepared: Option<Prepared>,
     progress: &dyn Progress,
 ) -> Result<Analysis<'a>> {
-    let an = Analysis::run(inputs, &o, progress)?;
+    crate::cli::prepare::note(&prepared, progress);
+    let an = Analysis::run_with(inputs, &o, prepared, progress)?;
     if m.network != regionlink::network::NetworkKind::Composite {
         crate::cli::warn_snaps(&an.build, &inputs.region);
     }
@@ -31,9 +40,9 @@ fn inputs_of(inputs: &Inputs, m: &MeasureArgs) -> Vec<std::path::PathBuf> {
 
 /// `regionlink reach`.
 pub fn reach(cmd: &MeasureCmd, out: &mut dyn Write) -> Result<()> {
-    let inputs = crate::cli::load(&cmd.m.input)?;
+    let (inputs, prepared) = load(&cmd.m)?;
     let o = crate::cli::options(&inputs, &cmd.m, None)?;
-    let a = analyse(&inputs, &cmd.m, o, &Silent)?;
+    let a = analyse(&inputs, &cmd.m, o, prepared, &Silent)?;
     let t = tables::reach(&a);
     crate::cli::csv_then_summary(
         &t,
@@ -52,13 +61,13 @@ pub fn access(cmd: &AccessCmd, quiet: bool, out: &mut dyn Write) -> Result<()> {
     {
         return Err(regionlink::Error::Option(regionlink::analysis::composite_not_phast()).into());
     }
-    let inputs = crate::cli::load(&cmd.m.input)?;
+    let (inputs, prepared) = load(&cmd.m)?;
     let mut o = crate::cli::options(&inputs, &cmd.m, None)?;
     o.matrix = false;
     o.max_minutes = cmd.max_minutes;
     o.engine = cmd.engine;
     let pb = Bar::new(quiet, 0);
-    let a = analyse(&inputs, &cmd.m, o, &pb)?;
+    let a = analyse(&inputs, &cmd.m, o, prepared, &pb)?;
     pb.finish();
     let t = tables::access(&a);
     crate::cli::csv_then_summary(
@@ -72,9 +81,9 @@ pub fn access(cmd: &AccessCmd, quiet: bool, out: &mut dyn Write) -> Result<()> {
 
 /// `regionlink corridor`.
 pub fn corridor(cmd: &MeasureCmd, out: &mut dyn Write) -> Result<()> {
-    let inputs = crate::cli::load(&cmd.m.input)?;
+    let (inputs, prepared) = load(&cmd.m)?;
     let o = crate::cli::options(&inputs, &cmd.m, None)?;
-    let a = analyse(&inputs, &cmd.m, o, &Silent)?;
+    let a = analyse(&inputs, &cmd.m, o, prepared, &Silent)?;
     if a.corridor.is_none() {
         return Err(regionlink::Error::Usage(
             "the corridor needs two cores in the study ([[cores]])".into(),
@@ -93,9 +102,9 @@ pub fn corridor(cmd: &MeasureCmd, out: &mut dyn Write) -> Result<()> {
 
 /// `regionlink linkage`.
 pub fn linkage(cmd: &StructureCmd, out: &mut dyn Write) -> Result<()> {
-    let inputs = crate::cli::load(&cmd.m.input)?;
+    let (inputs, prepared) = load(&cmd.m)?;
     let o = crate::cli::options(&inputs, &cmd.m, Some(&cmd.g))?;
-    let a = analyse(&inputs, &cmd.m, o, &Silent)?;
+    let a = analyse(&inputs, &cmd.m, o, prepared, &Silent)?;
     let s = a.linkage()?;
     let t = tables::linkage(&a, &s);
     crate::cli::csv_then_summary(
@@ -109,9 +118,9 @@ pub fn linkage(cmd: &StructureCmd, out: &mut dyn Write) -> Result<()> {
 
 /// `regionlink centrality`.
 pub fn centrality(cmd: &StructureCmd, out: &mut dyn Write) -> Result<()> {
-    let inputs = crate::cli::load(&cmd.m.input)?;
+    let (inputs, prepared) = load(&cmd.m)?;
     let o = crate::cli::options(&inputs, &cmd.m, Some(&cmd.g))?;
-    let a = analyse(&inputs, &cmd.m, o, &Silent)?;
+    let a = analyse(&inputs, &cmd.m, o, prepared, &Silent)?;
     let s = a.linkage()?;
     let t = tables::centrality(&a, &s);
     crate::cli::csv_then_summary(
@@ -125,9 +134,9 @@ pub fn centrality(cmd: &StructureCmd, out: &mut dyn Write) -> Result<()> {
 
 /// `regionlink equity`.
 pub fn equity(cmd: &EquityCmd, out: &mut dyn Write) -> Result<()> {
-    let inputs = crate::cli::load(&cmd.m.input)?;
+    let (inputs, prepared) = load(&cmd.m)?;
     let o = crate::cli::options(&inputs, &cmd.m, Some(&cmd.g))?;
-    let a = analyse(&inputs, &cmd.m, o, &Silent)?;
+    let a = analyse(&inputs, &cmd.m, o, prepared, &Silent)?;
     let s = a.linkage()?;
     let (values, better) = summary::measure_values(&a, &s, &cmd.measure)?;
     let e = a.equity(&values, cmd.group_by, better)?;

@@ -7,6 +7,7 @@ pub mod errors;
 pub mod info;
 pub mod matrix;
 pub mod measures;
+pub mod prepare;
 pub mod progress;
 pub mod resilience;
 pub mod route;
@@ -62,11 +63,26 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Timeline(a) => timeline::run(&a, out),
         Command::Resilience(a) => resilience::run(&a, out),
         Command::Synth(a) => synth::run(&a, out),
+        Command::Prepare(a) => prepare::run(&a, quiet, out),
     }
 }
 
-/// Load the inputs named by the common arguments, printing the loader's warnings.
+/// Load the inputs named by the common arguments, printing the loader's warnings, for a
+/// command that does not take `--prepared` (it builds several networks).
 pub fn load(input: &InputArgs) -> Result<Inputs> {
+    if let Some(p) = &input.prepared {
+        return Err(regionlink::Error::Usage(format!(
+            "--prepared {}: this command builds several networks (other conventions, years or failed links), and a prepared file holds one; run it without --prepared",
+            p.display()
+        ))
+        .into());
+    }
+    load_all(input)
+}
+
+/// Load the inputs named by the common arguments (the road graph too), printing the loader's
+/// warnings; `--prepared` is the caller's ([`prepare::load`]).
+pub fn load_all(input: &InputArgs) -> Result<Inputs> {
     let fields = input.clone();
     let inputs = load_inputs(
         input.units.as_deref(),

@@ -397,6 +397,105 @@ pub fn components(net: &Network) -> Vec<Vec<UnitId>> {
     out
 }
 
+/// The arrays of a frozen network, borrowed, for the prepared-network file
+/// ([`crate::prepared`]).
+pub(crate) struct NetworkParts<'a> {
+    pub(crate) kind: NetworkKind,
+    pub(crate) nodes: &'a [Node],
+    pub(crate) unit_nodes: &'a [NodeId],
+    pub(crate) offsets: &'a [u32],
+    pub(crate) packed: &'a [(f64, u32)],
+    pub(crate) arcs: &'a [Arc],
+    pub(crate) links: &'a [Link],
+}
+
+impl Network {
+    /// Every array of the network, for writing it out.
+    pub(crate) fn to_parts(&self) -> NetworkParts<'_> {
+        NetworkParts {
+            kind: self.kind,
+            nodes: &self.nodes,
+            unit_nodes: &self.unit_nodes,
+            offsets: &self.offsets,
+            packed: &self.packed,
+            arcs: &self.arcs,
+            links: &self.links,
+        }
+    }
+
+    /// A network from arrays read back ([`Network::to_parts`]), checked so that no search on it
+    /// can index out of bounds: offsets ascending and ending at the arc count, heads, units and
+    /// links in range, each unit's node that unit's, arc times finite, non-negative and the same
+    /// in both arc arrays.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] saying which array is inconsistent.
+    pub(crate) fn from_parts(
+        kind: NetworkKind,
+        nodes: Vec<Node>,
+        unit_nodes: Vec<NodeId>,
+        offsets: Vec<u32>,
+        packed: Vec<(f64, u32)>,
+        arcs: Vec<Arc>,
+        links: Vec<Link>,
+    ) -> Result<Network> {
+        let bad = |what: &str| Err(Error::Usage(format!("inconsistent network arrays: {what}")));
+        let n = nodes.len();
+        if offsets.len() != n + 1
+            || offsets.first() != Some(&0)
+            || offsets.windows(2).any(|w| w[0] > w[1])
+            || offsets[n] as usize != packed.len()
+            || packed.len() != arcs.len()
+        {
+            return bad("offsets");
+        }
+        for (&(m, h), a) in packed.iter().zip(&arcs) {
+            if h as usize >= n
+                || !(m.is_finite() && m >= 0.0)
+                || m.to_bits() != a.minutes.to_bits()
+                || a.link.is_some_and(|l| l.index() >= links.len())
+            {
+                return bad("arcs");
+            }
+        }
+        let units = unit_nodes.len();
+        let mut unit_count = 0;
+        for node in &nodes {
+            match node {
+                Node::Unit(u) | Node::Station(u, _, _) if u.index() >= units => {
+                    return bad("nodes");
+                }
+                Node::Unit(_) => unit_count += 1,
+                _ => {}
+            }
+        }
+        if unit_count != units
+            || unit_nodes
+                .iter()
+                .enumerate()
+                .any(|(u, id)| nodes.get(id.index()) != Some(&Node::Unit(UnitId(u as u32))))
+        {
+            return bad("unit nodes");
+        }
+        if links
+            .iter()
+            .enumerate()
+            .any(|(i, l)| l.id.index() != i || l.from.index() >= units || l.to.index() >= units)
+        {
+            return bad("links");
+        }
+        Ok(Network {
+            kind,
+            nodes,
+            unit_nodes,
+            offsets,
+            packed,
+            arcs,
+            links,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -739,6 +739,90 @@ impl PhastTimes<'_> {
     }
 }
 
+/// The arrays of a hierarchy, borrowed, for the prepared-network file ([`crate::prepared`]):
+/// up arcs by tail position, down arcs by head position (the full sweep), each network node's
+/// position, and the two counters.
+pub(crate) struct HierarchyParts<'a> {
+    pub(crate) up_offsets: &'a [u32],
+    pub(crate) up: &'a [(f64, u32)],
+    pub(crate) down_offsets: &'a [u32],
+    pub(crate) down: &'a [(f64, u32)],
+    pub(crate) position: &'a [u32],
+    pub(crate) shortcuts: usize,
+    pub(crate) rounds: usize,
+}
+
+impl Hierarchy {
+    /// Every array of the hierarchy, for writing it out.
+    pub(crate) fn to_parts(&self) -> HierarchyParts<'_> {
+        HierarchyParts {
+            up_offsets: &self.up_offsets,
+            up: &self.up,
+            down_offsets: &self.full.offsets,
+            down: &self.full.arcs,
+            position: &self.full.index,
+            shortcuts: self.shortcuts,
+            rounds: self.rounds,
+        }
+    }
+
+    /// A hierarchy from arrays read back ([`Hierarchy::to_parts`]), checked so that no sweep
+    /// can index out of bounds or go the wrong way: offsets ascending and ending at their arc
+    /// counts, up arcs to lower positions and down arcs from lower positions, times finite and
+    /// non-negative, positions a permutation of the nodes.
+    ///
+    /// # Errors
+    /// A message saying which array is inconsistent.
+    pub(crate) fn from_parts(
+        up_offsets: Vec<u32>,
+        up: Vec<(f64, u32)>,
+        down_offsets: Vec<u32>,
+        down: Vec<(f64, u32)>,
+        position: Vec<u32>,
+        shortcuts: usize,
+        rounds: usize,
+    ) -> std::result::Result<Hierarchy, String> {
+        let n = position.len();
+        let csr_ok = |offsets: &[u32], arcs: &[(f64, u32)]| {
+            offsets.len() == n + 1
+                && offsets.first() == Some(&0)
+                && offsets.windows(2).all(|w| w[0] <= w[1])
+                && offsets[n] as usize == arcs.len()
+                && (0..n).all(|p| {
+                    arcs[offsets[p] as usize..offsets[p + 1] as usize]
+                        .iter()
+                        .all(|&(w, q)| (q as usize) < p && w.is_finite() && w >= 0.0)
+                })
+        };
+        if !csr_ok(&up_offsets, &up) {
+            return Err("inconsistent hierarchy arrays: up arcs".into());
+        }
+        if !csr_ok(&down_offsets, &down) {
+            return Err("inconsistent hierarchy arrays: down arcs".into());
+        }
+        let mut seen = vec![false; n];
+        for &p in &position {
+            match seen.get_mut(p as usize) {
+                Some(s) if !*s => *s = true,
+                _ => return Err("inconsistent hierarchy arrays: positions".into()),
+            }
+        }
+        drop(seen);
+        Ok(Hierarchy {
+            up_offsets,
+            up,
+            full: Sweep {
+                nodes: (0..n as u32).collect(),
+                offsets: down_offsets,
+                arcs: down,
+                index: position,
+            },
+            shortcuts,
+            rounds,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
