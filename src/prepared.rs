@@ -45,10 +45,15 @@ pub const MAGIC: [u8; 8] = *b"RLNET\0\r\n";
 /// The version of the layout: a file of another version is refused.
 pub const FORMAT_VERSION: u32 = 1;
 
+/// The `[fields]` keys of the study that shape a network: see [`Key::params_of`].
+const NETWORK_FIELDS: [&str; 5] = ["id", "parent", "codes_covered", "seat_lon", "seat_lat"];
+
 /// One input file a prepared network was built from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputFile {
-    /// What it is: `units`, `links`, `study`, `add file 1`, `road file 1`, …
+    /// What it is: `units`, `links`, `added links 1`, `road graph 1`, … (the study is not a
+    /// file of the key: the settings of it that shape the network are its parameters, so a
+    /// study that differs only in bands, cores or measures uses the same network).
     pub role: String,
     /// Its path as given (`<embedded>/data/…` for the shipped data).
     pub name: String,
@@ -101,8 +106,9 @@ pub struct Key {
 
 impl Key {
     /// The parameters of a network of `kind` under `scenario`, timed by `time`, from a study
-    /// loaded with `strict` validity checks: the options, then every setting of the study's
-    /// `[fields]` (which units and seats), `[network]` (speeds, station times, transfers,
+    /// loaded with `strict` validity checks: the options, then the study's `[fields]` that
+    /// place nodes and attach links (id, parent, codes covered, seat), every setting of its
+    /// `[network]` (speeds, station times, transfers,
     /// circuity, generated links) and `[roads]` (road speeds, connectors) as
     /// `study.<section>.<key>`. The `--add` files are inputs of the key, not parameters.
     pub fn params_of(
@@ -131,7 +137,16 @@ impl Key {
             ("drop".into(), scenario.drop.join(",")),
             ("strict".into(), strict.to_string()),
         ];
-        flatten_debug("study.fields", &format!("{:#?}", study.fields), &mut p);
+        // Of the field mapping, what places the network's nodes and attaches its links: the
+        // units' ids, parents and covered codes, and their seats. Names, population, GDP and
+        // area are read afresh from the units layer on every run and shape no arc.
+        let mut fields = Vec::new();
+        flatten_debug("study.fields", &format!("{:#?}", study.fields), &mut fields);
+        p.extend(fields.into_iter().filter(|(k, _)| {
+            NETWORK_FIELDS
+                .iter()
+                .any(|f| k.strip_prefix("study.fields.") == Some(f))
+        }));
         flatten_debug("study.network", &format!("{:#?}", study.network), &mut p);
         flatten_debug("study.roads", &format!("{:#?}", study.roads), &mut p);
         p

@@ -375,8 +375,8 @@ fn other_options_and_study_keys_are_refused_naming_the_key() {
             "drop = (none), this run has drop = x1",
         ),
         (
-            &["--name-field", "name_zh"][..],
-            "study.fields.name = \"name_en\", this run has study.fields.name = \"name_zh\"",
+            &["--seat-fields", "lon", "lat"][..],
+            "study.fields.seat_lon = \"seat_lon\", this run has study.fields.seat_lon = \"lon\"",
         ),
     ] {
         refused(&access_with(d, "net.rlnet", extra), "net.rlnet", what);
@@ -392,12 +392,24 @@ fn other_options_and_study_keys_are_refused_naming_the_key() {
         "net.rlnet",
         "was prepared with study.network.road.speed_kmh = 50.0, this run has study.network.road.speed_kmh = 55.0",
     );
-    // A change elsewhere in the study (a band) still refuses: the study file differs.
+    // A change that shapes no arc (a band, the names read) uses the same network: the output
+    // is the unprepared run's with that study, byte for byte.
     let banded = study.replacen("bands_min = [", "bands_min = [15, ", 1);
     assert_ne!(study, banded);
     std::fs::write(d.join("study2.toml"), banded).unwrap();
-    let o = access_with(d, "net.rlnet", &["--study", "study2.toml"]);
-    refused(&o, "net.rlnet", "was prepared from another study.toml");
+    for extra in [
+        &["--study", "study2.toml"][..],
+        &["--name-field", "name_zh"][..],
+    ] {
+        let tail = [extra, &["--out", "p.csv"][..]].concat();
+        let o = access_with(d, "net.rlnet", &tail);
+        assert_eq!(o.code, 0, "{extra:?}: {}", o.stderr);
+        ok_in(
+            d,
+            &[&["access"][..], extra, &["--out", "b.csv"][..]].concat(),
+        );
+        assert_eq!(read(&d.join("p.csv")), read(&d.join("b.csv")), "{extra:?}");
+    }
 }
 
 #[test]

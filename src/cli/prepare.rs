@@ -141,7 +141,6 @@ fn key_of(
             dataset::UNITS_GEOJSON,
         )?,
         part("links", &input.links, "links.csv", dataset::LINKS_CSV)?,
-        part("study", &input.study, "study.toml", dataset::STUDY_TOML)?,
     ];
     for (i, f) in sa.add.iter().enumerate() {
         files.push(InputFile::of_file(&format!("added links {}", i + 1), f)?);
