@@ -41,13 +41,15 @@ use crate::network::Network;
 use crate::route::dijkstra::{key, unkey};
 
 /// Nodes a witness search may settle before it gives up (then a shortcut is added, which is
-/// always correct, only larger).
-const SETTLE_LIMIT: usize = 400;
+/// always correct, only larger). fast_paths uses 100 too.
+const SETTLE_LIMIT: usize = 100;
 
 /// The same for the searches that only estimate a priority: cheaper, and a priority is a
-/// heuristic anyway (on a 100k-node synth graph the contraction took 25 % less time for 0.3 %
-/// fewer shortcuts than with [`SETTLE_LIMIT`]).
-const ESTIMATE_SETTLE_LIMIT: usize = 50;
+/// heuristic anyway. On the 100k-node synth graph (`cargo bench --bench contract`, one
+/// sitting), limits of 400 / 50 took 6.1 s on one thread for 381,811 shortcuts; 100 / 10 take
+/// 3.5 s for 400,843 (5 % more); 100 / 3 (fast_paths' initial limit) 3.4 s for 472,764, which
+/// makes every sweep longer.
+const ESTIMATE_SETTLE_LIMIT: usize = 10;
 
 /// A witness-search workspace (a bounded Dijkstra among the remaining nodes), one per thread
 /// of the contraction; see [`Hierarchy::build_with`].
