@@ -70,6 +70,10 @@ pub enum Command {
     /// Write a seeded synthetic road network (osm4routing nodes.csv + edges.csv), a units layer
     /// of points with populations, a links file and a study file, for benchmarks and examples.
     Synth(SynthArgs),
+    /// Join the part files of a `--shard I/N` run (access, matrix, resilience, timeline) into
+    /// the files a single run writes, after checking that every part is there, from the same
+    /// inputs and options, without overlap.
+    Merge(crate::cli::merge::MergeArgs),
 }
 
 /// Where the inputs come from and how to read them.
@@ -223,6 +227,9 @@ pub struct MatrixArgs {
     /// more and no --max-minutes).
     #[arg(long, value_enum, default_value_t = regionlink::route::EngineKind::Auto)]
     pub engine: regionlink::route::EngineKind,
+    /// Sharded run.
+    #[command(flatten)]
+    pub shard: crate::cli::merge::ShardArgs,
 }
 
 /// `regionlink route`.
@@ -312,6 +319,9 @@ pub struct AccessCmd {
     /// (phast for 500 origins or more without --max-minutes).
     #[arg(long, value_enum, default_value_t = regionlink::route::EngineKind::Auto)]
     pub engine: regionlink::route::EngineKind,
+    /// Sharded run.
+    #[command(flatten)]
+    pub shard: crate::cli::merge::ShardArgs,
 }
 
 /// Gravity-model options.
@@ -431,6 +441,9 @@ pub struct TimelineCmd {
     /// Output directory.
     #[arg(long, value_name = "DIR", default_value = "regionlink-out")]
     pub out: PathBuf,
+    /// Sharded run.
+    #[command(flatten)]
+    pub shard: crate::cli::merge::ShardArgs,
 }
 
 /// `regionlink resilience` arguments.
@@ -451,6 +464,9 @@ pub struct ResilienceCmd {
     /// Output directory.
     #[arg(long, value_name = "DIR", default_value = "regionlink-out")]
     pub out: PathBuf,
+    /// Sharded run.
+    #[command(flatten)]
+    pub shard: crate::cli::merge::ShardArgs,
 }
 
 /// Options of `regionlink synth`.

@@ -7,6 +7,7 @@ pub mod errors;
 pub mod info;
 pub mod matrix;
 pub mod measures;
+pub mod merge;
 pub mod progress;
 pub mod resilience;
 pub mod route;
@@ -62,6 +63,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Timeline(a) => timeline::run(&a, out),
         Command::Resilience(a) => resilience::run(&a, out),
         Command::Synth(a) => synth::run(&a, out),
+        Command::Merge(a) => merge::run(&a, quiet, out),
     }
 }
 
