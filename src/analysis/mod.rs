@@ -33,8 +33,8 @@ mod timeline;
 pub use compare::{Comparison, CoreDelta, UnitDelta, compare, pct_change};
 pub use headline::{Headline, headline};
 pub use resilience::{
-    MAX_SAMPLES, MonteCarlo, MonteCarloResult, Resilience, failure_figures, failure_sets, resilience,
-    resilience_of,
+    MAX_SAMPLES, MonteCarlo, MonteCarloResult, Resilience, failure_figures, failure_sets,
+    resilience, resilience_of,
 };
 pub use route::{Place, Route, place, route};
 pub use timeline::{MAX_YEARS, Timeline, YearFigures, check_years, timeline};
@@ -875,13 +875,8 @@ impl Base {
                 let limit = o.max_minutes.map(Minutes);
                 let data = prepare_engine(o.engine, &self.net, limit, false, progress)?;
                 let range = origins.start as u32..origins.end as u32;
-                let rows = accessibility_of(
-                    &engine(&self.net, &data),
-                    spec,
-                    limit,
-                    range,
-                    progress,
-                )?;
+                let rows =
+                    accessibility_of(&engine(&self.net, &data), spec, limit, range, progress)?;
                 (rows, data.is_some())
             }
         })

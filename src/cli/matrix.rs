@@ -109,9 +109,14 @@ pub fn run_with(
                 let origins = r.start as u32..r.end as u32;
                 return write_part(part(shard), &inputs, &a.scenario, out, |w| {
                     let engine = analysis::engine(&net, &phast);
-                    let res = analysis::stream_matrix_of(&engine, origins, limit, !a.wide, &pb, |_, row| {
-                        w.row(&MatrixRow(row))
-                    });
+                    let res = analysis::stream_matrix_of(
+                        &engine,
+                        origins,
+                        limit,
+                        !a.wide,
+                        &pb,
+                        |_, row| w.row(&MatrixRow(row)),
+                    );
                     pb.finish();
                     res
                 });

@@ -473,10 +473,7 @@ impl Merged {
         for p in &parts[1..] {
             let b = &p.manifest;
             let other = |what: String| {
-                Error::Usage(format!(
-                    "{}: not the same run as {fa}: {what}",
-                    p.file
-                ))
+                Error::Usage(format!("{}: not the same run as {fa}: {what}", p.file))
             };
             if b.command != a.command {
                 return Err(other(format!(
@@ -486,9 +483,9 @@ impl Merged {
             }
             if b.args != a.args {
                 return Err(other(format!(
-                    "other options: `{}` instead of `{}`",
-                    b.args.join(" "),
-                    a.args.join(" ")
+                    "other options: {} instead of {}",
+                    shown(&b.args),
+                    shown(&a.args)
                 )));
             }
             if b.inputs != a.inputs {
@@ -512,7 +509,11 @@ impl Merged {
             if w[0].manifest.shard.index == w[1].manifest.shard.index {
                 return Err(Error::Usage(format!(
                     "{} and {}: both are shard {}: overlapping slices [{}, {})",
-                    w[0].file, w[1].file, w[0].manifest.shard, w[1].manifest.start, w[1].manifest.end
+                    w[0].file,
+                    w[1].file,
+                    w[0].manifest.shard,
+                    w[1].manifest.start,
+                    w[1].manifest.end
                 )));
             }
         }
@@ -590,6 +591,15 @@ impl Merged {
     }
 }
 
+/// Arguments in backquotes, or "no options".
+fn shown(args: &[String]) -> String {
+    if args.is_empty() {
+        "no options".into()
+    } else {
+        format!("`{}`", args.join(" "))
+    }
+}
+
 /// Which input differs between two lists, in words.
 fn inputs_differ(a: &[InputHash], b: &[InputHash]) -> String {
     let short = |h: &str| h.chars().take(12).collect::<String>();
@@ -636,7 +646,12 @@ mod tests {
     #[test]
     fn shard_parses_and_refuses() {
         assert_eq!("2/4".parse::<Shard>(), Ok(Shard { index: 2, count: 4 }));
-        assert!("4/4".parse::<Shard>().unwrap_err().contains("does not exist"));
+        assert!(
+            "4/4"
+                .parse::<Shard>()
+                .unwrap_err()
+                .contains("does not exist")
+        );
         assert!("0/0".parse::<Shard>().unwrap_err().contains("at least 1"));
         for bad in ["", "1", "a/b", "1/", "-1/3", "1/2/3"] {
             assert!(bad.parse::<Shard>().is_err(), "{bad}");
