@@ -165,7 +165,7 @@ fn daily_by_hand() {
     let pops: Vec<f64> = d.iter().map(|r| r[0].pop_10k).collect();
     assert_eq!(pops, vec![60.0, 60.0, 100.0, 70.0]);
     assert_eq!(d[3][0].units, 2);
-    close(d[3][0].pop_share, 0.7);
+    close(d[3][0].pop_share.unwrap(), 0.7);
 }
 
 #[test]

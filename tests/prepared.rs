@@ -457,3 +457,52 @@ fn commands_of_several_networks_refuse_prepared() {
         o.stderr
     );
 }
+
+/// Shards of a PHAST run each read the hierarchy from one prepared file instead of contracting
+/// it again; the merged table is the single run's, byte for byte.
+#[test]
+fn shards_on_a_prepared_network_merge_to_the_single_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let inp = synth(d);
+    ok_in(
+        d,
+        &args(
+            &["prepare", "--network", "road", "--out", "road.rlnet"],
+            &inp,
+        ),
+    );
+    let head = ["access", "--network", "road", "--engine", "phast"];
+    for i in 0..3 {
+        let shard = format!("{i}/3");
+        let o = ok_in(
+            d,
+            &args(
+                &[
+                    &head[..],
+                    &[
+                        "--prepared",
+                        "road.rlnet",
+                        "--shard",
+                        &shard,
+                        "--out",
+                        "parts",
+                    ],
+                ]
+                .concat(),
+                &inp,
+            ),
+        );
+        assert!(
+            o.stderr.contains("from the prepared network"),
+            "{}",
+            o.stderr
+        );
+    }
+    ok_in(d, &["merge", "parts", "--out", "merged.csv"]);
+    ok_in(
+        d,
+        &args(&[&head[..], &["--out", "single.csv"]].concat(), &inp),
+    );
+    assert_eq!(read(&d.join("merged.csv")), read(&d.join("single.csv")));
+}

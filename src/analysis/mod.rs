@@ -32,7 +32,10 @@ mod timeline;
 
 pub use compare::{Comparison, CoreDelta, UnitDelta, compare, pct_change};
 pub use headline::{Headline, headline};
-pub use resilience::{MAX_SAMPLES, MonteCarlo, MonteCarloResult, Resilience, resilience};
+pub use resilience::{
+    MAX_SAMPLES, MonteCarlo, MonteCarloResult, Resilience, failure_figures, failure_sets,
+    resilience, resilience_of,
+};
 pub use route::{Place, Route, place, route, route_on};
 pub use timeline::{MAX_YEARS, Timeline, YearFigures, check_years, timeline};
 
@@ -48,7 +51,7 @@ use crate::measures::gravity::{
     ClassMethod, Distance, Gravity, GravityParams, KFactor, StrengthCuts, gravity,
 };
 use crate::measures::membership::{Centre, Membership, membership};
-use crate::measures::par::{accessibility, travel_time_matrix};
+use crate::measures::par::{accessibility_of, travel_time_matrix};
 use crate::measures::places::{Group, Places, merge};
 use crate::measures::reach::{CoreTimes, core_times};
 use crate::measures::structure::{BinaryNetwork, Structure, Threshold, structure};
@@ -411,13 +414,31 @@ pub fn stream_matrix<E>(
     limit: Option<Minutes>,
     split: bool,
     progress: &dyn Progress,
+    sink: impl FnMut(UnitId, OdRow) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    let n = engine.network().unit_count() as u32;
+    stream_matrix_of(engine, 0..n, limit, split, progress, sink)
+}
+
+/// [`stream_matrix`] of the origins `origins` only (a slice of the unit order, for sharded
+/// runs): the rows [`stream_matrix`] gives those origins.
+///
+/// # Errors
+/// The first error of `sink`.
+pub fn stream_matrix_of<E>(
+    engine: &crate::route::Engine<'_>,
+    origins: std::ops::Range<u32>,
+    limit: Option<Minutes>,
+    split: bool,
+    progress: &dyn Progress,
     mut sink: impl FnMut(UnitId, OdRow) -> std::result::Result<(), E>,
 ) -> std::result::Result<(), E> {
     let net = engine.network();
     let n = net.unit_count() as u32;
-    progress.stage("origins written", u64::from(n));
-    crate::measures::par::stream_rows(
+    progress.stage("origins written", origins.len() as u64);
+    crate::measures::par::stream_rows_of(
         engine,
+        origins,
         limit,
         crate::measures::par::default_chunk(),
         |o, times| -> OdRow {
@@ -500,91 +521,59 @@ impl<'a> Analysis<'a> {
         prepared: Option<crate::prepared::Prepared>,
         progress: &dyn Progress,
     ) -> Result<Analysis<'a>> {
-        o.check()?;
-        if let Some(p) = &prepared
-            && p.network.kind() != o.network
-        {
+        Self::run_rows(inputs, o, prepared, progress, None)
+    }
+
+    /// [`Analysis::run`] with the accessibility rows given, one per unit in unit order (the rows
+    /// of sharded runs joined, see [`access_rows`]), instead of searched: everything else is
+    /// computed as [`Analysis::run`] does, so the results are the same.
+    ///
+    /// # Errors
+    /// See [`Analysis::run`]; rows that are not one per unit.
+    pub fn with_access_rows(
+        inputs: &'a Inputs,
+        o: &Options,
+        prepared: Option<crate::prepared::Prepared>,
+        progress: &dyn Progress,
+        rows: Vec<AccessRow>,
+    ) -> Result<Analysis<'a>> {
+        if rows.len() != inputs.region.len() {
             return Err(Error::Usage(format!(
-                "the prepared network is the {} network, not the {} network",
-                p.network.kind().as_str(),
-                o.network.as_str()
+                "{} accessibility rows for {} units",
+                rows.len(),
+                inputs.region.len()
             )));
         }
-        let mut hierarchy = None;
-        let study = &inputs.study;
-        let masses = o.mass.values(&inputs.region)?;
-        let (net, report, matrix, cores) = match o.network {
-            NetworkKind::Composite => {
-                let m = self::matrix(inputs, &o.scenario, NetworkKind::Composite, o.time)?;
-                let (net, report) = build(inputs, &o.scenario, NetworkKind::Combined, o.time)?;
-                // Core times on the composite: the minimum over the core's units of the matrix.
-                let cores =
-                    headline::composite_core_times(core_times(&net, &inputs.region, study), &m);
-                (net, report, Some(m), cores)
-            }
-            k => {
-                let (net, report) = match prepared {
-                    Some(p) => {
-                        hierarchy = Some(p.hierarchy);
-                        (p.network, p.report)
-                    }
-                    None => build(inputs, &o.scenario, k, o.time)?,
-                };
-                let m = o.matrix.then(|| travel_time_matrix(&net, None));
-                let cores = core_times(&net, &inputs.region, study);
-                (net, report, m, cores)
-            }
-        };
-        let road_speed = study.network.mode(Mode::Road).speed_kmh;
-        let self_times = o.self_potential.then(|| {
-            inputs
-                .region
-                .units
-                .iter()
-                .map(|u| internal_time_min(u.area_km2, road_speed))
-                .collect::<Vec<_>>()
-        });
-        if let Some(st) = &self_times
-            && o.decays.iter().any(Decay::infinite_at_zero)
-            && let Some((i, _)) = st.iter().enumerate().find(|(_, t)| **t <= 0.0)
-        {
-            let u = &inputs.region.units[i];
-            return Err(OptionError::new()
-                .text(format!(
-                    "unit {} ({}) has area 0 km², so its self-potential under a power decay is infinite; use ",
-                    u.name, u.code
-                ))
-                .opt(Opt::SelfPotential, Some("off"))
-                .text(" (point layers have no area)")
-                .into());
-        }
-        let pop: Vec<f64> = inputs
-            .region
-            .units
-            .iter()
-            .map(|u| u.population_10k)
-            .collect();
-        let spec = AccessSpec {
-            mass: &masses,
-            pop: &pop,
-            decays: &o.decays,
-            bands: &o.bands,
-            self_times: self_times.as_deref(),
-        };
-        // One reduction for every origin: from the matrix for the composite (a combination of
-        // two networks' times), otherwise streamed from each origin's tree.
-        let mut phast = false;
-        let rows = match (&matrix, o.network) {
-            (Some(m), NetworkKind::Composite) => (0..m.len())
-                .map(|i| AccessRow::reduce(i, &matrix_times(m, i), &spec))
-                .collect::<Result<Vec<_>>>()?,
-            _ => {
+        Self::run_rows(inputs, o, prepared, progress, Some(rows))
+    }
+
+    fn run_rows(
+        inputs: &'a Inputs,
+        o: &Options,
+        prepared: Option<crate::prepared::Prepared>,
+        progress: &dyn Progress,
+        given: Option<Vec<AccessRow>>,
+    ) -> Result<Analysis<'a>> {
+        let mut b = Base::new(inputs, o, prepared)?;
+        let hierarchy = b.hierarchy.take();
+        let spec = b.spec(o);
+        let (rows, phast) = match given {
+            Some(rows) => {
                 let limit = o.max_minutes.map(Minutes);
-                let data = prepare_engine_with(o.engine, &net, limit, false, hierarchy, progress)?;
-                phast = data.is_some();
-                accessibility(&engine(&net, &data), &spec, limit, progress)?
+                let phast = o.network != NetworkKind::Composite
+                    && o.engine.use_phast(b.net.unit_count(), limit, false)?;
+                (rows, phast)
             }
+            None => b.rows(o, &spec, 0..inputs.region.len(), hierarchy, progress)?,
         };
+        let Base {
+            net,
+            report,
+            matrix,
+            cores,
+            self_times,
+            ..
+        } = b;
         let watt: Vec<Option<f64>> = rows.iter().map(|r| r.watt).collect();
         let watt_coef = watt_coefficient(&watt);
         let potentials = o
@@ -819,6 +808,170 @@ impl<'a> Analysis<'a> {
             weights: &weights,
             groups: &groups,
             better,
+        })
+    }
+}
+
+/// The accessibility rows of the units `origins` (a slice of the unit order), as
+/// [`Analysis::run`] computes them for every unit: one search per origin of the slice. The rows
+/// of every slice, joined in order, are what [`Analysis::with_access_rows`] takes.
+///
+/// # Errors
+/// See [`Analysis::run`]; a slice beyond the units.
+pub fn access_rows(
+    inputs: &Inputs,
+    o: &Options,
+    prepared: Option<crate::prepared::Prepared>,
+    origins: std::ops::Range<usize>,
+    progress: &dyn Progress,
+) -> Result<Vec<AccessRow>> {
+    if origins.end > inputs.region.len() || origins.start > origins.end {
+        return Err(Error::Usage(format!(
+            "origins {}..{} of {} units",
+            origins.start,
+            origins.end,
+            inputs.region.len()
+        )));
+    }
+    let mut b = Base::new(inputs, o, prepared)?;
+    let hierarchy = b.hierarchy.take();
+    let spec = b.spec(o);
+    Ok(b.rows(o, &spec, origins, hierarchy, progress)?.0)
+}
+
+/// What every accessibility row needs: the network (and the matrix, when kept), the cores'
+/// times, the masses, the populations and the internal times.
+struct Base {
+    masses: Vec<f64>,
+    pop: Vec<f64>,
+    net: Network,
+    report: BuildReport,
+    matrix: Option<Matrix>,
+    cores: Vec<CoreTimes>,
+    self_times: Option<Vec<f64>>,
+    /// The hierarchy of a prepared network (PHAST then skips the contraction).
+    hierarchy: Option<Hierarchy>,
+}
+
+impl Base {
+    fn new(
+        inputs: &Inputs,
+        o: &Options,
+        prepared: Option<crate::prepared::Prepared>,
+    ) -> Result<Base> {
+        o.check()?;
+        if let Some(p) = &prepared
+            && p.network.kind() != o.network
+        {
+            return Err(Error::Usage(format!(
+                "the prepared network is the {} network, not the {} network",
+                p.network.kind().as_str(),
+                o.network.as_str()
+            )));
+        }
+        let mut hierarchy = None;
+        let study = &inputs.study;
+        let masses = o.mass.values(&inputs.region)?;
+        let (net, report, matrix, cores) = match o.network {
+            NetworkKind::Composite => {
+                let m = self::matrix(inputs, &o.scenario, NetworkKind::Composite, o.time)?;
+                let (net, report) = build(inputs, &o.scenario, NetworkKind::Combined, o.time)?;
+                // Core times on the composite: the minimum over the core's units of the matrix.
+                let cores =
+                    headline::composite_core_times(core_times(&net, &inputs.region, study), &m);
+                (net, report, Some(m), cores)
+            }
+            k => {
+                let (net, report) = match prepared {
+                    Some(p) => {
+                        hierarchy = Some(p.hierarchy);
+                        (p.network, p.report)
+                    }
+                    None => build(inputs, &o.scenario, k, o.time)?,
+                };
+                let m = o.matrix.then(|| travel_time_matrix(&net, None));
+                let cores = core_times(&net, &inputs.region, study);
+                (net, report, m, cores)
+            }
+        };
+        let road_speed = study.network.mode(Mode::Road).speed_kmh;
+        let self_times = o.self_potential.then(|| {
+            inputs
+                .region
+                .units
+                .iter()
+                .map(|u| internal_time_min(u.area_km2, road_speed))
+                .collect::<Vec<_>>()
+        });
+        if let Some(st) = &self_times
+            && o.decays.iter().any(Decay::infinite_at_zero)
+            && let Some((i, _)) = st.iter().enumerate().find(|(_, t)| **t <= 0.0)
+        {
+            let u = &inputs.region.units[i];
+            return Err(OptionError::new()
+                .text(format!(
+                    "unit {} ({}) has area 0 km², so its self-potential under a power decay is infinite; use ",
+                    u.name, u.code
+                ))
+                .opt(Opt::SelfPotential, Some("off"))
+                .text(" (point layers have no area)")
+                .into());
+        }
+        let pop: Vec<f64> = inputs
+            .region
+            .units
+            .iter()
+            .map(|u| u.population_10k)
+            .collect();
+        Ok(Base {
+            masses,
+            pop,
+            net,
+            report,
+            matrix,
+            cores,
+            self_times,
+            hierarchy,
+        })
+    }
+
+    fn spec<'s>(&'s self, o: &'s Options) -> AccessSpec<'s> {
+        AccessSpec {
+            mass: &self.masses,
+            pop: &self.pop,
+            decays: &o.decays,
+            bands: &o.bands,
+            self_times: self.self_times.as_deref(),
+        }
+    }
+
+    /// The rows of `origins`, and whether PHAST computed them. One reduction per origin: from
+    /// the matrix for the composite (a combination of two networks' times), otherwise streamed
+    /// from each origin's tree.
+    fn rows(
+        &self,
+        o: &Options,
+        spec: &AccessSpec<'_>,
+        origins: std::ops::Range<usize>,
+        hierarchy: Option<Hierarchy>,
+        progress: &dyn Progress,
+    ) -> Result<(Vec<AccessRow>, bool)> {
+        Ok(match (&self.matrix, o.network) {
+            (Some(m), NetworkKind::Composite) => (
+                origins
+                    .map(|i| AccessRow::reduce(i, &matrix_times(m, i), spec))
+                    .collect::<Result<Vec<_>>>()?,
+                false,
+            ),
+            _ => {
+                let limit = o.max_minutes.map(Minutes);
+                let data =
+                    prepare_engine_with(o.engine, &self.net, limit, false, hierarchy, progress)?;
+                let range = origins.start as u32..origins.end as u32;
+                let rows =
+                    accessibility_of(&engine(&self.net, &data), spec, limit, range, progress)?;
+                (rows, data.is_some())
+            }
         })
     }
 }

@@ -58,27 +58,35 @@ pub struct Resilience {
 /// population-weighted WATT, the core-to-core time and the units beyond the largest band; with
 /// `mc`, also samples of simultaneous random failures.
 ///
+/// The same in three steps, for sharded runs: [`failure_sets`] lists every network to
+/// evaluate, [`failure_figures`] evaluates any slice of them, [`resilience_of`] ranks and
+/// summarises the figures of all of them.
+///
 /// # Errors
-/// A mass needing GDP that units lack.
+/// A mass needing GDP that units lack; Monte Carlo settings out of range.
 pub fn resilience(an: &Analysis<'_>, mc: Option<MonteCarlo>) -> Result<Resilience> {
-    let region = &an.inputs.region;
-    let net = &an.net;
-    let mass = an.options.mass.values(region)?;
-    let pop: Vec<f64> = region.units.iter().map(|u| u.population_10k).collect();
-    let cores: Vec<Vec<UnitId>> = an.cores.iter().map(|c| c.units.clone()).collect();
-    let band = an.options.bands.last().copied().unwrap_or(180.0);
-    let setting = Setting {
-        mass: &mass,
-        pop: &pop,
-        cores: &cores,
-        band,
-    };
-    let candidates: Vec<LinkId> = net
+    let sets = failure_sets(an, mc)?;
+    let figs = failure_figures(an, &sets)?;
+    resilience_of(an, mc, &sets, figs)
+}
+
+/// The curated links, those that fail (generated road links stand for the whole road mesh).
+fn candidates(an: &Analysis<'_>) -> Vec<LinkId> {
+    an.net
         .links()
         .iter()
         .filter(|l| !l.generated)
         .map(|l| l.id)
-        .collect();
+        .collect()
+}
+
+/// Every set of failed links a resilience run evaluates, in order: none (the intact network),
+/// each curated link alone, then each Monte Carlo sample.
+///
+/// # Errors
+/// Monte Carlo settings out of range.
+pub fn failure_sets(an: &Analysis<'_>, mc: Option<MonteCarlo>) -> Result<Vec<Vec<LinkId>>> {
+    let candidates = candidates(an);
     if let Some(m) = mc.filter(|m| m.samples > 0) {
         if m.samples > MAX_SAMPLES {
             return Err(OptionError::new()
@@ -98,20 +106,65 @@ pub fn resilience(an: &Analysis<'_>, mc: Option<MonteCarlo>) -> Result<Resilienc
     }
     let mut sets: Vec<Vec<LinkId>> = vec![vec![]];
     sets.extend(candidates.iter().map(|&l| vec![l]));
-    let figs = par::failures(net, &setting, &sets);
+    if let Some(m) = mc.filter(|m| m.samples > 0) {
+        sets.extend((0..m.samples).map(|s| sample_failures(&candidates, m.k, m.seed, s)));
+    }
+    Ok(sets)
+}
+
+/// The figures of the analysis's network with each of `sets` failed (in parallel, in order).
+///
+/// # Errors
+/// A mass needing GDP that units lack.
+pub fn failure_figures(an: &Analysis<'_>, sets: &[Vec<LinkId>]) -> Result<Vec<Figures>> {
+    let region = &an.inputs.region;
+    let mass = an.options.mass.values(region)?;
+    let pop: Vec<f64> = region.units.iter().map(|u| u.population_10k).collect();
+    let cores: Vec<Vec<UnitId>> = an.cores.iter().map(|c| c.units.clone()).collect();
+    let setting = Setting {
+        mass: &mass,
+        pop: &pop,
+        cores: &cores,
+        band: band(an),
+    };
+    Ok(par::failures(&an.net, &setting, sets))
+}
+
+fn band(an: &Analysis<'_>) -> f64 {
+    an.options.bands.last().copied().unwrap_or(180.0)
+}
+
+/// The resilience of the figures `figs` of every set of [`failure_sets`] (`sets`, in order):
+/// the damage of each, the ranking, the Monte Carlo distributions.
+///
+/// # Errors
+/// Figures that are not one per set.
+pub fn resilience_of(
+    an: &Analysis<'_>,
+    mc: Option<MonteCarlo>,
+    sets: &[Vec<LinkId>],
+    figs: Vec<Figures>,
+) -> Result<Resilience> {
+    let candidates = candidates(an);
+    let mc = mc.filter(|m| m.samples > 0);
+    let samples = mc.map_or(0, |m| m.samples as usize);
+    if figs.len() != sets.len() || sets.len() != 1 + candidates.len() + samples {
+        return Err(crate::Error::Usage(format!(
+            "{} resilience figures for {} failure sets",
+            figs.len(),
+            sets.len()
+        )));
+    }
     let base = figs[0];
     let mut ranked: Vec<(LinkId, Figures, Damage)> = candidates
         .iter()
-        .zip(&figs[1..])
+        .zip(&figs[1..=candidates.len()])
         .map(|(&l, f)| (l, *f, damage(&base, f)))
         .collect();
     ranked.sort_by(|a, b| worse_first(&a.2, &b.2).then(a.0.cmp(&b.0)));
-    let monte_carlo = mc.filter(|m| m.samples > 0).map(|m| {
-        let sets: Vec<Vec<LinkId>> = (0..m.samples)
-            .map(|s| sample_failures(&candidates, m.k, m.seed, s))
-            .collect();
-        let figs = par::failures(net, &setting, &sets);
-        let dmg: Vec<Damage> = figs.iter().map(|f| damage(&base, f)).collect();
+    let first = 1 + candidates.len();
+    let monte_carlo = mc.map(|m| {
+        let dmg: Vec<Damage> = figs[first..].iter().map(|f| damage(&base, f)).collect();
         let of = |f: &dyn Fn(&Damage) -> f64| distribution(&dmg.iter().map(f).collect::<Vec<_>>());
         let distributions = [
             ("d_watt_pop_min", of(&|d| d.d_watt_pop_min)),
@@ -121,14 +174,14 @@ pub fn resilience(an: &Analysis<'_>, mc: Option<MonteCarlo>) -> Result<Resilienc
         ];
         MonteCarloResult {
             settings: m,
-            sets,
+            sets: sets[first..].to_vec(),
             damage: dmg,
             distributions,
         }
     });
     Ok(Resilience {
         base,
-        band,
+        band: band(an),
         candidates,
         ranked,
         monte_carlo,

@@ -73,6 +73,10 @@ pub enum Command {
     /// Build the network and its contraction hierarchy once and write them to one file for
     /// `--prepared` (skips loading the road graph and contracting in later runs).
     Prepare(crate::cli::prepare::PrepareArgs),
+    /// Join the part files of a `--shard I/N` run (access, matrix, resilience, timeline) into
+    /// the files a single run writes, after checking that every part is there, from the same
+    /// inputs and options, without overlap.
+    Merge(crate::cli::merge::MergeArgs),
 }
 
 /// Where the inputs come from and how to read them.
@@ -230,6 +234,9 @@ pub struct MatrixArgs {
     /// more and no --max-minutes).
     #[arg(long, value_enum, default_value_t = regionlink::route::EngineKind::Auto)]
     pub engine: regionlink::route::EngineKind,
+    /// Sharded run.
+    #[command(flatten)]
+    pub shard: crate::cli::merge::ShardArgs,
 }
 
 /// `regionlink route`.
@@ -319,6 +326,9 @@ pub struct AccessCmd {
     /// (phast for 500 origins or more without --max-minutes).
     #[arg(long, value_enum, default_value_t = regionlink::route::EngineKind::Auto)]
     pub engine: regionlink::route::EngineKind,
+    /// Sharded run.
+    #[command(flatten)]
+    pub shard: crate::cli::merge::ShardArgs,
 }
 
 /// Gravity-model options.
@@ -438,6 +448,9 @@ pub struct TimelineCmd {
     /// Output directory.
     #[arg(long, value_name = "DIR", default_value = "regionlink-out")]
     pub out: PathBuf,
+    /// Sharded run.
+    #[command(flatten)]
+    pub shard: crate::cli::merge::ShardArgs,
 }
 
 /// `regionlink resilience` arguments.
@@ -458,6 +471,9 @@ pub struct ResilienceCmd {
     /// Output directory.
     #[arg(long, value_name = "DIR", default_value = "regionlink-out")]
     pub out: PathBuf,
+    /// Sharded run.
+    #[command(flatten)]
+    pub shard: crate::cli::merge::ShardArgs,
 }
 
 /// Options of `regionlink synth`.

@@ -5,8 +5,10 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::cli::args::{AccessCmd, EquityCmd, MeasureArgs, MeasureCmd, StructureCmd};
+use crate::cli::merge::{PartSpec, check_inputs, write_part};
 use crate::cli::progress::Bar;
 use regionlink::analysis::{Analysis, Options, check_max_minutes};
+use regionlink::export::shard::Merged;
 use regionlink::export::{summary, tables};
 use regionlink::load::Inputs;
 use regionlink::prepared::Prepared;
@@ -55,6 +57,17 @@ pub fn reach(cmd: &MeasureCmd, out: &mut dyn Write) -> Result<()> {
 
 /// `regionlink access`: streamed, one origin's tree at a time.
 pub fn access(cmd: &AccessCmd, quiet: bool, out: &mut dyn Write) -> Result<()> {
+    access_with(cmd, quiet, out, None)
+}
+
+/// `regionlink access`: with `--shard`, the rows of the shard's origins to a part file; with
+/// `merged`, the rows of the parts instead of searches; else every origin.
+pub fn access_with(
+    cmd: &AccessCmd,
+    quiet: bool,
+    out: &mut dyn Write,
+    merged: Option<&Merged>,
+) -> Result<()> {
     check_max_minutes(cmd.max_minutes)?;
     if cmd.m.network == regionlink::network::NetworkKind::Composite
         && cmd.engine == regionlink::route::EngineKind::Phast
@@ -67,7 +80,32 @@ pub fn access(cmd: &AccessCmd, quiet: bool, out: &mut dyn Write) -> Result<()> {
     o.max_minutes = cmd.max_minutes;
     o.engine = cmd.engine;
     let pb = Bar::new(quiet, 0);
-    let a = analyse(&inputs, &cmd.m, o, prepared, &pb)?;
+    let total = inputs.region.len();
+    if let Some(shard) = cmd.shard.shard {
+        let rows =
+            regionlink::analysis::access_rows(&inputs, &o, prepared, shard.slice(total), &pb)?;
+        pb.finish();
+        let spec = PartSpec {
+            command: "access",
+            shard,
+            total,
+            dir: cmd.out.as_deref(),
+        };
+        return write_part(spec, &inputs, &cmd.m.scenario, out, |w| {
+            rows.iter().try_for_each(|r| w.row(r))
+        });
+    }
+    let a = match merged {
+        Some(m) => {
+            check_inputs(m, &inputs, &cmd.m.scenario)?;
+            let an = Analysis::with_access_rows(&inputs, &o, prepared, &pb, m.rows(total)?)?;
+            if cmd.m.network != regionlink::network::NetworkKind::Composite {
+                crate::cli::warn_snaps(&an.build, &inputs.region);
+            }
+            an
+        }
+        None => analyse(&inputs, &cmd.m, o, prepared, &pb)?,
+    };
     pb.finish();
     let t = tables::access(&a);
     crate::cli::csv_then_summary(

@@ -7,6 +7,7 @@ pub mod errors;
 pub mod info;
 pub mod matrix;
 pub mod measures;
+pub mod merge;
 pub mod prepare;
 pub mod progress;
 pub mod resilience;
@@ -64,6 +65,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Resilience(a) => resilience::run(&a, out),
         Command::Synth(a) => synth::run(&a, out),
         Command::Prepare(a) => prepare::run(&a, quiet, out),
+        Command::Merge(a) => merge::run(&a, quiet, out),
     }
 }
 

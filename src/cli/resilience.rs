@@ -5,11 +5,20 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::cli::args::ResilienceCmd;
-use regionlink::analysis::{Analysis, MonteCarlo};
+use crate::cli::merge::{PartSpec, check_inputs, write_part};
+use regionlink::analysis::{Analysis, MonteCarlo, failure_figures, failure_sets, resilience_of};
+use regionlink::export::shard::Merged;
 use regionlink::progress::Silent;
 
 /// Fail each link, print the report section, write the files.
 pub fn run(cmd: &ResilienceCmd, out: &mut dyn Write) -> Result<()> {
+    run_with(cmd, out, None)
+}
+
+/// [`run`]; with `--shard`, the figures of the shard's failure sets (the intact network, each
+/// link, each Monte Carlo sample, in that order) to a part file; with `merged`, the figures of
+/// the parts instead.
+pub fn run_with(cmd: &ResilienceCmd, out: &mut dyn Write, merged: Option<&Merged>) -> Result<()> {
     let inputs = crate::cli::load(&cmd.m.input)?;
     let o = crate::cli::options(&inputs, &cmd.m, None)?;
     let an = Analysis::run(&inputs, &o, &Silent)?;
@@ -18,7 +27,27 @@ pub fn run(cmd: &ResilienceCmd, out: &mut dyn Write) -> Result<()> {
         k: cmd.k,
         seed: cmd.seed,
     };
-    let r = regionlink::analysis::resilience(&an, Some(mc))?;
+    let sets = failure_sets(&an, Some(mc))?;
+    if let Some(shard) = cmd.shard.shard {
+        let figs = failure_figures(&an, &sets[shard.slice(sets.len())])?;
+        let spec = PartSpec {
+            command: "resilience",
+            shard,
+            total: sets.len(),
+            dir: Some(&cmd.out),
+        };
+        return write_part(spec, &inputs, &cmd.m.scenario, out, |w| {
+            figs.iter().try_for_each(|f| w.row(f))
+        });
+    }
+    let figs = match merged {
+        Some(m) => {
+            check_inputs(m, &inputs, &cmd.m.scenario)?;
+            m.rows(sets.len())?
+        }
+        None => failure_figures(&an, &sets)?,
+    };
+    let r = resilience_of(&an, Some(mc), &sets, figs)?;
     let (files, md) = regionlink::export::resilience::outputs(&an, &r)?;
     let protected = crate::cli::input_paths(&inputs, Some(&cmd.m.scenario));
     crate::cli::write_outputs(&files, &cmd.out, &protected, Some(&md), out)

@@ -7,7 +7,7 @@
 //!   [`info`], [`route`], [`od`]: the pieces;
 //! - [`geojson`], [`isochrone`], [`qml`], [`table`], [`gpkg`], [`project`] (the QGIS
 //!   project), [`maps`] (the report's SVG maps), [`html`]: the formats; [`write`](mod@write):
-//!   atomic writing.
+//!   atomic writing; [`shard`]: the part files of sharded runs and their merge.
 
 pub mod comparison;
 pub mod geojson;
@@ -24,6 +24,7 @@ pub mod report;
 pub mod resilience;
 pub mod route;
 pub mod run;
+pub mod shard;
 pub mod summary;
 pub mod table;
 pub mod tables;

@@ -61,10 +61,26 @@ pub fn accessibility(
     limit: Option<Minutes>,
     progress: &dyn crate::progress::Progress,
 ) -> crate::Result<Vec<AccessRow>> {
+    let n = engine.network().unit_count() as u32;
+    accessibility_of(engine, spec, limit, 0..n, progress)
+}
+
+/// [`accessibility`] of the origins `origins` only (a slice of the unit order, for sharded
+/// runs): each row is the one [`accessibility`] gives that unit.
+///
+/// # Errors
+/// See [`accessibility`].
+pub fn accessibility_of(
+    engine: &Engine<'_>,
+    spec: &AccessSpec<'_>,
+    limit: Option<Minutes>,
+    origins: std::ops::Range<u32>,
+    progress: &dyn crate::progress::Progress,
+) -> crate::Result<Vec<AccessRow>> {
     let net = engine.network();
-    progress.stage("origins searched", net.unit_count() as u64);
+    progress.stage("origins searched", origins.len() as u64);
     let workspaces = Workspaces::new(|| engine.workspace());
-    (0..net.unit_count() as u32)
+    origins
         .into_par_iter()
         .map(|o| {
             let row = workspaces.with(|ws| {
@@ -90,13 +106,29 @@ pub fn stream_rows<R: Send, E>(
     limit: Option<Minutes>,
     chunk: usize,
     row: impl Fn(UnitId, &Times<'_>) -> R + Sync,
+    sink: impl FnMut(UnitId, R) -> Result<(), E>,
+) -> Result<(), E> {
+    let n = engine.network().unit_count() as u32;
+    stream_rows_of(engine, 0..n, limit, chunk, row, sink)
+}
+
+/// [`stream_rows`] of the origins `origins` only (a slice of the unit order, for sharded runs).
+///
+/// # Errors
+/// The first error of `sink`.
+pub fn stream_rows_of<R: Send, E>(
+    engine: &Engine<'_>,
+    origins: std::ops::Range<u32>,
+    limit: Option<Minutes>,
+    chunk: usize,
+    row: impl Fn(UnitId, &Times<'_>) -> R + Sync,
     mut sink: impl FnMut(UnitId, R) -> Result<(), E>,
 ) -> Result<(), E> {
     let net = engine.network();
-    let n = net.unit_count() as u32;
+    let n = origins.end.min(net.unit_count() as u32);
     let chunk = chunk.max(1) as u32;
     let workspaces = Workspaces::new(|| engine.workspace());
-    let mut start = 0u32;
+    let mut start = origins.start;
     while start < n {
         let end = (start + chunk).min(n);
         let rows: Vec<R> = (start..end)
