@@ -67,21 +67,16 @@ impl InputFile {
     /// # Errors
     /// The file cannot be read.
     pub fn of_file(role: &str, path: &Path) -> Result<InputFile> {
-        let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        let mut h = Sha256::new();
-        let mut buf = vec![0u8; 1 << 20];
-        loop {
-            let k = f.read(&mut buf).map_err(|e| Error::io(path, e))?;
-            if k == 0 {
-                break;
-            }
-            h.update(&buf[..k]);
-        }
         Ok(InputFile {
             role: role.to_string(),
             name: path.display().to_string(),
-            sha256: h.finalize().into(),
+            sha256: sha256_of_file(path)?,
         })
+    }
+
+    /// Its SHA-256 in lower-case hex.
+    pub fn sha256_hex(&self) -> String {
+        hex(&self.sha256)
     }
 
     /// The input `role` named `name` with these bytes (the embedded data).
@@ -220,6 +215,50 @@ impl Key {
 /// A value as written in a message (an empty list reads "nothing").
 fn shown(v: &str) -> &str {
     if v.is_empty() { "(none)" } else { v }
+}
+
+/// The SHA-256 of the file at `path`, read in 1 MiB blocks. A process hashes each file once:
+/// the digest is kept with the file's length and modification time, and a file changed since
+/// is read again. (A sharded run on a prepared network checks its road graph against the
+/// prepared file and records it in its part: one read of hundreds of MB, not two.)
+///
+/// # Errors
+/// The file cannot be read.
+pub fn sha256_of_file(path: &Path) -> Result<[u8; 32]> {
+    type Seen = std::collections::HashMap<PathBuf, (u64, Option<std::time::SystemTime>, [u8; 32])>;
+    static SEEN: std::sync::Mutex<Option<Seen>> = std::sync::Mutex::new(None);
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    let stamp = (meta.len(), meta.modified().ok());
+    let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let known = |seen: &Option<Seen>| {
+        seen.as_ref()
+            .and_then(|m| m.get(&key))
+            .filter(|(len, time, _)| (*len, *time) == stamp)
+            .map(|e| e.2)
+    };
+    if let Some(d) = known(
+        &SEEN
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    ) {
+        return Ok(d);
+    }
+    let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let k = f.read(&mut buf).map_err(|e| Error::io(path, e))?;
+        if k == 0 {
+            break;
+        }
+        h.update(&buf[..k]);
+    }
+    let digest: [u8; 32] = h.finalize().into();
+    SEEN.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get_or_insert_with(Default::default)
+        .insert(key, (stamp.0, stamp.1, digest));
+    Ok(digest)
 }
 
 fn hex(b: &[u8]) -> String {

@@ -5,12 +5,11 @@
 //! files, so the whole-population figures (coefficients, CV, rankings) are computed once, over
 //! every row, exactly as in a single run.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::{Args, Parser};
-use sha2::Digest;
 
 use crate::cli::args::{Cli, Command, ScenarioArgs};
 use regionlink::Error;
@@ -110,21 +109,7 @@ fn input_hashes(inputs: &Inputs, sc: &ScenarioArgs) -> Result<Vec<InputHash>> {
     crate::cli::input_paths(inputs, Some(sc))
         .iter()
         .map(|p| {
-            let mut f = std::fs::File::open(p).map_err(|e| Error::io(p, e))?;
-            let mut h = sha2::Sha256::new();
-            let mut buf = vec![0u8; 1 << 20];
-            loop {
-                let n = f.read(&mut buf).map_err(|e| Error::io(p, e))?;
-                if n == 0 {
-                    break;
-                }
-                h.update(&buf[..n]);
-            }
-            let sha256 = h
-                .finalize()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>();
+            let sha256 = regionlink::prepared::InputFile::of_file("input", p)?.sha256_hex();
             Ok(InputHash {
                 file: p.display().to_string(),
                 sha256,
