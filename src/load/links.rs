@@ -167,51 +167,38 @@ pub(crate) fn unterminated_quote(file: &str, line: u64) -> Error {
 }
 
 fn load_csv(text: &str, file: &str) -> Result<Vec<RawLink>> {
+    let header_error = |msg: String| {
+        Error::input(
+            file,
+            Location::Line {
+                line: 1,
+                column: None,
+            },
+            msg,
+        )
+    };
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(LineReader::new(text.as_bytes()));
     let headers = rdr
         .headers()
-        .map_err(|e| {
-            Error::input(
-                file,
-                Location::Line {
-                    line: 1,
-                    column: None,
-                },
-                format!("cannot read the header: {e}"),
-            )
-        })?
+        .map_err(|e| header_error(format!("cannot read the header: {e}")))?
         .clone();
     for (k, h) in headers.iter().enumerate() {
         let h = h.trim();
         if !h.is_empty() && headers.iter().take(k).any(|g| g.trim() == h) {
-            return Err(Error::input(
-                file,
-                Location::Line {
-                    line: 1,
-                    column: None,
-                },
-                format!(
-                    "the header names column \"{h}\" twice (field {}); which one holds the values is ambiguous",
-                    k + 1
-                ),
-            ));
+            return Err(header_error(format!(
+                "the header names column \"{h}\" twice (field {}); which one holds the values is ambiguous",
+                k + 1
+            )));
         }
     }
     for required in ["link_id", "from_code", "to_code", "mode"] {
         if !headers.iter().any(|h| h.trim() == required) {
-            return Err(Error::input(
-                file,
-                Location::Line {
-                    line: 1,
-                    column: None,
-                },
-                format!(
-                    "the header has no column \"{required}\" (columns: {})",
-                    headers.iter().collect::<Vec<_>>().join(", ")
-                ),
-            ));
+            return Err(header_error(format!(
+                "the header has no column \"{required}\" (columns: {})",
+                headers.iter().collect::<Vec<_>>().join(", ")
+            )));
         }
     }
     let mut out = Vec::new();
