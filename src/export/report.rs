@@ -574,7 +574,7 @@ impl Report {
                     .iter()
                     .map(|u| region.unit(u.unit).code.clone())
                     .collect(),
-                pop_share: (region.units.iter().any(|u| u.population_10k > 0.0)).then_some(ps),
+                pop_share: ps,
                 gdp_share: gs,
             }
         });

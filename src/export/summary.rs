@@ -244,9 +244,9 @@ pub fn corridor_summary(a: &Analysis<'_>, out: &mut dyn Write) -> Result<()> {
     writeln!(out)?;
     writeln!(
         out,
-        "{} units in the corridor: {:.1} % of the region's population, {} of its GDP{}",
+        "{} units in the corridor: {} of the region's population, {} of its GDP{}",
         c.units.len(),
-        ps * 100.0,
+        ps.map_or("–".to_string(), |p| format!("{:.1} %", p * 100.0)),
         gs.map_or("–".to_string(), |g| format!("{:.1} %", g * 100.0)),
         if gm > 0 {
             format!(" (over units with GDP; {gm} corridor units lack it)")

@@ -277,11 +277,11 @@ pub fn corridor(m: &Matrix, a: &CoreTimes, b: &CoreTimes, epsilon: f64) -> Resul
     })
 }
 
-/// Population and GDP shares of the corridor in the region: (population share, GDP share over
-/// the units with GDP, corridor units lacking GDP).
-pub fn shares(region: &Region, c: &Corridor) -> (f64, Option<f64>, usize) {
+/// Population and GDP shares of the corridor in the region: (population share, `None` for a
+/// region without population; GDP share over the units with GDP; corridor units lacking GDP).
+pub fn shares(region: &Region, c: &Corridor) -> (Option<f64>, Option<f64>, usize) {
     let t = crate::measures::reach::Totals::of(region, c.units.iter().map(|u| u.unit));
     let all = crate::measures::reach::Totals::of(region, region.units.iter().map(|u| u.id));
     let (p, g, _) = t.shares(&all);
-    (p.unwrap_or(0.0), g, t.gdp_missing)
+    (p, g, t.gdp_missing)
 }
