@@ -261,7 +261,11 @@ pub fn build_network(
     let mut nodes: Vec<Node> = region.units.iter().map(|u| Node::Unit(u.id)).collect();
     let mut arcs: Vec<(u32, u32, Arc)> = Vec::new();
     let mut stations: BTreeMap<(UnitId, Mode, u32), u32> = BTreeMap::new();
-    let mut lines: BTreeMap<&str, u32> = BTreeMap::new();
+    let lines: BTreeMap<&str, u32> = crate::network::embed::line_keys(&out)
+        .into_iter()
+        .enumerate()
+        .map(|(i, k)| (k, i as u32))
+        .collect();
     let mut node_of =
         |nodes: &mut Vec<Node>, arcs: &mut Vec<(u32, u32, Arc)>, u: UnitId, m: Mode, line: u32| {
             let p = params.mode(m);
@@ -285,9 +289,7 @@ pub fn build_network(
             })
         };
     for l in &out {
-        let key = l.line_id.as_deref().unwrap_or(&l.link_id);
-        let next = lines.len() as u32;
-        let line = *lines.entry(key).or_insert(next);
+        let line = lines[l.line_id.as_deref().unwrap_or(&l.link_id)];
         let a = node_of(&mut nodes, &mut arcs, l.from, l.mode, line);
         let b = node_of(&mut nodes, &mut arcs, l.to, l.mode, line);
         let arc = Arc {

@@ -11,6 +11,7 @@
 
 mod attach;
 pub mod build;
+pub mod embed;
 pub mod generate;
 pub mod graph;
 pub mod roads;
@@ -18,5 +19,6 @@ pub mod scenario;
 pub(crate) mod union_find;
 
 pub use build::{BuildOptions, BuildReport, build_network};
+pub use embed::{Embedding, embed, line_keys, variable_arcs};
 pub use graph::{Arc, Attach, Link, Network, NetworkKind, Node, components};
 pub use scenario::{AddedLinks, Scenario};

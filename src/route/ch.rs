@@ -83,7 +83,7 @@ impl Witness {
         s: u32,
         skip: u32,
         max: f64,
-        targets: &[(u32, f64)],
+        targets: &[(u32, u32, f64)],
         settle: usize,
     ) {
         self.generation = self.generation.wrapping_add(1);
@@ -96,7 +96,7 @@ impl Witness {
         let gen_ = self.generation;
         let labels = &mut self.labels[..];
         let mut left = 0usize;
-        for &(x, _) in targets {
+        for &(x, _, _) in targets {
             let l = &mut labels[x as usize];
             if x != s && l.2 != gen_ {
                 l.2 = gen_;
@@ -124,7 +124,7 @@ impl Witness {
                     break;
                 }
             }
-            for &(v, w) in &st.out[u as usize] {
+            for &(v, _, w) in &st.out[u as usize] {
                 let nt = t + w;
                 if v == skip || nt > max || st.in_round[v as usize] {
                     continue;
@@ -191,33 +191,74 @@ impl NodeMap for Sequential {
 
 /// The graph while it is being contracted: each remaining node's arcs to and from the other
 /// remaining nodes, and the counters of the priority.
+///
+/// Each arc is (other end, arc id, witness time). For a plain hierarchy the witness time is the
+/// arc's time. For a customizable one ([`Hierarchy::build_customizable`]) it is the time over
+/// *fixed* arcs only (+∞ for an arc that exists only through variable arcs), and the arc's time
+/// over all arcs is in `nominal`, by id: witness searches then never rely on an arc that a
+/// scenario may remove.
 struct State {
-    out: Vec<Vec<(u32, f64)>>,
-    inn: Vec<Vec<(u32, f64)>>,
+    out: Vec<Vec<(u32, u32, f64)>>,
+    inn: Vec<Vec<(u32, u32, f64)>>,
     /// Nodes being contracted in the current round (witness searches avoid them all).
     in_round: Vec<bool>,
     /// Neighbours already contracted.
     deleted: Vec<u32>,
     /// Depth in the hierarchy: 1 + the deepest contracted neighbour's.
     depth: Vec<u32>,
+    /// The time of each arc id over all arcs, for a customizable hierarchy.
+    nominal: Option<Vec<f64>>,
+    /// The next arc id.
+    next_id: u32,
 }
 
 impl State {
-    /// Add the arc `u → v`, or lower the time of the one there.
-    fn add(&mut self, u: u32, v: u32, w: f64) -> Added {
+    /// Add the arc `u → v` of time `nom` (and, customizable, `fix` over fixed arcs only), or
+    /// lower the times of the one there; its id and what was done.
+    fn add(&mut self, u: u32, v: u32, nom: f64, fix: f64) -> (u32, Added) {
         if let Some(e) = self.out[u as usize].iter_mut().find(|e| e.0 == v) {
-            if w < e.1 {
-                e.1 = w;
-                if let Some(f) = self.inn[v as usize].iter_mut().find(|e| e.0 == u) {
-                    f.1 = w;
+            let id = e.1;
+            let mut lowered = false;
+            let witness = match &mut self.nominal {
+                None => nom,
+                Some(n) => {
+                    if nom < n[id as usize] {
+                        n[id as usize] = nom;
+                        lowered = true;
+                    }
+                    fix
                 }
-                return Added::Lowered;
+            };
+            if witness < e.2 {
+                e.2 = witness;
+                lowered = true;
+                if let Some(f) = self.inn[v as usize].iter_mut().find(|e| e.0 == u) {
+                    f.2 = witness;
+                }
             }
-            return Added::Kept;
+            return (id, if lowered { Added::Lowered } else { Added::Kept });
         }
-        self.out[u as usize].push((v, w));
-        self.inn[v as usize].push((u, w));
-        Added::New
+        let id = self.next_id;
+        self.next_id += 1;
+        let witness = match &mut self.nominal {
+            None => nom,
+            Some(n) => {
+                n.push(nom);
+                fix
+            }
+        };
+        self.out[u as usize].push((v, id, witness));
+        self.inn[v as usize].push((u, id, witness));
+        (id, Added::New)
+    }
+
+    /// The time of arc `id` whose witness time is `w`.
+    #[inline]
+    fn nom(&self, id: u32, w: f64) -> f64 {
+        match &self.nominal {
+            None => w,
+            Some(n) => n[id as usize],
+        }
     }
 
     /// The shortcuts that contracting `v` needs (witness searches settle at most `settle`
@@ -252,18 +293,19 @@ impl State {
         }
         let mut shortcuts = Vec::new();
         if !outs.is_empty() {
-            for &(u, wu) in &self.inn[vi] {
+            for &(u, iu, wu) in &self.inn[vi] {
+                let nu = self.nom(iu, wu);
                 let max = outs
                     .iter()
                     .filter(|e| e.0 != u)
-                    .map(|e| wu + e.1)
+                    .map(|e| nu + self.nom(e.1, e.2))
                     .fold(f64::NEG_INFINITY, f64::max);
                 if max == f64::NEG_INFINITY {
                     continue;
                 }
                 ws.run(self, u, v, max, outs, settle);
-                for &(x, wx) in outs {
-                    let via = wu + wx;
+                for &(x, ix, wx) in outs {
+                    let via = nu + self.nom(ix, wx);
                     if x != u && ws.get(x) > via {
                         shortcuts.push((u, x, via));
                     }
@@ -296,7 +338,7 @@ enum Added {
     Kept,
 }
 
-fn remove(list: &mut Vec<(u32, f64)>, v: u32) {
+fn remove(list: &mut Vec<(u32, u32, f64)>, v: u32) {
     if let Some(i) = list.iter().position(|e| e.0 == v) {
         list.swap_remove(i);
     }
@@ -397,146 +439,48 @@ impl Hierarchy {
         map: &dyn NodeMap,
         progress: &dyn crate::progress::Progress,
     ) -> Hierarchy {
-        let n = net.node_count();
-        progress.stage("nodes contracted (PHAST preprocessing)", n as u64);
-        let (offsets, arcs) = net.csr();
-        let mut st = State {
-            out: vec![Vec::new(); n],
-            inn: vec![Vec::new(); n],
-            in_round: vec![false; n],
-            deleted: vec![0; n],
-            depth: vec![0; n],
-        };
-        for u in 0..n {
-            for &(w, v) in &arcs[offsets[u] as usize..offsets[u + 1] as usize] {
-                if v as usize != u {
-                    st.add(u as u32, v, w);
-                }
-            }
-        }
-        let all: Vec<u32> = (0..n as u32).collect();
-        let mut prio: Vec<i64> = map
-            .map(&all, &|ws, v| st.estimate(ws, v))
-            .into_iter()
-            .map(|e| e.priority)
-            .collect();
-        let mut remaining = all;
-        let mut rank = vec![0u32; n];
-        let mut done = vec![false; n];
-        let mut next_rank = 0u32;
-        // (tail, head, minutes) in network numbering.
-        let mut up: Vec<(u32, u32, f64)> = Vec::with_capacity(arcs.len());
-        let mut down: Vec<(u32, u32, f64)> = Vec::with_capacity(arcs.len());
-        let mut shortcut_count = 0usize;
-        let mut rounds = 0usize;
-        let mut touched: Vec<u32> = Vec::new();
-        while !remaining.is_empty() {
-            rounds += 1;
-            // The round: local minima of (priority, id).
-            let round: Vec<u32> = map.filter(&remaining, &|v| {
-                let k = (prio[v as usize], v);
-                let nb = |x: usize| st.out[x].iter().chain(&st.inn[x]).map(|e| e.0);
-                nb(v as usize).all(|x| {
-                    k < (prio[x as usize], x)
-                        && (is_hub(&st, x as usize)
-                            || nb(x as usize).all(|y| y == v || k < (prio[y as usize], y)))
-                })
-            });
-            for &v in &round {
-                st.in_round[v as usize] = true;
-            }
-            let evals = map.map(&round, &|ws, v| st.evaluate(ws, v, SETTLE_LIMIT));
-            touched.clear();
-            for (&v, e) in round.iter().zip(evals) {
-                let vi = v as usize;
-                rank[vi] = next_rank;
-                next_rank += 1;
-                let outs = std::mem::take(&mut st.out[vi]);
-                let ins = std::mem::take(&mut st.inn[vi]);
-                for &(x, w) in &outs {
-                    up.push((v, x, w));
-                    remove(&mut st.inn[x as usize], v);
-                    touched.push(x);
-                }
-                for &(u, w) in &ins {
-                    down.push((u, v, w));
-                    remove(&mut st.out[u as usize], v);
-                    touched.push(u);
-                }
-                for (u, x, w) in e.shortcuts {
-                    if st.add(u, x, w) == Added::New {
-                        shortcut_count += 1;
-                    }
-                }
-                for &x in outs.iter().chain(&ins).map(|(x, _)| x) {
-                    let xi = x as usize;
-                    st.deleted[xi] += 1;
-                    st.depth[xi] = st.depth[xi].max(st.depth[vi] + 1);
-                }
-                st.in_round[vi] = false;
-            }
-            progress.advance(round.len() as u64);
-            for &v in &round {
-                done[v as usize] = true;
-            }
-            remaining.retain(|&v| !done[v as usize]);
-            touched.sort_unstable();
-            touched.dedup();
-            let fresh = map.map(&touched, &|ws, v| st.estimate(ws, v));
-            for (&x, e) in touched.iter().zip(fresh) {
-                prio[x as usize] = e.priority;
-            }
-        }
-        // The remaining graph is empty but its lists keep their capacity: free it before the
-        // final arrays are built (a third of the peak memory on a road graph).
-        drop(st);
-        // Positions: decreasing rank.
-        let pos: Vec<u32> = rank.iter().map(|&r| n as u32 - 1 - r).collect();
-        let csr = |list: Vec<(u32, u32, f64)>, by_tail: bool| {
-            let mut offsets = vec![0u32; n + 1];
-            for &(t, h, _) in &list {
-                let k = if by_tail { t } else { h };
-                offsets[pos[k as usize] as usize + 1] += 1;
-            }
-            for i in 0..n {
-                offsets[i + 1] += offsets[i];
-            }
-            let mut fill = offsets.clone();
-            let mut out = vec![(0.0, 0u32); list.len()];
-            for (t, h, w) in list {
-                let (k, other) = if by_tail { (t, h) } else { (h, t) };
-                let slot = &mut fill[pos[k as usize] as usize];
-                out[*slot as usize] = (w, pos[other as usize]);
-                *slot += 1;
-            }
-            // A fixed order within each node (the contraction already is deterministic; this
-            // also makes the sweep's reads ascend).
-            for i in 0..n {
-                out[offsets[i] as usize..offsets[i + 1] as usize]
-                    .sort_by(|a, b| a.1.cmp(&b.1).then(a.0.total_cmp(&b.0)));
-            }
-            (offsets, out)
-        };
-        let (up_offsets, up) = csr(up, true);
-        let (down_offsets, down) = csr(down, false);
-        let full = Sweep {
-            nodes: (0..n as u32).collect(),
-            offsets: down_offsets,
-            arcs: down,
-            index: pos,
-        };
-        Hierarchy {
-            up_offsets,
-            up,
-            full,
-            shortcuts: shortcut_count,
-            rounds,
+        contract(net, map, progress, None).0
+    }
+
+    /// A hierarchy that can be re-timed ([`Customizable::customize`]) for any network that
+    /// differs from `net` only by arcs removed from among the *variable* ones
+    /// (`variable(i)` for the arc of index `i` of `net`, [`Network::arc`]) — a link failed, a
+    /// line not yet open — without contracting again. The result is exact for every such
+    /// network, by construction rather than by luck:
+    ///
+    /// * a witness search uses fixed arcs only (an arc's witness time is its time over fixed
+    ///   arcs and shortcuts of fixed arcs), so a shortcut is left out only where a path that no
+    ///   scenario can remove is at least as fast;
+    /// * each shortcut is recorded as a *triangle* (the shortcut, and the two arcs it joins),
+    ///   so that replaying the triangles in order with new arc times
+    ///   ([`Customizable::customize`]) computes what the same contraction would have given;
+    ///   with arcs only removed, every arc is then at least as long as in `net`, and every fixed
+    ///   arc exactly as long.
+    ///
+    /// Then every shortest path of the changed network still has an up–down path in the
+    /// hierarchy of equal time: where contracting `v` added a shortcut `u → x`, its re-timed
+    /// time is at most `t(u,v) + t(v,x)`; where it did not, a path of fixed arcs among higher
+    /// nodes was at most as long in `net`, it is no longer now, and `t(u,v) + t(v,x)` is no
+    /// shorter (the argument of Geisberger et al. with that witness). The same contraction otherwise, so
+    /// [`Hierarchy::build_with`]'s notes on rounds and determinism apply.
+    pub fn build_customizable(
+        net: &Network,
+        variable: &dyn Fn(usize) -> bool,
+        map: &dyn NodeMap,
+        progress: &dyn crate::progress::Progress,
+    ) -> Customizable {
+        let (hierarchy, custom) = contract(net, map, progress, Some(variable));
+        let (arc_slot, triangles) = custom.expect("a customizable contraction");
+        Customizable {
+            hierarchy,
+            arc_slot,
+            triangles,
         }
     }
 
     /// Nodes.
     pub fn node_count(&self) -> usize {
-        self.full.index.len()
+        self.full.nodes.len()
     }
 
     /// Rounds the contraction took (see [`Hierarchy::build_with`]).
@@ -567,7 +511,7 @@ impl Hierarchy {
     /// # Complexity
     /// O(size of the result).
     pub fn restrict(&self, targets: &[NodeId]) -> Sweep {
-        let n = self.full.index.len();
+        let n = self.full.nodes.len();
         let full = &self.full;
         let mut marked = vec![false; n];
         let mut stack: Vec<u32> = Vec::new();
@@ -612,6 +556,341 @@ impl Hierarchy {
             offsets,
             arcs,
             index,
+        }
+    }
+}
+
+/// What a customizable contraction records besides the hierarchy: each network arc's slot
+/// (see [`Customizable`]), and the triangles in the order they were relaxed.
+type CustomParts = (Vec<u32>, Vec<[u32; 3]>);
+
+/// The contraction of [`Hierarchy::build_with`]; with `variable`, the customizable one of
+/// [`Hierarchy::build_customizable`].
+fn contract(
+    net: &Network,
+    map: &dyn NodeMap,
+    progress: &dyn crate::progress::Progress,
+    variable: Option<&dyn Fn(usize) -> bool>,
+) -> (Hierarchy, Option<CustomParts>) {
+    let n = net.node_count();
+    progress.stage("nodes contracted (PHAST preprocessing)", n as u64);
+    let (offsets, arcs) = net.csr();
+    let custom = variable.is_some();
+    let mut st = State {
+        out: vec![Vec::new(); n],
+        inn: vec![Vec::new(); n],
+        in_round: vec![false; n],
+        deleted: vec![0; n],
+        depth: vec![0; n],
+        nominal: custom.then(Vec::new),
+        next_id: 0,
+    };
+    // Customizable: the state arc of each network arc (u32::MAX for a loop).
+    let mut arc_id: Vec<u32> = Vec::new();
+    for u in 0..n {
+        let first = offsets[u] as usize;
+        for (k, &(w, v)) in arcs[first..offsets[u + 1] as usize].iter().enumerate() {
+            let i = first + k;
+            let id = if v as usize != u {
+                let fix = match variable {
+                    Some(var) if var(i) => f64::INFINITY,
+                    _ => w,
+                };
+                st.add(u as u32, v, w, fix).0
+            } else {
+                u32::MAX
+            };
+            if custom {
+                arc_id.push(id);
+            }
+        }
+    }
+    let all: Vec<u32> = (0..n as u32).collect();
+    let mut prio: Vec<i64> = map
+        .map(&all, &|ws, v| st.estimate(ws, v))
+        .into_iter()
+        .map(|e| e.priority)
+        .collect();
+    let mut remaining = all;
+    let mut rank = vec![0u32; n];
+    let mut done = vec![false; n];
+    let mut next_rank = 0u32;
+    // (tail, head, minutes) in network numbering, and (customizable) each one's state arc id.
+    let mut up: Vec<(u32, u32, f64)> = Vec::with_capacity(arcs.len());
+    let mut down: Vec<(u32, u32, f64)> = Vec::with_capacity(arcs.len());
+    let (mut up_ids, mut down_ids): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
+    // Customizable: the triangles (arc u→x, arc u→v, arc v→x) by state arc id, in order.
+    let mut triangles: Vec<[u32; 3]> = Vec::new();
+    let mut shortcut_count = 0usize;
+    let mut rounds = 0usize;
+    let mut touched: Vec<u32> = Vec::new();
+    while !remaining.is_empty() {
+        rounds += 1;
+        // The round: local minima of (priority, id).
+        let round: Vec<u32> = map.filter(&remaining, &|v| {
+            let k = (prio[v as usize], v);
+            let nb = |x: usize| st.out[x].iter().chain(&st.inn[x]).map(|e| e.0);
+            nb(v as usize).all(|x| {
+                k < (prio[x as usize], x)
+                    && (is_hub(&st, x as usize)
+                        || nb(x as usize).all(|y| y == v || k < (prio[y as usize], y)))
+            })
+        });
+        for &v in &round {
+            st.in_round[v as usize] = true;
+        }
+        let evals = map.map(&round, &|ws, v| st.evaluate(ws, v, SETTLE_LIMIT));
+        touched.clear();
+        for (&v, e) in round.iter().zip(evals) {
+            let vi = v as usize;
+            rank[vi] = next_rank;
+            next_rank += 1;
+            let outs = std::mem::take(&mut st.out[vi]);
+            let ins = std::mem::take(&mut st.inn[vi]);
+            for &(x, id, w) in &outs {
+                up.push((v, x, st.nom(id, w)));
+                if custom {
+                    up_ids.push(id);
+                }
+                remove(&mut st.inn[x as usize], v);
+                touched.push(x);
+            }
+            for &(u, id, w) in &ins {
+                down.push((u, v, st.nom(id, w)));
+                if custom {
+                    down_ids.push(id);
+                }
+                remove(&mut st.out[u as usize], v);
+                touched.push(u);
+            }
+            if custom {
+                // Each shortcut with the ids of its two arcs, recorded as a triangle; the
+                // shortcuts come in (in-arc, out-arc) order.
+                let mut k = 0;
+                for &(u, iu, fu) in &ins {
+                    for &(x, ix, fx) in &outs {
+                        if x == u {
+                            continue;
+                        }
+                        if e.shortcuts.get(k).is_some_and(|s| s.0 == u && s.1 == x) {
+                            k += 1;
+                            let nv = st.nom(iu, fu) + st.nom(ix, fx);
+                            let (id, added) = st.add(u, x, nv, fu + fx);
+                            if added == Added::New {
+                                shortcut_count += 1;
+                            }
+                            triangles.push([id, iu, ix]);
+                        }
+                    }
+                }
+                debug_assert_eq!(k, e.shortcuts.len(), "shortcuts in pair order");
+            } else {
+                for (u, x, w) in e.shortcuts {
+                    if st.add(u, x, w, w).1 == Added::New {
+                        shortcut_count += 1;
+                    }
+                }
+            }
+            for &x in outs.iter().chain(&ins).map(|(x, _, _)| x) {
+                let xi = x as usize;
+                st.deleted[xi] += 1;
+                st.depth[xi] = st.depth[xi].max(st.depth[vi] + 1);
+            }
+            st.in_round[vi] = false;
+        }
+        progress.advance(round.len() as u64);
+        for &v in &round {
+            done[v as usize] = true;
+        }
+        remaining.retain(|&v| !done[v as usize]);
+        touched.sort_unstable();
+        touched.dedup();
+        let fresh = map.map(&touched, &|ws, v| st.estimate(ws, v));
+        for (&x, e) in touched.iter().zip(fresh) {
+            prio[x as usize] = e.priority;
+        }
+    }
+    // The remaining graph is empty but its lists keep their capacity: free it before the
+    // final arrays are built (a third of the peak memory on a road graph).
+    let ids = st.next_id as usize;
+    drop(st);
+    // Positions: decreasing rank.
+    let pos: Vec<u32> = rank.iter().map(|&r| n as u32 - 1 - r).collect();
+    let (up_offsets, up, up_order) = csr_by_position(n, &pos, &up, true);
+    let (down_offsets, down, down_order) = csr_by_position(n, &pos, &down, false);
+    let custom_parts = custom.then(|| {
+        // State arc id → slot: up arcs first, then down arcs.
+        let mut slot = vec![u32::MAX; ids];
+        for (s, &i) in up_order.iter().enumerate() {
+            slot[up_ids[i as usize] as usize] = s as u32;
+        }
+        let base = up_order.len();
+        for (s, &i) in down_order.iter().enumerate() {
+            slot[down_ids[i as usize] as usize] = (base + s) as u32;
+        }
+        let arc_slot = arc_id
+            .iter()
+            .map(|&id| {
+                if id == u32::MAX {
+                    u32::MAX
+                } else {
+                    slot[id as usize]
+                }
+            })
+            .collect();
+        let triangles = triangles
+            .iter()
+            .map(|t| t.map(|id| slot[id as usize]))
+            .collect();
+        (arc_slot, triangles)
+    });
+    let full = Sweep {
+        nodes: (0..n as u32).collect(),
+        offsets: down_offsets,
+        arcs: down,
+        index: pos,
+    };
+    (
+        Hierarchy {
+            up_offsets,
+            up,
+            full,
+            shortcuts: shortcut_count,
+            rounds,
+        },
+        custom_parts,
+    )
+}
+
+/// Arcs (tail, head, minutes) in network numbering as compact arrays grouped by the position
+/// of the tail (`by_tail`) or of the head: offsets, (minutes, the other end's position), and
+/// each slot's index in `list`. Within a node, arcs ascend by the other end's position (a
+/// fixed order; it also makes the sweep's reads ascend).
+fn csr_by_position(
+    n: usize,
+    pos: &[u32],
+    list: &[(u32, u32, f64)],
+    by_tail: bool,
+) -> (Vec<u32>, Vec<(f64, u32)>, Vec<u32>) {
+    let key = |&(t, h, _): &(u32, u32, f64)| if by_tail { (t, h) } else { (h, t) };
+    let mut offsets = vec![0u32; n + 1];
+    for a in list {
+        offsets[pos[key(a).0 as usize] as usize + 1] += 1;
+    }
+    for i in 0..n {
+        offsets[i + 1] += offsets[i];
+    }
+    let mut fill = offsets.clone();
+    let mut order = vec![0u32; list.len()];
+    for (i, a) in list.iter().enumerate() {
+        let slot = &mut fill[pos[key(a).0 as usize] as usize];
+        order[*slot as usize] = i as u32;
+        *slot += 1;
+    }
+    drop(fill);
+    for p in 0..n {
+        order[offsets[p] as usize..offsets[p + 1] as usize].sort_by(|&a, &b| {
+            let (a, b) = (&list[a as usize], &list[b as usize]);
+            pos[key(a).1 as usize]
+                .cmp(&pos[key(b).1 as usize])
+                .then(a.2.total_cmp(&b.2))
+        });
+    }
+    let arcs = order
+        .iter()
+        .map(|&i| {
+            let a = &list[i as usize];
+            (a.2, pos[key(a).1 as usize])
+        })
+        .collect();
+    (offsets, arcs, order)
+}
+
+/// A contraction hierarchy that can be re-timed for networks that differ from the one it was
+/// built on by removed variable arcs ([`Hierarchy::build_customizable`]).
+#[derive(Debug, Clone)]
+pub struct Customizable {
+    hierarchy: Hierarchy,
+    /// For each arc of the network, its slot: an up arc's index (`< up.len()`), or `up.len()`
+    /// + a down arc's index; `u32::MAX` for a loop.
+    arc_slot: Vec<u32>,
+    /// (arc, in-arc, out-arc) slots, in the order the contraction relaxed them: every arc's
+    /// triangles come before those that use it.
+    triangles: Vec<[u32; 3]>,
+}
+
+impl Customizable {
+    /// The hierarchy of the network it was built on.
+    pub fn hierarchy(&self) -> &Hierarchy {
+        &self.hierarchy
+    }
+
+    /// Triangles recorded (the work of one customization).
+    pub fn triangle_count(&self) -> usize {
+        self.triangles.len()
+    }
+
+    /// The hierarchy for the built-on network with each arc `i` timed `minutes[i]` (+∞: the
+    /// arc is gone), for a network whose nodes are numbered by `index` (its node `k` is node
+    /// `index[k]` of the built-on network; `None`: the same numbering).
+    ///
+    /// Exact ([`Hierarchy::build_customizable`]) when every fixed arc keeps its time and every
+    /// variable arc keeps its time or is gone; a time lower than the built-on one breaks
+    /// the guarantee, so callers only remove arcs.
+    ///
+    /// # Complexity
+    /// O(arcs + triangles), no search.
+    ///
+    /// # Panics
+    /// When `minutes` is not one time per arc of the built-on network.
+    pub fn customize(&self, minutes: &[f64], index: Option<&[u32]>) -> Hierarchy {
+        assert_eq!(minutes.len(), self.arc_slot.len(), "one time per arc");
+        let h = &self.hierarchy;
+        let base = h.up.len();
+        let mut w = vec![f64::INFINITY; base + h.full.arcs.len()];
+        for (&s, &m) in self.arc_slot.iter().zip(minutes) {
+            if s != u32::MAX && m < w[s as usize] {
+                w[s as usize] = m;
+            }
+        }
+        for &[t, a, b] in &self.triangles {
+            let c = w[a as usize] + w[b as usize];
+            if c < w[t as usize] {
+                w[t as usize] = c;
+            }
+        }
+        // Arcs that no path serves any more are dropped, so that searches skip them.
+        let keep = |offsets: &[u32], arcs: &[(f64, u32)], w: &[f64]| {
+            let mut o = Vec::with_capacity(offsets.len());
+            let mut out = Vec::with_capacity(arcs.len());
+            o.push(0u32);
+            for p in 0..offsets.len() - 1 {
+                for i in offsets[p] as usize..offsets[p + 1] as usize {
+                    if w[i].is_finite() {
+                        out.push((w[i], arcs[i].1));
+                    }
+                }
+                o.push(out.len() as u32);
+            }
+            (o, out)
+        };
+        let (up_offsets, up) = keep(&h.up_offsets, &h.up, &w[..base]);
+        let (down_offsets, down) = keep(&h.full.offsets, &h.full.arcs, &w[base..]);
+        let index = match index {
+            None => h.full.index.clone(),
+            Some(map) => map.iter().map(|&k| h.full.index[k as usize]).collect(),
+        };
+        Hierarchy {
+            up_offsets,
+            up,
+            full: Sweep {
+                nodes: h.full.nodes.clone(),
+                offsets: down_offsets,
+                arcs: down,
+                index,
+            },
+            shortcuts: h.shortcuts,
+            rounds: h.rounds,
         }
     }
 }
@@ -882,6 +1161,74 @@ mod tests {
         }
     }
 
+    /// The network of `arcs` (as [`net_of`]) without the arcs whose index `gone` holds.
+    fn without(net: &Network, gone: &[bool]) -> Network {
+        let nodes = (0..net.node_count())
+            .map(|i| net.node(NodeId(i as u32)))
+            .collect();
+        let arcs = (0..net.arc_count())
+            .filter(|&i| !gone[i])
+            .map(|i| {
+                let (t, h, a) = net.arc(i);
+                (t.0, h.0, *a)
+            })
+            .collect();
+        Network::from_arcs(nodes, arcs, vec![], NetworkKind::Combined).expect("valid")
+    }
+
+    /// A path 0 → 1 → 2 of fixed arcs (10 + 10) and a faster one 0 → 7 → 2 (2 + 3) whose first
+    /// arc is variable, with leaves 3, 4 → 0 and 2 → 5, 6 (1 min) so that 1 goes before 0 and
+    /// 2: the contraction must not take 0 → 7 → 2 as the witness of 0 → 1 → 2, or the
+    /// hierarchy re-timed without 0 → 7 would lose the path through 1.
+    #[test]
+    fn a_variable_arc_is_never_a_witness() {
+        let arc = |minutes| Arc {
+            minutes,
+            link: None,
+        };
+        let arcs = vec![
+            (0, 1, arc(10.0)),
+            (1, 2, arc(10.0)),
+            (0, 7, arc(2.0)),
+            (7, 2, arc(3.0)),
+            (3, 0, arc(1.0)),
+            (4, 0, arc(1.0)),
+            (2, 5, arc(1.0)),
+            (2, 6, arc(1.0)),
+        ];
+        let nodes = (0..8).map(|i| Node::Unit(crate::UnitId(i))).collect();
+        let net = Network::from_arcs(nodes, arcs, vec![], NetworkKind::Combined).expect("valid");
+        let variable: Vec<bool> = (0..net.arc_count())
+            .map(|i| net.arc(i).2.minutes == 2.0)
+            .collect();
+        let c = Hierarchy::build_customizable(
+            &net,
+            &|i| variable[i],
+            &Sequential::new(8),
+            &crate::progress::Silent,
+        );
+        let src = [(NodeId(3), Minutes::ZERO)];
+        let mut ph = Phast::new(c.hierarchy());
+        let t = ph
+            .run(c.hierarchy(), c.hierarchy().full(), &src, None)
+            .time(NodeId(5));
+        assert_eq!(t, Some(Minutes(7.0)));
+        let minutes: Vec<f64> = (0..net.arc_count())
+            .map(|i| {
+                if variable[i] {
+                    f64::INFINITY
+                } else {
+                    net.arc(i).2.minutes
+                }
+            })
+            .collect();
+        let h = c.customize(&minutes, None);
+        let mut ph = Phast::new(&h);
+        let got = ph.run(&h, h.full(), &src, None);
+        assert_eq!(got.time(NodeId(5)), Some(Minutes(22.0)));
+        assert_eq!(got.time(NodeId(1)), Some(Minutes(11.0)));
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
         /// Full and restricted sweeps give Dijkstra's times, from every source and with a limit.
@@ -910,6 +1257,55 @@ mod tests {
                 let got = ph.run(&h, &sub, &src, limit);
                 for t in &targets {
                     prop_assert_eq!(got.time(*t), want[t.index()], "{}→{} restricted", s, t.0);
+                }
+            }
+        }
+
+        /// A customizable hierarchy re-timed with any subset of its variable arcs removed gives
+        /// Dijkstra's times on the network without them, from every source; with nothing
+        /// removed it gives the same times as the hierarchy it was built as.
+        #[test]
+        fn retimed_phast_equals_dijkstra_on_the_network_without_the_removed_arcs(
+            n in 1u32..30,
+            arcs in proptest::collection::vec((0u32..30, 0u32..30, 0u8..6, any::<bool>(), any::<bool>()), 0..120),
+        ) {
+            let net = net_of(n, &arcs.iter().map(|a| (a.0, a.1, a.2)).collect::<Vec<_>>());
+            // Arcs of `net` are sorted; find each one's flags by its (tail, head, time).
+            let flags = |i: usize| {
+                let (t, h, a) = net.arc(i);
+                let mut f = (false, false);
+                for x in &arcs {
+                    if x.0 % n == t.0 && x.1 % n == h.0 && f64::from(x.2) * 1.5 == a.minutes {
+                        f = (f.0 || x.3, f.1 || (x.3 && x.4));
+                    }
+                }
+                f
+            };
+            let variable: Vec<bool> = (0..net.arc_count()).map(|i| flags(i).0).collect();
+            let gone: Vec<bool> = (0..net.arc_count()).map(|i| flags(i).1).collect();
+            let c = Hierarchy::build_customizable(
+                &net,
+                &|i| variable[i],
+                &Sequential::new(n as usize),
+                &crate::progress::Silent,
+            );
+            let minutes: Vec<f64> = (0..net.arc_count())
+                .map(|i| if gone[i] { f64::INFINITY } else { net.arc(i).2.minutes })
+                .collect();
+            let all: Vec<f64> = (0..net.arc_count()).map(|i| net.arc(i).2.minutes).collect();
+            let same = c.customize(&all, None);
+            prop_assert_eq!(&same.up, &c.hierarchy().up);
+            prop_assert_eq!(&same.full, &c.hierarchy().full);
+            let h = c.customize(&minutes, None);
+            let cut = without(&net, &gone);
+            let mut ph = Phast::new(&h);
+            let mut dj = Dijkstra::new(n as usize);
+            for s in 0..n {
+                let src = [(NodeId(s), Minutes::ZERO)];
+                let tree = dj.run(&cut, &src, None);
+                let got = ph.run(&h, h.full(), &src, None);
+                for v in 0..n {
+                    prop_assert_eq!(got.time(NodeId(v)), tree.time(NodeId(v)), "{}→{}", s, v);
                 }
             }
         }

@@ -2,7 +2,7 @@
 
 use crate::model::{Minutes, UnitId};
 use crate::network::Network;
-use crate::route::Dijkstra;
+use crate::route::{Dijkstra, Engine, Workspace};
 
 /// Travel times between units, minutes, row-major (`origin × destination`); `None` where
 /// unreachable.
@@ -81,4 +81,20 @@ pub fn row_multi(
     (0..net.unit_count())
         .map(|u| tree.time(net.unit_node(UnitId(u as u32))))
         .collect()
+}
+
+/// The time from the units `origins` (searched together, as a core's units are; one unit for
+/// a row of the matrix) to every unit, with any [`Engine`].
+pub fn unit_row(
+    engine: &Engine<'_>,
+    ws: &mut Workspace,
+    origins: &[UnitId],
+) -> Vec<Option<Minutes>> {
+    let net = engine.network();
+    let sources: Vec<_> = origins
+        .iter()
+        .map(|&u| (net.unit_node(u), Minutes::ZERO))
+        .collect();
+    let times = engine.run(ws, &sources, None);
+    net.unit_nodes().iter().map(|&n| times.time(n)).collect()
 }
