@@ -494,7 +494,7 @@ fn shards_on_a_prepared_network_merge_to_the_single_run() {
             ),
         );
         assert!(
-            o.stderr.contains("from the prepared network"),
+            o.stderr.contains("made before (a prepared network"),
             "{}",
             o.stderr
         );

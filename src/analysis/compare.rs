@@ -1,9 +1,11 @@
 //! A baseline (today's open links) against a scenario, unit by unit.
 
-use crate::analysis::{Analysis, Options};
+use crate::analysis::retime::Retimer;
+use crate::analysis::{Analysis, Options, build};
 use crate::error::Result;
 use crate::load::Inputs;
-use crate::network::Scenario;
+use crate::model::Minutes;
+use crate::network::{NetworkKind, Scenario};
 use crate::progress::Progress;
 
 /// One core's time to a unit, before and after.
@@ -68,7 +70,11 @@ pub fn pct_change(base: Option<f64>, new: Option<f64>) -> Option<f64> {
 
 /// Compare today's open links with `options`' scenario (with the same measure options). A
 /// scenario that changes nothing — no year, planned links, added or dropped links — means
-/// every under-construction and planned link ([`Scenario::with_planned`]).
+/// every under-construction and planned link ([`Scenario::with_planned`]). The two analyses
+/// keep no matrix (except on the composite network, which is made of them). When their
+/// accessibility runs on PHAST ([`EngineKind::use_phast`](crate::route::EngineKind::use_phast)),
+/// one hierarchy serves both: contracted once for the network of every link, re-timed for
+/// each ([`crate::analysis::retime`]).
 ///
 /// # Errors
 /// See [`Analysis::run`].
@@ -77,6 +83,13 @@ pub fn compare<'a>(
     options: &Options,
     progress: &dyn Progress,
 ) -> Result<Comparison<'a>> {
+    // The comparison needs each network's accessibility rows and core times, not its matrix
+    // (one Dijkstra search per unit, which would dominate on a road graph); the composite
+    // network is made of matrices and keeps them.
+    let options = &Options {
+        matrix: options.network == NetworkKind::Composite,
+        ..options.clone()
+    };
     let base_opts = Options {
         scenario: Scenario::default(),
         ..options.clone()
@@ -86,8 +99,30 @@ pub fn compare<'a>(
     if sc.year.is_none() && !sc.with_planned && sc.add.is_empty() && sc.drop.is_empty() {
         scen_opts.scenario.with_planned = true;
     }
-    let base = Analysis::run(inputs, &base_opts, progress)?;
-    let scen = Analysis::run(inputs, &scen_opts, progress)?;
+    // When the accessibility runs on PHAST, one hierarchy for both: contracted once for the
+    // network of every link either scenario can have, re-timed for each (see `retime`).
+    let retimer = if options.network != NetworkKind::Composite
+        && options
+            .engine
+            .use_phast(inputs.region.len(), options.max_minutes.map(Minutes), false)?
+    {
+        let every = Scenario {
+            year: None,
+            with_planned: true,
+            drop: vec![],
+            add: scen_opts.scenario.add.clone(),
+        };
+        let (net, _) = build(inputs, &every, options.network, options.time)?;
+        Some(Retimer::new(net, progress))
+    } else {
+        None
+    };
+    let run = |o: &Options| match &retimer {
+        Some(r) => Analysis::run_retimed(inputs, o, &|n| r.hierarchy_for(n), progress),
+        None => Analysis::run(inputs, o, progress),
+    };
+    let base = run(&base_opts)?;
+    let scen = run(&scen_opts)?;
     let units = (0..inputs.region.len())
         .map(|i| {
             let (wb, ws) = (base.watt[i], scen.watt[i]);

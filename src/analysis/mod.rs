@@ -27,14 +27,15 @@
 mod compare;
 pub mod headline;
 mod resilience;
+pub mod retime;
 mod route;
 mod timeline;
 
 pub use compare::{Comparison, CoreDelta, UnitDelta, compare, pct_change};
 pub use headline::{Headline, headline};
 pub use resilience::{
-    MAX_SAMPLES, MonteCarlo, MonteCarloResult, Resilience, failure_figures, failure_sets,
-    resilience, resilience_of,
+    MAX_SAMPLES, MonteCarlo, MonteCarloResult, Resilience, failure_figures, failure_figures_with,
+    failure_sets, resilience, resilience_of,
 };
 pub use route::{Place, Route, place, route, route_on};
 pub use timeline::{MAX_YEARS, Timeline, YearFigures, check_years, timeline};
@@ -329,6 +330,9 @@ pub fn matrix_scaled(
 /// A contraction hierarchy and its sweep restricted to the unit nodes, for PHAST runs.
 pub type PhastData = (Hierarchy, Sweep);
 
+/// A source of hierarchies for networks built on the way ([`Analysis::run_retimed`]).
+type HierarchyOf<'f> = &'f dyn Fn(&Network) -> Option<Hierarchy>;
+
 /// What `kind` needs for one search per unit of `net`: `None` for Dijkstra, else the
 /// contraction hierarchy (on the rayon pool, counted on `progress` as nodes contracted) and its
 /// sweep restricted to the unit nodes (RPHAST). The choice and its cost go to
@@ -365,7 +369,7 @@ pub fn prepare_engine_with(
     if let Some(h) = hierarchy {
         let sweep = h.restrict(net.unit_nodes());
         progress.note(&format!(
-            "PHAST: contraction hierarchy of {} nodes, {} shortcuts, from the prepared network; each origin sweeps {} nodes",
+            "PHAST: contraction hierarchy of {} nodes, {} shortcuts, made before (a prepared network, or re-timed from one contraction); each origin sweeps {} nodes",
             h.node_count(),
             h.shortcut_count(),
             sweep.node_count()
@@ -521,7 +525,22 @@ impl<'a> Analysis<'a> {
         prepared: Option<crate::prepared::Prepared>,
         progress: &dyn Progress,
     ) -> Result<Analysis<'a>> {
-        Self::run_rows(inputs, o, prepared, progress, None)
+        Self::run_rows(inputs, o, prepared, None, progress, None)
+    }
+
+    /// [`Analysis::run`] where PHAST takes the hierarchy `hierarchy_of` gives for the network
+    /// built (a hierarchy re-timed from one contracted before, [`retime::Retimer`]), and
+    /// contracts only when it gives none.
+    ///
+    /// # Errors
+    /// See [`Analysis::run`].
+    pub fn run_retimed(
+        inputs: &'a Inputs,
+        o: &Options,
+        hierarchy_of: &dyn Fn(&Network) -> Option<Hierarchy>,
+        progress: &dyn Progress,
+    ) -> Result<Analysis<'a>> {
+        Self::run_rows(inputs, o, None, Some(hierarchy_of), progress, None)
     }
 
     /// [`Analysis::run`] with the accessibility rows given, one per unit in unit order (the rows
@@ -544,18 +563,26 @@ impl<'a> Analysis<'a> {
                 inputs.region.len()
             )));
         }
-        Self::run_rows(inputs, o, prepared, progress, Some(rows))
+        Self::run_rows(inputs, o, prepared, None, progress, Some(rows))
     }
 
     fn run_rows(
         inputs: &'a Inputs,
         o: &Options,
         prepared: Option<crate::prepared::Prepared>,
+        hierarchy_of: Option<HierarchyOf<'_>>,
         progress: &dyn Progress,
         given: Option<Vec<AccessRow>>,
     ) -> Result<Analysis<'a>> {
         let mut b = Base::new(inputs, o, prepared)?;
-        let hierarchy = b.hierarchy.take();
+        let mut hierarchy = b.hierarchy.take();
+        if let (None, Some(f), None) = (&hierarchy, hierarchy_of, &given)
+            && o.network != NetworkKind::Composite
+            && o.engine
+                .use_phast(b.net.unit_count(), o.max_minutes.map(Minutes), false)?
+        {
+            hierarchy = f(&b.net);
+        }
         let spec = b.spec(o);
         let (rows, phast) = match given {
             Some(rows) => {

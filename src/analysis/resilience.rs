@@ -2,10 +2,12 @@
 //! simultaneous failures.
 
 use crate::analysis::Analysis;
+use crate::analysis::retime::{Retimer, use_retime, with_engine};
 use crate::error::{Opt, OptionError, Result};
 use crate::measures::par;
 use crate::measures::resilience::{
-    Damage, Distribution, Figures, Setting, damage, distribution, sample_failures, worse_first,
+    Damage, Distribution, Figures, Setting, damage, distribution, figures, sample_failures,
+    worse_first,
 };
 use crate::model::{LinkId, UnitId};
 
@@ -113,10 +115,28 @@ pub fn failure_sets(an: &Analysis<'_>, mc: Option<MonteCarlo>) -> Result<Vec<Vec
 }
 
 /// The figures of the analysis's network with each of `sets` failed (in parallel, in order).
+/// On a road graph ([`use_retime`] with the options' engine) one hierarchy is contracted and
+/// re-timed for each failure; see [`failure_figures_with`] to give it.
 ///
 /// # Errors
 /// A mass needing GDP that units lack.
 pub fn failure_figures(an: &Analysis<'_>, sets: &[Vec<LinkId>]) -> Result<Vec<Figures>> {
+    let retimer = use_retime(an.options.engine, &an.net)
+        .then(|| Retimer::new(an.net.clone(), &crate::progress::Silent));
+    failure_figures_with(an, sets, retimer.as_ref())
+}
+
+/// [`failure_figures`] with the hierarchy of `retimer` (contracted from the analysis's network,
+/// [`crate::analysis::retime::retimer`]) re-timed for each failure — exact, no search of the
+/// contraction — or, without one, one Dijkstra search per unit and failure.
+///
+/// # Errors
+/// A mass needing GDP that units lack.
+pub fn failure_figures_with(
+    an: &Analysis<'_>,
+    sets: &[Vec<LinkId>],
+    retimer: Option<&Retimer>,
+) -> Result<Vec<Figures>> {
     let region = &an.inputs.region;
     let mass = an.options.mass.values(region)?;
     let pop: Vec<f64> = region.units.iter().map(|u| u.population_10k).collect();
@@ -127,7 +147,10 @@ pub fn failure_figures(an: &Analysis<'_>, sets: &[Vec<LinkId>]) -> Result<Vec<Fi
         cores: &cores,
         band: band(an),
     };
-    Ok(par::failures(&an.net, &setting, sets))
+    Ok(par::map_ordered(sets, |failed| {
+        let sub = an.net.without(failed);
+        with_engine(retimer, &sub, |e, ws| figures(e, ws, &setting))
+    }))
 }
 
 fn band(an: &Analysis<'_>) -> f64 {

@@ -1,11 +1,13 @@
 //! The timeline: for each year, the network of the links in service then.
 
+use crate::analysis::retime::{retimer, with_engine};
 use crate::analysis::{Options, build};
 use crate::error::{Opt, OptionError, Result};
 use crate::load::Inputs;
 use crate::measures::{par, stats};
 use crate::model::{Mass, UnitId};
 use crate::network::{NetworkKind, Scenario};
+use crate::route::{Matrix, matrix::unit_row};
 
 /// The most years one timeline computes (each is a whole network and matrix).
 pub const MAX_YEARS: u64 = 1000;
@@ -76,19 +78,40 @@ pub fn timeline(inputs: &Inputs, options: &Options, years: &[i32]) -> Result<Tim
             .into());
     }
     let core_units: Vec<Vec<UnitId>> = inputs.study.cores.iter().map(|c| c.units(region)).collect();
+    let in_year = |y: i32| Scenario {
+        year: Some(y),
+        with_planned: false,
+        ..options.scenario.clone()
+    };
+    // On a road graph, the last year's network holds every earlier year's links (a link in
+    // service stays in service): its hierarchy, contracted once, is re-timed for each year.
+    let retimer = match years.iter().max() {
+        Some(&last) => retimer(inputs, options, &in_year(last), &crate::progress::Silent)?,
+        None => None,
+    };
     let results: Vec<Result<YearFigures>> = par::map_ordered(years, |&y| {
-        let sc = Scenario {
-            year: Some(y),
-            with_planned: false,
-            ..options.scenario.clone()
+        let (net, rep) = build(inputs, &in_year(y), options.network, options.time)?;
+        let (m, cores) = match &retimer {
+            Some(r) => with_engine(Some(r), &net, |e, ws| {
+                let rows = (0..net.unit_count() as u32)
+                    .map(|o| unit_row(e, ws, &[UnitId(o)]))
+                    .collect();
+                let cores: Vec<Vec<Option<f64>>> = core_units
+                    .iter()
+                    .map(|c| unit_row(e, ws, c).iter().map(|t| t.map(|t| t.0)).collect())
+                    .collect();
+                (Matrix::from_rows(rows), cores)
+            }),
+            None => {
+                let m = par::travel_time_matrix(&net, None);
+                let cores: Vec<Vec<Option<f64>>> =
+                    crate::measures::reach::core_times(&net, region, &inputs.study)
+                        .iter()
+                        .map(|c| c.times.iter().map(|t| t.map(|t| t.0)).collect())
+                        .collect();
+                (m, cores)
+            }
         };
-        let (net, rep) = build(inputs, &sc, options.network, options.time)?;
-        let m = par::travel_time_matrix(&net, None);
-        let cores: Vec<Vec<Option<f64>>> =
-            crate::measures::reach::core_times(&net, region, &inputs.study)
-                .iter()
-                .map(|c| c.times.iter().map(|t| t.map(|t| t.0)).collect())
-                .collect();
         let watt = crate::measures::access::watt(&m, &mass);
         let t_cores_min = match (cores.first(), core_units.get(1)) {
             (Some(a), Some(b)) => b.iter().filter_map(|u| a[u.index()]).min_by(f64::total_cmp),

@@ -425,6 +425,11 @@ pub struct ScenarioCmd {
     /// is every under-construction and planned link of the links file (`--with planned`).
     #[command(flatten)]
     pub m: MeasureArgs,
+    /// Shortest-path kernel of the accessibility: dijkstra, phast (one contraction hierarchy
+    /// of every link either network has, re-timed for each: the same times, one contraction),
+    /// or auto (phast for 500 units or more, as in access).
+    #[arg(long, value_enum, default_value_t = regionlink::route::EngineKind::Auto)]
+    pub engine: regionlink::route::EngineKind,
     /// Output directory.
     #[arg(long, value_name = "DIR", default_value = "regionlink-out")]
     pub out: PathBuf,
@@ -445,6 +450,12 @@ pub struct TimelineCmd {
     /// Step in years.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(i32).range(1..))]
     pub step: i32,
+    /// Shortest-path kernel: dijkstra (one search per unit and network), phast (one
+    /// contraction hierarchy of the largest network, re-timed for each of the others: the same
+    /// times, no second contraction), or auto (phast on networks of 10 000 nodes or more, as
+    /// with --roads).
+    #[arg(long, value_enum, default_value_t = regionlink::route::EngineKind::Auto)]
+    pub engine: regionlink::route::EngineKind,
     /// Output directory.
     #[arg(long, value_name = "DIR", default_value = "regionlink-out")]
     pub out: PathBuf,
@@ -468,6 +479,12 @@ pub struct ResilienceCmd {
     /// Monte Carlo: random seed (the same seed gives the same figures on any thread count).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Shortest-path kernel: dijkstra (one search per unit and network), phast (one
+    /// contraction hierarchy of the largest network, re-timed for each of the others: the same
+    /// times, no second contraction), or auto (phast on networks of 10 000 nodes or more, as
+    /// with --roads).
+    #[arg(long, value_enum, default_value_t = regionlink::route::EngineKind::Auto)]
+    pub engine: regionlink::route::EngineKind,
     /// Output directory.
     #[arg(long, value_name = "DIR", default_value = "regionlink-out")]
     pub out: PathBuf,

@@ -6,7 +6,10 @@ use anyhow::Result;
 
 use crate::cli::args::ResilienceCmd;
 use crate::cli::merge::{PartSpec, check_inputs, write_part};
-use regionlink::analysis::{Analysis, MonteCarlo, failure_figures, failure_sets, resilience_of};
+use regionlink::analysis::retime::retimer;
+use regionlink::analysis::{
+    Analysis, MonteCarlo, failure_figures_with, failure_sets, resilience_of,
+};
 use regionlink::export::shard::Merged;
 use regionlink::progress::Silent;
 
@@ -20,8 +23,15 @@ pub fn run(cmd: &ResilienceCmd, out: &mut dyn Write) -> Result<()> {
 /// the parts instead.
 pub fn run_with(cmd: &ResilienceCmd, out: &mut dyn Write, merged: Option<&Merged>) -> Result<()> {
     let inputs = crate::cli::load(&cmd.m.input)?;
-    let o = crate::cli::options(&inputs, &cmd.m, None)?;
-    let an = Analysis::run(&inputs, &o, &Silent)?;
+    let mut o = crate::cli::options(&inputs, &cmd.m, None)?;
+    o.engine = cmd.engine;
+    // The failures need the network, the cores and the options, not the matrix.
+    o.matrix = false;
+    let retimer = retimer(&inputs, &o, &o.scenario, &Silent)?;
+    let an = match &retimer {
+        Some(r) => Analysis::run_retimed(&inputs, &o, &|n| r.hierarchy_for(n), &Silent)?,
+        None => Analysis::run(&inputs, &o, &Silent)?,
+    };
     let mc = MonteCarlo {
         samples: cmd.samples,
         k: cmd.k,
@@ -29,7 +39,7 @@ pub fn run_with(cmd: &ResilienceCmd, out: &mut dyn Write, merged: Option<&Merged
     };
     let sets = failure_sets(&an, Some(mc))?;
     if let Some(shard) = cmd.shard.shard {
-        let figs = failure_figures(&an, &sets[shard.slice(sets.len())])?;
+        let figs = failure_figures_with(&an, &sets[shard.slice(sets.len())], retimer.as_ref())?;
         let spec = PartSpec {
             command: "resilience",
             shard,
@@ -45,7 +55,7 @@ pub fn run_with(cmd: &ResilienceCmd, out: &mut dyn Write, merged: Option<&Merged
             check_inputs(m, &inputs, &cmd.m.scenario)?;
             m.rows(sets.len())?
         }
-        None => failure_figures(&an, &sets)?,
+        None => failure_figures_with(&an, &sets, retimer.as_ref())?,
     };
     let r = resilience_of(&an, Some(mc), &sets, figs)?;
     let (files, md) = regionlink::export::resilience::outputs(&an, &r)?;

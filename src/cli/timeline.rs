@@ -28,7 +28,8 @@ pub fn run_with(cmd: &TimelineCmd, out: &mut dyn Write, merged: Option<&Merged>)
         ((i64::from(cmd.to) - i64::from(cmd.from)) / i64::from(cmd.step.max(1)) + 1) as u64,
     )?;
     let inputs = crate::cli::load(&cmd.m.input)?;
-    let o = crate::cli::options(&inputs, &cmd.m, None)?;
+    let mut o = crate::cli::options(&inputs, &cmd.m, None)?;
+    o.engine = cmd.engine;
     let years: Vec<i32> = (cmd.from..=cmd.to).step_by(cmd.step as usize).collect();
     if let Some(shard) = cmd.shard.shard {
         let tl = regionlink::analysis::timeline(&inputs, &o, &years[shard.slice(years.len())])?;

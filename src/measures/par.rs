@@ -190,6 +190,17 @@ pub fn contract(net: &Network, progress: &dyn crate::progress::Progress) -> Hier
     Hierarchy::build_with(net, &map, progress)
 }
 
+/// [`contract`] for a hierarchy that can be re-timed ([`Hierarchy::build_customizable`]):
+/// `variable[i]` says whether arc `i` of `net` may be missing from the networks it serves.
+pub fn contract_customizable(
+    net: &Network,
+    variable: &[bool],
+    progress: &dyn crate::progress::Progress,
+) -> crate::route::Customizable {
+    let map = ParMap(Workspaces::new(|| Witness::new(net.node_count())));
+    Hierarchy::build_customizable(net, &|i| variable[i], &map, progress)
+}
+
 struct ParMap<F>(Workspaces<Witness, F>);
 
 impl<F: Fn() -> Witness + Sync> NodeMap for ParMap<F> {
@@ -229,18 +240,21 @@ pub fn betweenness(net: &Network, weights: Option<PairWeights<'_>>) -> Centralit
     betweenness::combine(net, weights, parts)
 }
 
-/// The resilience figures of the network with each set of links failed, in parallel; output in
-/// the order of `sets`.
+/// The resilience figures of the network with each set of links failed, in parallel, by
+/// Dijkstra (the reference; `analysis::failure_figures` re-times one hierarchy instead on a
+/// road graph); output in the order of `sets`.
 pub fn failures(
     net: &Network,
     setting: &crate::measures::resilience::Setting<'_>,
     sets: &[Vec<crate::model::LinkId>],
 ) -> Vec<crate::measures::resilience::Figures> {
     sets.par_iter()
-        .map_init(
-            || Dijkstra::new(net.node_count()),
-            |dj, failed| crate::measures::resilience::figures(&net.without(failed), dj, setting),
-        )
+        .map(|failed| {
+            let sub = net.without(failed);
+            let e = crate::route::Engine::Dijkstra(&sub);
+            let mut ws = e.workspace();
+            crate::measures::resilience::figures(&e, &mut ws, setting)
+        })
         .collect()
 }
 

@@ -4,8 +4,7 @@
 use serde::Serialize;
 
 use crate::model::{LinkId, Minutes, UnitId};
-use crate::network::Network;
-use crate::route::{Dijkstra, Matrix, matrix};
+use crate::route::{Engine, Matrix, Workspace, matrix::unit_row};
 
 /// The region-wide figures a failure is judged by.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -34,14 +33,16 @@ pub struct Setting<'a> {
     pub band: f64,
 }
 
-/// The figures of a network.
+/// The figures of a network, searched with `engine` (Dijkstra, or PHAST over a hierarchy of
+/// the network with its sweep over the unit nodes).
 ///
 /// # Complexity
-/// One shortest-path tree per unit and per core.
-pub fn figures(net: &Network, dj: &mut Dijkstra, s: &Setting<'_>) -> Figures {
+/// One search per unit and per core.
+pub fn figures(engine: &Engine<'_>, ws: &mut Workspace, s: &Setting<'_>) -> Figures {
+    let net = engine.network();
     let n = net.unit_count();
     let rows: Vec<Vec<Option<Minutes>>> = (0..n as u32)
-        .map(|o| matrix::row(dj, net, UnitId(o), None))
+        .map(|o| unit_row(engine, ws, &[UnitId(o)]))
         .collect();
     let m = Matrix::from_rows(rows);
     let w = crate::measures::access::watt(&m, s.mass);
@@ -52,11 +53,8 @@ pub fn figures(net: &Network, dj: &mut Dijkstra, s: &Setting<'_>) -> Figures {
             den += s.pop[i];
         }
     }
-    let core_rows: Vec<Vec<Option<Minutes>>> = s
-        .cores
-        .iter()
-        .map(|c| matrix::row_multi(dj, net, c, None))
-        .collect();
+    let core_rows: Vec<Vec<Option<Minutes>>> =
+        s.cores.iter().map(|c| unit_row(engine, ws, c)).collect();
     let t_cores_min = match (core_rows.first(), s.cores.get(1)) {
         (Some(a), Some(b)) => b
             .iter()

@@ -1,0 +1,120 @@
+//! One contraction for many networks: `scenario`, `timeline` and `resilience` compute several
+//! networks that differ only in their links. On a road graph, contracting each of them would
+//! be most of the run; instead the hierarchy of the largest of them (every link any of them has)
+//! is contracted once so that it can be re-timed ([`crate::route::Customizable`]), and each
+//! network gets its hierarchy by re-timing: its arcs' times, +∞ for the links (and the stations
+//! only they serve) it lacks, no search. Exact for every network embedded in the large one
+//! ([`crate::network::embed`]); one that is not falls back to Dijkstra.
+
+use crate::analysis::{Options, build};
+use crate::error::Result;
+use crate::load::Inputs;
+use crate::measures::par;
+use crate::network::{Network, NetworkKind, Scenario, embed, variable_arcs};
+use crate::progress::Progress;
+use crate::route::{Customizable, Engine, EngineKind, Hierarchy, Sweep, Workspace};
+
+/// The fewest nodes for which [`EngineKind::Auto`] re-times a hierarchy in the commands of
+/// several networks: below it (the default data's networks have about 600 nodes) one Dijkstra
+/// search per unit is a millisecond or less and contracting would not pay.
+pub const RETIME_MIN_NODES: usize = 10_000;
+
+/// Whether a command of several networks over `net` (the largest) re-times one hierarchy:
+/// always with `phast`, never with `dijkstra`, with `auto` from [`RETIME_MIN_NODES`] nodes.
+pub fn use_retime(kind: EngineKind, net: &Network) -> bool {
+    match kind {
+        EngineKind::Dijkstra => false,
+        EngineKind::Phast => true,
+        EngineKind::Auto => net.node_count() >= RETIME_MIN_NODES,
+    }
+}
+
+/// A hierarchy contracted once, to be re-timed for each network embedded in `net`.
+#[derive(Debug)]
+pub struct Retimer {
+    net: Network,
+    variable: Vec<bool>,
+    ch: Customizable,
+}
+
+impl Retimer {
+    /// Contract `net` (on the rayon pool) so that it can be re-timed for any network that
+    /// lacks some of its links; the cost goes to [`Progress::note`].
+    pub fn new(net: Network, progress: &dyn Progress) -> Retimer {
+        let t = std::time::Instant::now();
+        let variable = variable_arcs(&net);
+        let ch = par::contract_customizable(&net, &variable, progress);
+        progress.note(&format!(
+            "PHAST: one contraction hierarchy of {} nodes, {} shortcuts in {} rounds, built in {:.1} s, re-timed for each network ({} triangles a network, no search)",
+            ch.hierarchy().node_count(),
+            ch.hierarchy().shortcut_count(),
+            ch.hierarchy().rounds(),
+            t.elapsed().as_secs_f64(),
+            ch.triangle_count()
+        ));
+        Retimer { net, variable, ch }
+    }
+
+    /// The network contracted.
+    pub fn network(&self) -> &Network {
+        &self.net
+    }
+
+    /// The hierarchy of `sub` by re-timing, `None` when `sub` is not embedded in the network
+    /// contracted ([`embed`]).
+    pub fn hierarchy_for(&self, sub: &Network) -> Option<Hierarchy> {
+        let e = embed(&self.net, sub, &|j| !self.variable[j])?;
+        Some(self.ch.customize(&e.minutes, Some(&e.index)))
+    }
+
+    /// [`Retimer::hierarchy_for`] with its sweep restricted to `sub`'s unit nodes.
+    pub fn phast_for(&self, sub: &Network) -> Option<(Hierarchy, Sweep)> {
+        let h = self.hierarchy_for(sub)?;
+        let sweep = h.restrict(sub.unit_nodes());
+        Some((h, sweep))
+    }
+}
+
+/// `f` with the engine for `sub`: PHAST over `retimer`'s hierarchy re-timed for it, or
+/// Dijkstra without a retimer or when `sub` is not embedded in its network.
+pub fn with_engine<R>(
+    retimer: Option<&Retimer>,
+    sub: &Network,
+    f: impl FnOnce(&Engine<'_>, &mut Workspace) -> R,
+) -> R {
+    match retimer.and_then(|r| r.phast_for(sub)) {
+        Some((hierarchy, sweep)) => {
+            let e = Engine::Phast {
+                net: sub,
+                hierarchy: &hierarchy,
+                sweep: &sweep,
+            };
+            let mut ws = e.workspace();
+            f(&e, &mut ws)
+        }
+        None => {
+            let e = Engine::Dijkstra(sub);
+            let mut ws = e.workspace();
+            f(&e, &mut ws)
+        }
+    }
+}
+
+/// The [`Retimer`] of a command of several networks, all of them parts of the network of
+/// `scenario` (the largest one): `None` when [`use_retime`] says no for it, or for the
+/// composite network (a combination of two matrices).
+///
+/// # Errors
+/// A network that cannot be built.
+pub fn retimer(
+    inputs: &Inputs,
+    o: &Options,
+    scenario: &Scenario,
+    progress: &dyn Progress,
+) -> Result<Option<Retimer>> {
+    if o.network == NetworkKind::Composite || o.engine == EngineKind::Dijkstra {
+        return Ok(None);
+    }
+    let (net, _) = build(inputs, scenario, o.network, o.time)?;
+    Ok(use_retime(o.engine, &net).then(|| Retimer::new(net, progress)))
+}
