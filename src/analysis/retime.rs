@@ -4,7 +4,7 @@
 //! is contracted once so that it can be re-timed ([`crate::route::Customizable`]), and each
 //! network gets its hierarchy by re-timing: its arcs' times, +∞ for the links (and the stations
 //! only they serve) it lacks, no search. Exact for every network embedded in the large one
-//! ([`crate::network::embed`]); one that is not falls back to Dijkstra.
+//! ([`crate::network::embed()`]); one that is not falls back to Dijkstra.
 
 use crate::analysis::{Options, build};
 use crate::error::Result;
@@ -61,7 +61,7 @@ impl Retimer {
     }
 
     /// The hierarchy of `sub` by re-timing, `None` when `sub` is not embedded in the network
-    /// contracted ([`embed`]).
+    /// contracted ([`embed()`]).
     pub fn hierarchy_for(&self, sub: &Network) -> Option<Hierarchy> {
         let e = embed(&self.net, sub, &|j| !self.variable[j])?;
         Some(self.ch.customize(&e.minutes, Some(&e.index)))
