@@ -27,7 +27,11 @@ pub fn run_with(cmd: &ResilienceCmd, out: &mut dyn Write, merged: Option<&Merged
     o.engine = cmd.engine;
     // The failures need the network, the cores and the options, not the matrix.
     o.matrix = false;
-    let retimer = retimer(&inputs, &o, &o.scenario, &Silent)?;
+    // A merge reads the failures' figures from the parts: nothing to re-time.
+    let retimer = match merged {
+        Some(_) => None,
+        None => retimer(&inputs, &o, &o.scenario, &Silent)?,
+    };
     let an = match &retimer {
         Some(r) => Analysis::run_retimed(&inputs, &o, &|n| r.hierarchy_for(n), &Silent)?,
         None => Analysis::run(&inputs, &o, &Silent)?,
