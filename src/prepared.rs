@@ -12,7 +12,7 @@
 //! | crate version | u32 length + UTF-8 (`0.1.0`) |
 //! | header | u64 length + the [`Key`]: every input file's role, name and SHA-256, every parameter as key = value |
 //! | header checksum | SHA-256 of the header (32) |
-//! | payload | u64 length + the network's arrays and links, the build report, the hierarchy's arrays |
+//! | payload | u64 length + the network's arrays and links, the build report, the hierarchy's arrays, a flag and (`--retimable`) each arc's slot and the triangles |
 //! | payload checksum | SHA-256 of the payload (32) |
 //!
 //! [`read`] refuses, with one line naming the file: another magic (not a prepared network),
@@ -43,7 +43,7 @@ use crate::route::Hierarchy;
 pub const MAGIC: [u8; 8] = *b"RLNET\0\r\n";
 
 /// The version of the layout: a file of another version is refused.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The `[fields]` keys of the study that shape a network: see [`Key::params_of`].
 const NETWORK_FIELDS: [&str; 5] = ["id", "parent", "codes_covered", "seat_lon", "seat_lat"];
@@ -307,6 +307,9 @@ pub struct Prepared {
     pub report: BuildReport,
     /// Its contraction hierarchy (PHAST).
     pub hierarchy: Hierarchy,
+    /// With `prepare --retimable`: the same hierarchy, re-timable for the network with links
+    /// removed ([`crate::route::Customizable`]), which `resilience --prepared` needs.
+    pub retimable: Option<crate::route::Customizable>,
     /// What it was built from.
     pub key: Key,
 }
@@ -323,12 +326,14 @@ pub fn write(
     network: &Network,
     report: &BuildReport,
     hierarchy: &Hierarchy,
+    retimable: Option<&crate::route::Customizable>,
     key: &Key,
 ) -> Result<u64> {
     // The payload is encoded twice: once to count its bytes (its length comes first, so a
     // truncated file is told from a corrupted one), once into the file.
     let mut count = Out::new(std::io::sink());
-    encode_payload(&mut count, network, report, hierarchy).expect("writing to a sink cannot fail");
+    encode_payload(&mut count, network, report, hierarchy, retimable)
+        .expect("writing to a sink cannot fail");
     let payload_len = count.len;
     let mut header = Out::new(Vec::new());
     encode_key(&mut header, key).expect("writing to a Vec cannot fail");
@@ -347,7 +352,7 @@ pub fn write(
         w.write_all(&payload_len.to_le_bytes())?;
         let mut out = Out::new(&mut w);
         out.hash = Some(Sha256::new());
-        encode_payload(&mut out, network, report, hierarchy)?;
+        encode_payload(&mut out, network, report, hierarchy, retimable)?;
         let digest = out.hash.take().map(Sha256::finalize);
         if let Some(d) = digest {
             w.write_all(&d)?;
@@ -461,11 +466,12 @@ pub fn read(path: &Path, expected: &Key) -> Result<Prepared> {
             "corrupted: the payload's checksum does not match (the file was changed after it was written)",
         ));
     }
-    let (network, report, hierarchy) = decoded?;
+    let (network, report, hierarchy, retimable) = decoded?;
     Ok(Prepared {
         network,
         report,
         hierarchy,
+        retimable,
         key,
     })
 }
@@ -737,7 +743,13 @@ fn decode_key<R: Read>(i: &mut In<'_, R>) -> Result<Key> {
     Ok(Key { inputs, params })
 }
 
-fn encode_payload<W: Write>(o: &mut Out<W>, net: &Network, r: &BuildReport, h: &Hierarchy) -> Io {
+fn encode_payload<W: Write>(
+    o: &mut Out<W>,
+    net: &Network,
+    r: &BuildReport,
+    h: &Hierarchy,
+    retimable: Option<&crate::route::Customizable>,
+) -> Io {
     let n = net.to_parts();
     o.u8(index_of(&KINDS, &n.kind))?;
     o.records(n.nodes, 10, |node, b| {
@@ -772,10 +784,32 @@ fn encode_payload<W: Write>(o: &mut Out<W>, net: &Network, r: &BuildReport, h: &
     o.pairs(hp.down)?;
     o.u32s(hp.position)?;
     o.usize(hp.shortcuts)?;
-    o.usize(hp.rounds)
+    o.usize(hp.rounds)?;
+    match retimable {
+        None => o.u8(0),
+        Some(c) => {
+            let (slots, triangles) = c.retime_parts();
+            o.u8(1)?;
+            o.u32s(slots)?;
+            o.records(triangles, 12, |t, b| {
+                for x in t {
+                    b.extend_from_slice(&x.to_le_bytes());
+                }
+            })
+        }
+    }
 }
 
-fn decode_payload<R: Read>(i: &mut In<'_, R>) -> Result<(Network, BuildReport, Hierarchy)> {
+/// A prepared file's payload: the network, its build report, its hierarchy, and the re-timable
+/// form of that hierarchy when it was prepared with `--retimable`.
+type Payload = (
+    Network,
+    BuildReport,
+    Hierarchy,
+    Option<crate::route::Customizable>,
+);
+
+fn decode_payload<R: Read>(i: &mut In<'_, R>) -> Result<Payload> {
     let kind = *KINDS
         .get(i.u8()? as usize)
         .ok_or_else(|| i.corrupted("an unknown network kind"))?;
@@ -833,7 +867,27 @@ fn decode_payload<R: Read>(i: &mut In<'_, R>) -> Result<(Network, BuildReport, H
         rounds,
     )
     .map_err(|e| i.corrupted(&e))?;
-    Ok((network, report, hierarchy))
+    let retimable = match i.u8()? {
+        0 => None,
+        1 => {
+            let slots = i.u32s()?;
+            let triangles = i.records(12, |b| {
+                let at = |k: usize| Some(u32::from_le_bytes(b[k..k + 4].try_into().ok()?));
+                Some([at(0)?, at(4)?, at(8)?])
+            })?;
+            Some(
+                crate::route::Customizable::from_parts(
+                    hierarchy.clone(),
+                    network.arc_count(),
+                    slots,
+                    triangles,
+                )
+                .map_err(|e| i.corrupted(&e))?,
+            )
+        }
+        _ => return Err(i.corrupted("an unknown re-timing flag")),
+    };
+    Ok((network, report, hierarchy, retimable))
 }
 
 fn encode_link<W: Write>(o: &mut Out<W>, l: &Link) -> Io {

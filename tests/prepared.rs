@@ -282,7 +282,7 @@ fn another_version_is_refused() {
     refused(
         &access_with(d, "v.rlnet", &[]),
         "v.rlnet",
-        "format version 99, this regionlink reads version 1",
+        "format version 99, this regionlink reads version 2",
     );
     // The crate version follows its u32 length at byte 12.
     let version = env!("CARGO_PKG_VERSION");
@@ -420,7 +420,6 @@ fn commands_of_several_networks_refuse_prepared() {
         &["run"][..],
         &["scenario", "--year", "2030"][..],
         &["timeline"][..],
-        &["resilience"][..],
     ] {
         let o = run_in(d, &[cmd, &["--prepared", "net.rlnet"][..]].concat());
         assert_eq!(o.code, 1, "{cmd:?}: {}", o.stderr);
@@ -431,6 +430,9 @@ fn commands_of_several_networks_refuse_prepared() {
             o.stderr
         );
     }
+    // resilience takes a prepared network only when it can re-time it.
+    let o = run_in(d, &["resilience", "--prepared", "net.rlnet"]);
+    refused(&o, "net.rlnet", "was prepared without --retimable");
     let o = run_in(
         d,
         &[
@@ -505,4 +507,93 @@ fn shards_on_a_prepared_network_merge_to_the_single_run() {
         &args(&[&head[..], &["--out", "single.csv"]].concat(), &inp),
     );
     assert_eq!(read(&d.join("merged.csv")), read(&d.join("single.csv")));
+}
+
+/// `prepare --retimable` stores a hierarchy that `resilience --prepared` re-times for every
+/// failed link and Monte Carlo sample: the same files, byte for byte, as the run that contracts
+/// its own, on a synth road graph and on the default data; the file also still serves `access`
+/// with Dijkstra's table.
+#[test]
+fn resilience_on_a_retimable_prepared_network_equals_the_built_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let inp = synth(d);
+    let mc = ["--samples", "8", "--k", "2", "--engine", "phast"];
+    ok_in(
+        d,
+        &args(&["prepare", "--retimable", "--out", "r.rlnet"], &inp),
+    );
+    ok_in(
+        d,
+        &args(
+            &[&["resilience"][..], &mc, &["--out", "built"]].concat(),
+            &inp,
+        ),
+    );
+    let with: Vec<String> = inp
+        .iter()
+        .cloned()
+        .chain(["--prepared".into(), "r.rlnet".into()])
+        .collect();
+    ok_in(
+        d,
+        &args(
+            &[&["resilience"][..], &mc, &["--out", "prep"]].concat(),
+            &with,
+        ),
+    );
+    let files = [
+        "links_criticality.csv",
+        "resilience_montecarlo.csv",
+        "resilience_montecarlo_summary.csv",
+        "resilience.md",
+        "links_criticality.geojson",
+    ];
+    for f in files {
+        assert_eq!(
+            read(&d.join("built").join(f)),
+            read(&d.join("prep").join(f)),
+            "{f}"
+        );
+    }
+    let rank = std::fs::read_to_string(d.join("prep/links_criticality.csv")).unwrap();
+    assert_eq!(
+        rank.lines().count(),
+        5,
+        "a header and the 4 synth HSR links: {rank}"
+    );
+    ok_in(
+        d,
+        &args(&["access", "--engine", "dijkstra", "--out", "a1.csv"], &inp),
+    );
+    ok_in(
+        d,
+        &args(
+            &["access", "--engine", "dijkstra", "--out", "a2.csv"],
+            &with,
+        ),
+    );
+    assert_eq!(read(&d.join("a1.csv")), read(&d.join("a2.csv")));
+    // The default data: every curated link fails in turn (stations, lines, transfers).
+    ok_in(d, &["prepare", "--retimable", "--out", "default.rlnet"]);
+    ok_in(
+        d,
+        &[&["resilience"][..], &mc, &["--out", "dbuilt"]].concat(),
+    );
+    ok_in(
+        d,
+        &[
+            &["resilience"][..],
+            &mc,
+            &["--prepared", "default.rlnet", "--out", "dprep"],
+        ]
+        .concat(),
+    );
+    for f in files {
+        assert_eq!(
+            read(&d.join("dbuilt").join(f)),
+            read(&d.join("dprep").join(f)),
+            "{f}"
+        );
+    }
 }

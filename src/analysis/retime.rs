@@ -55,6 +55,16 @@ impl Retimer {
         Retimer { net, variable, ch }
     }
 
+    /// A retimer from a hierarchy contracted before for `net` (a prepared network's,
+    /// `prepare --retimable`).
+    pub fn from_customizable(net: Network, ch: Customizable) -> Retimer {
+        Retimer {
+            variable: variable_arcs(&net),
+            net,
+            ch,
+        }
+    }
+
     /// The network contracted.
     pub fn network(&self) -> &Network {
         &self.net

@@ -29,6 +29,11 @@ pub struct PrepareArgs {
     /// The file to write (conventionally `.rlnet`).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    /// Contract the hierarchy so that it can be re-timed for the network with links removed,
+    /// and store what re-timing needs: the file then also serves `resilience --prepared`
+    /// (every failure re-timed from it, no contraction).
+    #[arg(long)]
+    pub retimable: bool,
 }
 
 /// Build, contract, write.
@@ -47,15 +52,27 @@ pub fn run(a: &PrepareArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
     crate::cli::warn_snaps(&report, &inputs.region);
     let t = std::time::Instant::now();
     let pb = Bar::new(quiet, 0);
-    let h = regionlink::measures::par::contract(&net, &pb);
+    let (plain, retimable) = if a.retimable {
+        let variable = regionlink::network::variable_arcs(&net);
+        let c = regionlink::measures::par::contract_customizable(&net, &variable, &pb);
+        (None, Some(c))
+    } else {
+        (Some(regionlink::measures::par::contract(&net, &pb)), None)
+    };
     pb.finish();
+    let h = match (&plain, &retimable) {
+        (Some(h), _) => h,
+        (None, Some(c)) => c.hierarchy(),
+        (None, None) => unreachable!("one hierarchy or the other"),
+    };
     let secs = t.elapsed().as_secs_f64();
     let bytes = regionlink::prepared::write(
         &a.out,
         &crate::cli::input_paths(&inputs, Some(&a.scenario)),
         &net,
         &report,
-        &h,
+        h,
+        retimable.as_ref(),
         &key,
     )?;
     writeln!(

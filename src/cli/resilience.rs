@@ -6,7 +6,7 @@ use anyhow::Result;
 
 use crate::cli::args::ResilienceCmd;
 use crate::cli::merge::{PartSpec, check_inputs, write_part};
-use regionlink::analysis::retime::retimer;
+use regionlink::analysis::retime::{Retimer, retimer};
 use regionlink::analysis::{
     Analysis, MonteCarlo, failure_figures_with, failure_sets, resilience_of,
 };
@@ -22,19 +22,38 @@ pub fn run(cmd: &ResilienceCmd, out: &mut dyn Write) -> Result<()> {
 /// link, each Monte Carlo sample, in that order) to a part file; with `merged`, the figures of
 /// the parts instead.
 pub fn run_with(cmd: &ResilienceCmd, out: &mut dyn Write, merged: Option<&Merged>) -> Result<()> {
-    let inputs = crate::cli::load(&cmd.m.input)?;
+    let (inputs, _, prepared) =
+        crate::cli::prepare::load(&cmd.m.input, &cmd.m.scenario, cmd.m.network)?;
     let mut o = crate::cli::options(&inputs, &cmd.m, None)?;
     o.engine = cmd.engine;
     // The failures need the network, the cores and the options, not the matrix.
     o.matrix = false;
-    // A merge reads the failures' figures from the parts: nothing to re-time.
-    let retimer = match merged {
-        Some(_) => None,
-        None => retimer(&inputs, &o, &o.scenario, &Silent)?,
-    };
-    let an = match &retimer {
-        Some(r) => Analysis::run_retimed(&inputs, &o, &|n| r.hierarchy_for(n), &Silent)?,
-        None => Analysis::run(&inputs, &o, &Silent)?,
+    let (retimer, an) = match prepared {
+        // A prepared network: its re-timable hierarchy serves every failure.
+        Some(mut p) => {
+            let Some(c) = p.retimable.take() else {
+                return Err(regionlink::Error::Usage(format!(
+                    "--prepared {}: was prepared without --retimable, and resilience re-times the hierarchy for every failed link; run prepare again with --retimable",
+                    cmd.m.input.prepared.as_deref().unwrap_or_else(|| std::path::Path::new("")).display()
+                ))
+                .into());
+            };
+            let r = (merged.is_none() && cmd.engine != regionlink::route::EngineKind::Dijkstra)
+                .then(|| Retimer::from_customizable(p.network.clone(), c));
+            (r, Analysis::run_with(&inputs, &o, Some(p), &Silent)?)
+        }
+        None => {
+            // A merge reads the failures' figures from the parts: nothing to re-time.
+            let r = match merged {
+                Some(_) => None,
+                None => retimer(&inputs, &o, &o.scenario, &Silent)?,
+            };
+            let an = match &r {
+                Some(r) => Analysis::run_retimed(&inputs, &o, &|n| r.hierarchy_for(n), &Silent)?,
+                None => Analysis::run(&inputs, &o, &Silent)?,
+            };
+            (r, an)
+        }
     };
     let mc = MonteCarlo {
         samples: cmd.samples,

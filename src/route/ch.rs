@@ -820,6 +820,39 @@ pub struct Customizable {
 }
 
 impl Customizable {
+    /// The re-timing arrays, for the prepared-network file ([`crate::prepared`]): each network
+    /// arc's slot and the triangles.
+    pub(crate) fn retime_parts(&self) -> (&[u32], &[[u32; 3]]) {
+        (&self.arc_slot, &self.triangles)
+    }
+
+    /// A customizable hierarchy from arrays read back ([`Customizable::retime_parts`]) for a
+    /// network of `arcs` arcs, checked so that re-timing cannot index out of bounds: one slot
+    /// per arc, every slot and triangle within the hierarchy's arcs. (That the triangles are the
+    /// contraction's is the file checksum's to guard.)
+    ///
+    /// # Errors
+    /// A message saying which array is inconsistent.
+    pub(crate) fn from_parts(
+        hierarchy: Hierarchy,
+        arcs: usize,
+        arc_slot: Vec<u32>,
+        triangles: Vec<[u32; 3]>,
+    ) -> std::result::Result<Customizable, String> {
+        let total = (hierarchy.up.len() + hierarchy.full.arcs.len()) as u32;
+        if arc_slot.len() != arcs || arc_slot.iter().any(|&s| s != u32::MAX && s >= total) {
+            return Err("inconsistent re-timing arrays: arc slots".into());
+        }
+        if triangles.iter().flatten().any(|&s| s >= total) {
+            return Err("inconsistent re-timing arrays: triangles".into());
+        }
+        Ok(Customizable {
+            hierarchy,
+            arc_slot,
+            triangles,
+        })
+    }
+
     /// The hierarchy of the network it was built on.
     pub fn hierarchy(&self) -> &Hierarchy {
         &self.hierarchy
