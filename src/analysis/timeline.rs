@@ -91,27 +91,18 @@ pub fn timeline(inputs: &Inputs, options: &Options, years: &[i32]) -> Result<Tim
     };
     let results: Vec<Result<YearFigures>> = par::map_ordered(years, |&y| {
         let (net, rep) = build(inputs, &in_year(y), options.network, options.time)?;
-        let (m, cores) = match &retimer {
-            Some(r) => with_engine(Some(r), &net, |e, ws| {
-                let rows = (0..net.unit_count() as u32)
-                    .map(|o| unit_row(e, ws, &[UnitId(o)]))
-                    .collect();
-                let cores: Vec<Vec<Option<f64>>> = core_units
-                    .iter()
-                    .map(|c| unit_row(e, ws, c).iter().map(|t| t.map(|t| t.0)).collect())
-                    .collect();
-                (Matrix::from_rows(rows), cores)
-            }),
-            None => {
-                let m = par::travel_time_matrix(&net, None);
-                let cores: Vec<Vec<Option<f64>>> =
-                    crate::measures::reach::core_times(&net, region, &inputs.study)
-                        .iter()
-                        .map(|c| c.times.iter().map(|t| t.map(|t| t.0)).collect())
-                        .collect();
-                (m, cores)
-            }
-        };
+        // Dijkstra when there is no retimer (or the year's network is not part of the last
+        // year's): the same rows either way.
+        let (m, cores) = with_engine(retimer.as_ref(), &net, |e, ws| {
+            let rows = (0..net.unit_count() as u32)
+                .map(|o| unit_row(e, ws, &[UnitId(o)]))
+                .collect();
+            let cores: Vec<Vec<Option<f64>>> = core_units
+                .iter()
+                .map(|c| unit_row(e, ws, c).iter().map(|t| t.map(|t| t.0)).collect())
+                .collect();
+            (Matrix::from_rows(rows), cores)
+        });
         let watt = crate::measures::access::watt(&m, &mass);
         let t_cores_min = match (cores.first(), core_units.get(1)) {
             (Some(a), Some(b)) => b.iter().filter_map(|u| a[u.index()]).min_by(f64::total_cmp),
