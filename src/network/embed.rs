@@ -46,33 +46,7 @@ pub fn embed(sup: &Network, sub: &Network, fixed: &dyn Fn(usize) -> bool) -> Opt
     if sup.unit_count() != sub.unit_count() || sup.kind() != sub.kind() {
         return None;
     }
-    let (sup_keys, sub_keys) = (line_keys(sup.links()), line_keys(sub.links()));
-    let mut roads: HashMap<u32, u32> = HashMap::new();
-    let mut stations: HashMap<(UnitId, Mode, &str), u32> = HashMap::new();
-    for k in 0..sup.node_count() {
-        match sup.node(NodeId(k as u32)) {
-            Node::Road(i) => {
-                roads.insert(i, k as u32);
-            }
-            Node::Station(u, m, l) => {
-                stations.insert((u, m, *sup_keys.get(l as usize)?), k as u32);
-            }
-            Node::Unit(_) => {}
-        }
-    }
-    let mut index = Vec::with_capacity(sub.node_count());
-    let mut taken = vec![false; sup.node_count()];
-    for k in 0..sub.node_count() {
-        let to = match sub.node(NodeId(k as u32)) {
-            Node::Unit(u) => sup.unit_node(u).0,
-            Node::Road(i) => *roads.get(&i)?,
-            Node::Station(u, m, l) => *stations.get(&(u, m, *sub_keys.get(l as usize)?))?,
-        };
-        if std::mem::replace(&mut taken[to as usize], true) {
-            return None;
-        }
-        index.push(to);
-    }
+    let index = node_index(sup, sub)?;
     let mut minutes = vec![f64::INFINITY; sup.arc_count()];
     for t in 0..sub.node_count() {
         let tail = NodeId(index[t]);
@@ -93,6 +67,49 @@ pub fn embed(sup: &Network, sub: &Network, fixed: &dyn Fn(usize) -> bool) -> Opt
         return None;
     }
     Some(Embedding { minutes, index })
+}
+
+/// For each node of `sub`, the node of `sup` it is; `None` when one is missing or two are the
+/// same. A network with links removed (`Network::without`, a resilience failure) has the very
+/// nodes of the one it came from: that case is one comparison per node.
+fn node_index(sup: &Network, sub: &Network) -> Option<Vec<u32>> {
+    let n = sub.node_count();
+    let node = |net: &Network, k: usize| net.node(NodeId(k as u32));
+    let (sup_keys, sub_keys) = (line_keys(sup.links()), line_keys(sub.links()));
+    if n == sup.node_count() && sup_keys == sub_keys && (0..n).all(|k| node(sup, k) == node(sub, k))
+    {
+        return Some((0..n as u32).collect());
+    }
+    let mut roads: Vec<u32> = Vec::new();
+    let mut stations: HashMap<(UnitId, Mode, &str), u32> = HashMap::new();
+    for k in 0..sup.node_count() {
+        match node(sup, k) {
+            Node::Road(i) => {
+                if roads.len() <= i as usize {
+                    roads.resize(i as usize + 1, u32::MAX);
+                }
+                roads[i as usize] = k as u32;
+            }
+            Node::Station(u, m, l) => {
+                stations.insert((u, m, *sup_keys.get(l as usize)?), k as u32);
+            }
+            Node::Unit(_) => {}
+        }
+    }
+    let mut index = Vec::with_capacity(n);
+    let mut taken = vec![false; sup.node_count()];
+    for k in 0..n {
+        let to = match node(sub, k) {
+            Node::Unit(u) => sup.unit_node(u).0,
+            Node::Road(i) => *roads.get(i as usize).filter(|&&r| r != u32::MAX)?,
+            Node::Station(u, m, l) => *stations.get(&(u, m, *sub_keys.get(l as usize)?))?,
+        };
+        if std::mem::replace(&mut taken[to as usize], true) {
+            return None;
+        }
+        index.push(to);
+    }
+    Some(index)
 }
 
 /// The link id of an arc, `None` for an access, egress, transfer or road arc.
