@@ -127,7 +127,7 @@ pub fn failure_figures(an: &Analysis<'_>, sets: &[Vec<LinkId>]) -> Result<Vec<Fi
 }
 
 /// [`failure_figures`] with the hierarchy of `retimer` (contracted from the analysis's network,
-/// [`crate::analysis::retime::retimer`]) re-timed for each failure — exact, no search of the
+/// [`Retimer::new`]) re-timed for each failure — exact, no search of the
 /// contraction — or, without one, one Dijkstra search per unit and failure.
 ///
 /// # Errors

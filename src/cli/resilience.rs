@@ -1,16 +1,18 @@
 //! `regionlink resilience`: every curated link removed in turn, and a Monte Carlo.
 
+use std::cell::OnceCell;
 use std::io::Write;
 
 use anyhow::Result;
 
 use crate::cli::args::ResilienceCmd;
 use crate::cli::merge::{PartSpec, check_inputs, write_part};
-use regionlink::analysis::retime::{Retimer, retimer};
+use regionlink::analysis::retime::{Retimer, use_retime};
 use regionlink::analysis::{
     Analysis, MonteCarlo, failure_figures_with, failure_sets, resilience_of,
 };
 use regionlink::export::shard::Merged;
+use regionlink::network::{Network, NetworkKind};
 use regionlink::progress::Silent;
 
 /// Fail each link, print the report section, write the files.
@@ -43,15 +45,26 @@ pub fn run_with(cmd: &ResilienceCmd, out: &mut dyn Write, merged: Option<&Merged
             (r, Analysis::run_with(&inputs, &o, Some(p), &Silent)?)
         }
         None => {
-            // A merge reads the failures' figures from the parts: nothing to re-time.
-            let r = match merged {
-                Some(_) => None,
-                None => retimer(&inputs, &o, &o.scenario, &Silent)?,
+            // The retimer is contracted from the analysis's own network (built once): while the
+            // analysis runs when its accessibility takes PHAST, else after it. A merge reads the
+            // failures' figures from the parts: nothing to re-time.
+            let wanted = |net: &Network| {
+                merged.is_none() && o.network != NetworkKind::Composite && use_retime(o.engine, net)
             };
-            let an = match &r {
-                Some(r) => Analysis::run_retimed(&inputs, &o, &|n| r.hierarchy_for(n), &Silent)?,
-                None => Analysis::run(&inputs, &o, &Silent)?,
-            };
+            let cell = OnceCell::new();
+            let an = Analysis::run_retimed(
+                &inputs,
+                &o,
+                &|n| {
+                    wanted(n)
+                        .then(|| cell.get_or_init(|| Retimer::new(n.clone(), &Silent)))
+                        .and_then(|r| r.hierarchy_for(n))
+                },
+                &Silent,
+            )?;
+            let r = cell
+                .into_inner()
+                .or_else(|| wanted(&an.net).then(|| Retimer::new(an.net.clone(), &Silent)));
             (r, an)
         }
     };
