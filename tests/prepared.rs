@@ -416,23 +416,40 @@ fn other_options_and_study_keys_are_refused_naming_the_key() {
 fn commands_of_several_networks_refuse_prepared() {
     let (dir, _, _) = prepared();
     let d = dir.path();
-    for cmd in [
-        &["run"][..],
-        &["scenario", "--year", "2030"][..],
-        &["timeline"][..],
-    ] {
-        let o = run_in(d, &[cmd, &["--prepared", "net.rlnet"][..]].concat());
-        assert_eq!(o.code, 1, "{cmd:?}: {}", o.stderr);
-        assert!(
-            o.stderr
-                .contains("--prepared net.rlnet: this command builds several networks"),
-            "{cmd:?}: {}",
-            o.stderr
-        );
-    }
-    // resilience takes a prepared network only when it can re-time it.
+    // run computes the analysis and its failures, years and conventions: several networks.
+    let o = run_in(d, &["run", "--prepared", "net.rlnet"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("--prepared net.rlnet: this command builds several networks"),
+        "{}",
+        o.stderr
+    );
+    // resilience, timeline and scenario take a prepared network only when they can re-time it
+    // (the file is checked first: the key of a timeline is its last year's, of a scenario
+    // every link's).
     let o = run_in(d, &["resilience", "--prepared", "net.rlnet"]);
     refused(&o, "net.rlnet", "was prepared without --retimable");
+    let o = run_in(d, &["timeline", "--prepared", "net.rlnet"]);
+    refused(
+        &o,
+        "net.rlnet",
+        "was prepared with year = none, this run has year = 2030; run prepare again with --year 2030 --retimable",
+    );
+    let o = run_in(d, &["scenario", "--prepared", "net.rlnet"]);
+    refused(
+        &o,
+        "net.rlnet",
+        "was prepared with with = none, this run has with = planned; run prepare again with --with planned --retimable",
+    );
+    ok_in(d, &["prepare", "--year", "2030", "--out", "y.rlnet"]);
+    let o = run_in(d, &["timeline", "--prepared", "y.rlnet", "--out", "t"]);
+    refused(
+        &o,
+        "y.rlnet",
+        "was prepared without --retimable, and timeline re-times",
+    );
+    assert!(!d.join("t").exists());
     let o = run_in(
         d,
         &[
@@ -595,5 +612,240 @@ fn resilience_on_a_retimable_prepared_network_equals_the_built_run() {
             read(&d.join("dprep").join(f)),
             "{f}"
         );
+    }
+}
+
+/// `timeline --prepared` on the last year's network and `scenario --prepared` on the network of
+/// every link, each prepared `--retimable`, derive every network they compute from the file (no
+/// road graph read, nothing contracted) and write the same files, byte for byte, as the runs
+/// that build and contract their own — on a synth road graph whose links open in different
+/// years, are under construction or planned, and on the default data (stations, lines,
+/// transfers); sharded timelines on the file merge to the single run.
+#[test]
+fn timeline_and_scenario_on_a_retimable_prepared_network_equal_the_built_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let inp = synth(d);
+    // The synth links all open in 2020: give them different years and statuses.
+    let links = d.join("syn/links.csv");
+    let text = std::fs::read_to_string(&links).unwrap();
+    let text = text
+        .replace("H02,H02,S", "H02x")
+        .replace(",open,2020,,", ",OPEN2020,")
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match i {
+            2 => l.replace("OPEN2020", "open,2024,"),
+            3 => l.replace("OPEN2020", "under_construction,,2027"),
+            4 => l.replace("OPEN2020", "planned,,"),
+            _ => l.replace("OPEN2020", "open,2020,"),
+        })
+        .map(|l| l.replace("H02x", "H02,H02,S") + "\n")
+        .collect::<String>();
+    std::fs::write(&links, text).unwrap();
+    let with = |file: &str| -> Vec<String> {
+        inp.iter()
+            .cloned()
+            .chain(["--prepared".into(), file.into()])
+            .collect()
+    };
+    let years = ["--from", "2018", "--to", "2028", "--engine", "phast"];
+    ok_in(
+        d,
+        &args(
+            &[
+                "prepare",
+                "--year",
+                "2028",
+                "--retimable",
+                "--out",
+                "t.rlnet",
+            ],
+            &inp,
+        ),
+    );
+    ok_in(
+        d,
+        &args(
+            &[&["timeline"][..], &years, &["--out", "tb"]].concat(),
+            &inp,
+        ),
+    );
+    let tp = with("t.rlnet");
+    ok_in(
+        d,
+        &args(&[&["timeline"][..], &years, &["--out", "tp"]].concat(), &tp),
+    );
+    let tfiles = [
+        "timeline.csv",
+        "timeline_summary.csv",
+        "timeline.svg",
+        "timeline.md",
+    ];
+    for f in tfiles {
+        assert_eq!(
+            read(&d.join("tb").join(f)),
+            read(&d.join("tp").join(f)),
+            "{f}"
+        );
+    }
+    // The years differ (links open in 2020 and 2024, one is due in 2027), so the check
+    // compares something: 0 links in service in 2018, then 1, 2 and 3.
+    let summary = std::fs::read_to_string(d.join("tp/timeline_summary.csv")).unwrap();
+    let counts: Vec<&str> = summary
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    assert_eq!(
+        counts,
+        ["0", "0", "1", "1", "1", "1", "2", "2", "2", "3", "3"],
+        "{summary}"
+    );
+    for i in 0..2 {
+        let shard = format!("{i}/2");
+        ok_in(
+            d,
+            &args(
+                &[
+                    &["timeline"][..],
+                    &years,
+                    &["--shard", &shard, "--out", "tparts"],
+                ]
+                .concat(),
+                &tp,
+            ),
+        );
+    }
+    ok_in(d, &["merge", "tparts", "--out", "tm"]);
+    for f in tfiles {
+        assert_eq!(
+            read(&d.join("tb").join(f)),
+            read(&d.join("tm").join(f)),
+            "{f}"
+        );
+    }
+    // scenario: the planned and under-construction links against today's, and a year with a
+    // dropped link.
+    ok_in(
+        d,
+        &args(
+            &[
+                "prepare",
+                "--with",
+                "planned",
+                "--retimable",
+                "--out",
+                "s.rlnet",
+            ],
+            &inp,
+        ),
+    );
+    let sfiles = ["scenario.csv", "scenario.geojson", "scenario.md"];
+    for (k, extra) in [&[][..], &["--year", "2025", "--drop", "H01"][..]]
+        .iter()
+        .enumerate()
+    {
+        let b = format!("sb{k}");
+        let p = format!("sp{k}");
+        let head = [&["scenario", "--engine", "phast"][..], extra].concat();
+        ok_in(d, &args(&[&head[..], &["--out", &b]].concat(), &inp));
+        ok_in(
+            d,
+            &args(&[&head[..], &["--out", &p]].concat(), &with("s.rlnet")),
+        );
+        for f in sfiles {
+            assert_eq!(
+                read(&d.join(&b).join(f)),
+                read(&d.join(&p).join(f)),
+                "{extra:?} {f}"
+            );
+        }
+    }
+    // A timeline file does not serve a scenario, nor a timeline of other years.
+    let o = run_in(d, &args(&["scenario", "--out", "x"], &with("t.rlnet")));
+    refused(
+        &o,
+        "t.rlnet",
+        "was prepared with year = 2028, this run has year = none",
+    );
+    let o = run_in(
+        d,
+        &args(
+            &["timeline", "--to", "2030", "--out", "x"],
+            &with("t.rlnet"),
+        ),
+    );
+    refused(
+        &o,
+        "t.rlnet",
+        "run prepare again with --year 2030 --retimable",
+    );
+    assert!(!d.join("x").exists());
+    // The default data, re-timed from the file (--engine phast) and by Dijkstra on its parts.
+    ok_in(
+        d,
+        &[
+            "prepare",
+            "--year",
+            "2030",
+            "--retimable",
+            "--out",
+            "dt.rlnet",
+        ],
+    );
+    ok_in(
+        d,
+        &[
+            "prepare",
+            "--with",
+            "planned",
+            "--retimable",
+            "--out",
+            "ds.rlnet",
+        ],
+    );
+    ok_in(d, &["timeline", "--out", "dtb"]);
+    ok_in(d, &["scenario", "--out", "dsb"]);
+    for engine in ["phast", "dijkstra"] {
+        let (t, s) = (format!("dtp-{engine}"), format!("dsp-{engine}"));
+        ok_in(
+            d,
+            &[
+                "timeline",
+                "--engine",
+                engine,
+                "--prepared",
+                "dt.rlnet",
+                "--out",
+                &t,
+            ],
+        );
+        ok_in(
+            d,
+            &[
+                "scenario",
+                "--engine",
+                engine,
+                "--prepared",
+                "ds.rlnet",
+                "--out",
+                &s,
+            ],
+        );
+        for f in tfiles {
+            assert_eq!(
+                read(&d.join("dtb").join(f)),
+                read(&d.join(&t).join(f)),
+                "{f}"
+            );
+        }
+        for f in sfiles {
+            assert_eq!(
+                read(&d.join("dsb").join(f)),
+                read(&d.join(&s).join(f)),
+                "{f}"
+            );
+        }
     }
 }

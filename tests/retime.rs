@@ -8,10 +8,13 @@
 
 use regionlink::analysis::retime::{Retimer, retimer};
 use regionlink::analysis::{
-    Analysis, MonteCarlo, Options, build, compare, failure_figures_with, failure_sets, timeline,
+    Analysis, MonteCarlo, Options, build, build_part, compare, every_link_scenario,
+    failure_figures_with, failure_sets, timeline, timeline_scenario, year_scenario,
 };
 use regionlink::load::{Inputs, LoadOptions, load_inputs, load_links};
+use regionlink::measures::par::travel_time_matrix;
 use regionlink::measures::resilience::Figures;
+use regionlink::model::TimeConvention;
 use regionlink::network::Scenario;
 use regionlink::progress::Silent;
 use regionlink::route::EngineKind;
@@ -240,4 +243,91 @@ fn road_graph_timeline_resilience_and_scenario_by_retiming_equal_dijkstra() {
     let d = default_inputs();
     let o = options(&d, EngineKind::Auto);
     assert!(retimer(&d, &o, &o.scenario, &Silent).unwrap().is_none());
+}
+
+/// A network built as a part of a larger one (`build_part`, what `timeline --prepared` and
+/// `scenario --prepared` do instead of reading the road graph) has the built network's times
+/// between every pair of units, bit for bit, and the same build report; a scenario with a link
+/// the larger network lacks is refused naming the link.
+fn check_parts(inputs: &Inputs, years: &[i32], others: &[Scenario]) {
+    for time in [TimeConvention::DoorToDoor, TimeConvention::InVehicle] {
+        let o = Options {
+            time,
+            ..options(inputs, EngineKind::Dijkstra)
+        };
+        let tl = timeline_scenario(&o.scenario, years).unwrap();
+        let every = every_link_scenario(&o.scenario);
+        let cases = years
+            .iter()
+            .map(|&y| (tl.clone(), year_scenario(&o.scenario, y)))
+            .chain(others.iter().map(|s| (every.clone(), s.clone())));
+        for (large, sc) in cases {
+            let (sup, sup_report) = build(inputs, &large, o.network, time).unwrap();
+            let (net, report) = build(inputs, &sc, o.network, time).unwrap();
+            let (part, part_report) = build_part(inputs, &sc, &sup, &sup_report, time).unwrap();
+            assert_eq!(
+                serde_json::to_string(&report).unwrap(),
+                serde_json::to_string(&part_report).unwrap(),
+                "{sc:?}"
+            );
+            assert_eq!(part.node_count(), sup.node_count());
+            assert!(part.arc_count() <= sup.arc_count());
+            assert_eq!(
+                travel_time_matrix(&net, None),
+                travel_time_matrix(&part, None),
+                "{time:?} {sc:?}"
+            );
+        }
+    }
+    // The other way round: the first year's network lacks the last year's links.
+    let o = options(inputs, EngineKind::Dijkstra);
+    let first = year_scenario(&o.scenario, years[0]);
+    let last = timeline_scenario(&o.scenario, years).unwrap();
+    let (small, small_report) = build(inputs, &first, o.network, o.time).unwrap();
+    let err = build_part(inputs, &last, &small, &small_report, o.time)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("is in service in the links in service in")
+            && err.contains("not in the network given for it"),
+        "{err}"
+    );
+}
+
+#[test]
+fn default_data_parts_of_the_largest_network_equal_the_built_networks() {
+    let inputs = default_inputs();
+    let drop = inputs.links[0].link_id.clone();
+    check_parts(
+        &inputs,
+        &(2005..=2035).step_by(5).collect::<Vec<_>>(),
+        &[
+            Scenario::default(),
+            Scenario {
+                with_planned: true,
+                drop: vec![drop],
+                ..Scenario::default()
+            },
+            Scenario {
+                year: Some(2028),
+                ..Scenario::default()
+            },
+        ],
+    );
+}
+
+#[test]
+fn road_graph_parts_of_the_largest_network_equal_the_built_networks() {
+    check_parts(
+        &road_inputs(),
+        &(2006..=2040).step_by(6).collect::<Vec<_>>(),
+        &[
+            Scenario::default(),
+            Scenario {
+                with_planned: true,
+                drop: vec!["L2a".into()],
+                ..Scenario::default()
+            },
+        ],
+    );
 }

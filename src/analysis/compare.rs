@@ -1,11 +1,12 @@
 //! A baseline (today's open links) against a scenario, unit by unit.
 
-use crate::analysis::retime::Retimer;
+use crate::analysis::retime::{PreparedParts, Retimer};
 use crate::analysis::{Analysis, Options, build};
 use crate::error::Result;
 use crate::load::Inputs;
 use crate::model::Minutes;
 use crate::network::{NetworkKind, Scenario};
+use crate::prepared::Prepared;
 use crate::progress::Progress;
 
 /// One core's time to a unit, before and after.
@@ -68,6 +69,30 @@ pub fn pct_change(base: Option<f64>, new: Option<f64>) -> Option<f64> {
     }
 }
 
+/// The scenario of a comparison's scenario side: `options`' scenario, or every
+/// under-construction and planned link when it changes nothing (no year, planned links, added
+/// or dropped links).
+pub fn scenario_side(scenario: &Scenario) -> Scenario {
+    let mut sc = scenario.clone();
+    if sc.year.is_none() && !sc.with_planned && sc.add.is_empty() && sc.drop.is_empty() {
+        sc.with_planned = true;
+    }
+    sc
+}
+
+/// The scenario of the network of every link either side of a comparison under `scenario` can
+/// have (every under-construction and planned link, the added ones, nothing dropped): the
+/// network contracted once for both sides, and what `prepare --with planned [--add …]
+/// --retimable` prepares for `scenario --prepared`.
+pub fn every_link_scenario(scenario: &Scenario) -> Scenario {
+    Scenario {
+        year: None,
+        with_planned: true,
+        drop: vec![],
+        add: scenario.add.clone(),
+    }
+}
+
 /// Compare today's open links with `options`' scenario (with the same measure options). A
 /// scenario that changes nothing — no year, planned links, added or dropped links — means
 /// every under-construction and planned link ([`Scenario::with_planned`]). The two analyses
@@ -83,6 +108,24 @@ pub fn compare<'a>(
     options: &Options,
     progress: &dyn Progress,
 ) -> Result<Comparison<'a>> {
+    compare_with(inputs, options, None, progress)
+}
+
+/// [`compare`] on a prepared network of every link ([`every_link_scenario`]): both sides are
+/// parts of it ([`crate::analysis::build_part`]; no road graph is read), and its hierarchy,
+/// stored re-timable (`prepare --retimable`), is re-timed for each instead of contracted. The
+/// caller checks that `prepared` is that network ([`crate::prepared::Key`]). The same results
+/// as [`compare`].
+///
+/// # Errors
+/// See [`compare`]; a prepared network of another kind than the options', or without its
+/// re-timable hierarchy.
+pub fn compare_with<'a>(
+    inputs: &'a Inputs,
+    options: &Options,
+    prepared: Option<Prepared>,
+    progress: &dyn Progress,
+) -> Result<Comparison<'a>> {
     // The comparison needs each network's accessibility rows and core times, not its matrix
     // (one Dijkstra search per unit, which would dominate on a road graph); the composite
     // network is made of matrices and keeps them.
@@ -94,32 +137,45 @@ pub fn compare<'a>(
         scenario: Scenario::default(),
         ..options.clone()
     };
-    let mut scen_opts = options.clone();
-    let sc = &options.scenario;
-    if sc.year.is_none() && !sc.with_planned && sc.add.is_empty() && sc.drop.is_empty() {
-        scen_opts.scenario.with_planned = true;
-    }
+    let scen_opts = Options {
+        scenario: scenario_side(&options.scenario),
+        ..options.clone()
+    };
+    let parts = prepared
+        .map(|p| PreparedParts::new(p, options.engine, "scenario"))
+        .transpose()?;
     // When the accessibility runs on PHAST, one hierarchy for both: contracted once for the
-    // network of every link either scenario can have, re-timed for each (see `retime`).
-    let retimer = if options.network != NetworkKind::Composite
+    // network of every link either scenario can have (or prepared), re-timed for each.
+    let retimer = if parts.is_none()
+        && options.network != NetworkKind::Composite
         && options
             .engine
             .use_phast(inputs.region.len(), options.max_minutes.map(Minutes), false)?
     {
-        let every = Scenario {
-            year: None,
-            with_planned: true,
-            drop: vec![],
-            add: scen_opts.scenario.add.clone(),
-        };
-        let (net, _) = build(inputs, &every, options.network, options.time)?;
+        let (net, _) = build(
+            inputs,
+            &every_link_scenario(&scen_opts.scenario),
+            options.network,
+            options.time,
+        )?;
         Some(Retimer::new(net, progress))
     } else {
         None
     };
-    let run = |o: &Options| match &retimer {
-        Some(r) => Analysis::run_retimed(inputs, o, &|n| r.hierarchy_for(n), progress),
-        None => Analysis::run(inputs, o, progress),
+    let run = |o: &Options| match (&parts, &retimer) {
+        (Some(p), _) => {
+            let (net, report) = p.part(inputs, &o.scenario, o.time)?;
+            Analysis::run_on(
+                inputs,
+                o,
+                net,
+                report,
+                &|n| p.retimer().and_then(|r| r.hierarchy_for(n)),
+                progress,
+            )
+        }
+        (None, Some(r)) => Analysis::run_retimed(inputs, o, &|n| r.hierarchy_for(n), progress),
+        (None, None) => Analysis::run(inputs, o, progress),
     };
     let base = run(&base_opts)?;
     let scen = run(&scen_opts)?;

@@ -31,14 +31,20 @@ pub mod retime;
 mod route;
 mod timeline;
 
-pub use compare::{Comparison, CoreDelta, UnitDelta, compare, pct_change};
+pub use compare::{
+    Comparison, CoreDelta, UnitDelta, compare, compare_with, every_link_scenario, pct_change,
+    scenario_side,
+};
 pub use headline::{Headline, headline};
 pub use resilience::{
     MAX_SAMPLES, MonteCarlo, MonteCarloResult, Resilience, failure_figures, failure_figures_with,
     failure_sets, resilience, resilience_of,
 };
 pub use route::{Place, Route, place, route, route_on};
-pub use timeline::{MAX_YEARS, Timeline, YearFigures, check_years, timeline};
+pub use timeline::{
+    MAX_YEARS, Timeline, YearFigures, check_years, timeline, timeline_scenario, timeline_with,
+    year_scenario,
+};
 
 use crate::error::{Error, Opt, OptionError, Result};
 use crate::load::Inputs;
@@ -259,6 +265,44 @@ pub fn build(
     build_scaled(inputs, scenario, kind, time.penalty_factor())
 }
 
+/// The network of `scenario` as a part of `sup` (with its build report `sup_report`), a network
+/// built before by [`build`] from the same inputs, `kind` and `time` for a scenario that has
+/// every link this one has — a prepared network's ([`crate::prepared`]): no road graph is read.
+/// Its times are [`build`]'s; see [`crate::network::part_of`].
+///
+/// # Errors
+/// See [`crate::network::part_of`].
+pub fn build_part(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    sup: &Network,
+    sup_report: &BuildReport,
+    time: TimeConvention,
+) -> Result<(Network, BuildReport)> {
+    let params = scaled_params(inputs, time.penalty_factor());
+    crate::network::part_of(
+        sup,
+        sup_report,
+        &inputs.region,
+        &inputs.links,
+        BuildOptions {
+            params: &params,
+            scenario,
+            kind: sup.kind(),
+            roads: None,
+            gazetteer: Some(inputs.gazetteer),
+        },
+    )
+}
+
+fn scaled_params(inputs: &Inputs, factor: f64) -> crate::load::NetworkParams {
+    if factor == 1.0 {
+        inputs.study.network.clone()
+    } else {
+        inputs.study.network.scaled_penalties(factor)
+    }
+}
+
 /// The network with station access, egress and transfer times at `factor` of the study's
 /// (for the sensitivity of a measure to those assumptions).
 ///
@@ -270,11 +314,7 @@ pub fn build_scaled(
     kind: NetworkKind,
     factor: f64,
 ) -> Result<(Network, BuildReport)> {
-    let params = if factor == 1.0 {
-        inputs.study.network.clone()
-    } else {
-        inputs.study.network.scaled_penalties(factor)
-    };
+    let params = scaled_params(inputs, factor);
     build_network(
         &inputs.region,
         &inputs.links,
@@ -525,7 +565,30 @@ impl<'a> Analysis<'a> {
         prepared: Option<crate::prepared::Prepared>,
         progress: &dyn Progress,
     ) -> Result<Analysis<'a>> {
-        Self::run_rows(inputs, o, prepared, None, progress, None)
+        Self::run_rows(inputs, o, prepared.map(Given::from), None, progress, None)
+    }
+
+    /// [`Analysis::run`] on `net` (with its build report), a network of these inputs and options
+    /// built before — a part of a prepared network ([`build_part`]) — instead of building it:
+    /// PHAST takes the hierarchy `hierarchy_of` gives for it and contracts only when it gives
+    /// none. The caller checks that it is the network of the options' scenario.
+    ///
+    /// # Errors
+    /// See [`Analysis::run_with`].
+    pub fn run_on(
+        inputs: &'a Inputs,
+        o: &Options,
+        net: Network,
+        report: BuildReport,
+        hierarchy_of: &dyn Fn(&Network) -> Option<Hierarchy>,
+        progress: &dyn Progress,
+    ) -> Result<Analysis<'a>> {
+        let given = Given {
+            net,
+            report,
+            hierarchy: None,
+        };
+        Self::run_rows(inputs, o, Some(given), Some(hierarchy_of), progress, None)
     }
 
     /// [`Analysis::run`] where PHAST takes the hierarchy `hierarchy_of` gives for the network
@@ -563,13 +626,20 @@ impl<'a> Analysis<'a> {
                 inputs.region.len()
             )));
         }
-        Self::run_rows(inputs, o, prepared, None, progress, Some(rows))
+        Self::run_rows(
+            inputs,
+            o,
+            prepared.map(Given::from),
+            None,
+            progress,
+            Some(rows),
+        )
     }
 
     fn run_rows(
         inputs: &'a Inputs,
         o: &Options,
-        prepared: Option<crate::prepared::Prepared>,
+        prepared: Option<Given>,
         hierarchy_of: Option<HierarchyOf<'_>>,
         progress: &dyn Progress,
         given: Option<Vec<AccessRow>>,
@@ -860,7 +930,7 @@ pub fn access_rows(
             inputs.region.len()
         )));
     }
-    let mut b = Base::new(inputs, o, prepared)?;
+    let mut b = Base::new(inputs, o, prepared.map(Given::from))?;
     let hierarchy = b.hierarchy.take();
     let spec = b.spec(o);
     Ok(b.rows(o, &spec, origins, hierarchy, progress)?.0)
@@ -868,6 +938,24 @@ pub fn access_rows(
 
 /// What every accessibility row needs: the network (and the matrix, when kept), the cores'
 /// times, the masses, the populations and the internal times.
+/// A network built before, for [`Base::new`]: a prepared network's (with its hierarchy) or a
+/// part of one.
+struct Given {
+    net: Network,
+    report: BuildReport,
+    hierarchy: Option<Hierarchy>,
+}
+
+impl From<crate::prepared::Prepared> for Given {
+    fn from(p: crate::prepared::Prepared) -> Given {
+        Given {
+            net: p.network,
+            report: p.report,
+            hierarchy: Some(p.hierarchy),
+        }
+    }
+}
+
 struct Base {
     masses: Vec<f64>,
     pop: Vec<f64>,
@@ -881,18 +969,14 @@ struct Base {
 }
 
 impl Base {
-    fn new(
-        inputs: &Inputs,
-        o: &Options,
-        prepared: Option<crate::prepared::Prepared>,
-    ) -> Result<Base> {
+    fn new(inputs: &Inputs, o: &Options, prepared: Option<Given>) -> Result<Base> {
         o.check()?;
         if let Some(p) = &prepared
-            && p.network.kind() != o.network
+            && p.net.kind() != o.network
         {
             return Err(Error::Usage(format!(
                 "the prepared network is the {} network, not the {} network",
-                p.network.kind().as_str(),
+                p.net.kind().as_str(),
                 o.network.as_str()
             )));
         }
@@ -911,8 +995,8 @@ impl Base {
             k => {
                 let (net, report) = match prepared {
                     Some(p) => {
-                        hierarchy = Some(p.hierarchy);
-                        (p.network, p.report)
+                        hierarchy = p.hierarchy;
+                        (p.net, p.report)
                     }
                     None => build(inputs, &o.scenario, k, o.time)?,
                 };

@@ -6,11 +6,13 @@
 //! only they serve) it lacks, no search. Exact for every network embedded in the large one
 //! ([`crate::network::embed()`]); one that is not falls back to Dijkstra.
 
-use crate::analysis::{Options, build};
+use crate::analysis::{Options, build, build_part};
 use crate::error::Result;
 use crate::load::Inputs;
 use crate::measures::par;
-use crate::network::{Network, NetworkKind, Scenario, embed, variable_arcs};
+use crate::model::TimeConvention;
+use crate::network::{BuildReport, Network, NetworkKind, Scenario, embed, variable_arcs};
+use crate::prepared::Prepared;
 use crate::progress::Progress;
 use crate::route::{Customizable, Engine, EngineKind, Hierarchy, Sweep, Workspace};
 
@@ -127,4 +129,74 @@ pub fn retimer(
     }
     let (net, _) = build(inputs, scenario, o.network, o.time)?;
     Ok(use_retime(o.engine, &net).then(|| Retimer::new(net, progress)))
+}
+
+/// A prepared network ([`crate::prepared`]) serving a command of several networks, each a part
+/// of it ([`build_part`]): the networks of a timeline's years from the last year's, or a
+/// scenario's baseline and scenario from the network of every link. Its stored re-timable
+/// hierarchy is re-timed for each part, with no contraction.
+#[derive(Debug)]
+pub struct PreparedParts {
+    held: Held,
+    report: BuildReport,
+}
+
+#[derive(Debug)]
+enum Held {
+    /// PHAST: the retimer of the stored hierarchy (it holds the network).
+    Retimer(Box<Retimer>),
+    /// Dijkstra (`--engine dijkstra`): the network only.
+    Network(Network),
+}
+
+impl PreparedParts {
+    /// The parts of `p` for `command`, re-timed unless `engine` is Dijkstra.
+    ///
+    /// # Errors
+    /// [`crate::Error::Usage`] when `p` was prepared without `--retimable`.
+    pub fn new(p: Prepared, engine: EngineKind, command: &str) -> Result<Self> {
+        let Some(c) = p.retimable else {
+            return Err(crate::Error::Usage(format!(
+                "the prepared network was prepared without --retimable, and {command} re-times its hierarchy for each of its networks; run prepare again with --retimable"
+            )));
+        };
+        let held = if engine == EngineKind::Dijkstra {
+            Held::Network(p.network)
+        } else {
+            Held::Retimer(Box::new(Retimer::from_customizable(p.network, c)))
+        };
+        Ok(PreparedParts {
+            held,
+            report: p.report,
+        })
+    }
+
+    /// The prepared network.
+    pub fn network(&self) -> &Network {
+        match &self.held {
+            Held::Retimer(r) => r.network(),
+            Held::Network(n) => n,
+        }
+    }
+
+    /// The retimer of its hierarchy (`None` with Dijkstra).
+    pub fn retimer(&self) -> Option<&Retimer> {
+        match &self.held {
+            Held::Retimer(r) => Some(r),
+            Held::Network(_) => None,
+        }
+    }
+
+    /// The network of `scenario` (timed by `time`) as a part of the prepared one.
+    ///
+    /// # Errors
+    /// See [`build_part`].
+    pub fn part(
+        &self,
+        inputs: &Inputs,
+        scenario: &Scenario,
+        time: TimeConvention,
+    ) -> Result<(Network, BuildReport)> {
+        build_part(inputs, scenario, self.network(), &self.report, time)
+    }
 }

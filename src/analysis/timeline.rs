@@ -1,12 +1,13 @@
 //! The timeline: for each year, the network of the links in service then.
 
-use crate::analysis::retime::{retimer, with_engine};
+use crate::analysis::retime::{PreparedParts, retimer, with_engine};
 use crate::analysis::{Options, build};
 use crate::error::{Opt, OptionError, Result};
 use crate::load::Inputs;
 use crate::measures::{par, stats};
 use crate::model::{Mass, UnitId};
 use crate::network::{NetworkKind, Scenario};
+use crate::prepared::Prepared;
 use crate::route::{Matrix, matrix::unit_row};
 
 /// The most years one timeline computes (each is a whole network and matrix).
@@ -57,6 +58,23 @@ pub struct Timeline {
     pub mass: Mass,
 }
 
+/// The scenario of the year `y` of a timeline under `scenario`: the links in service that
+/// year, with `scenario`'s dropped and added links.
+pub fn year_scenario(scenario: &Scenario, y: i32) -> Scenario {
+    Scenario {
+        year: Some(y),
+        with_planned: false,
+        ..scenario.clone()
+    }
+}
+
+/// The scenario of the largest network of a timeline of `years` under `scenario`: the last
+/// year's (a link in service stays in service), whose network holds every other year's — what
+/// `prepare --year <last> --retimable` prepares for `timeline --prepared`. `None` without years.
+pub fn timeline_scenario(scenario: &Scenario, years: &[i32]) -> Option<Scenario> {
+    years.iter().max().map(|&y| year_scenario(scenario, y))
+}
+
 /// For each of `years`, the network of the links in service that year (open links by opening
 /// year, under-construction and planned links by planned year; the options' dropped and added
 /// links apply every year), computed in parallel: WATT and the cores' times per unit, the
@@ -66,6 +84,24 @@ pub struct Timeline {
 /// The composite network (a combination of two matrices, not a network); a mass needing GDP
 /// that units lack; a network that cannot be built.
 pub fn timeline(inputs: &Inputs, options: &Options, years: &[i32]) -> Result<Timeline> {
+    timeline_with(inputs, options, years, None)
+}
+
+/// [`timeline`] on a prepared network of the last year ([`timeline_scenario`]): each year's
+/// network is a part of it ([`crate::analysis::build_part`]; no road graph is read), and its hierarchy, stored
+/// re-timable (`prepare --retimable`), is re-timed for each year instead of contracted. The
+/// caller checks that `prepared` is the network of the last year's scenario
+/// ([`crate::prepared::Key`]). The same figures as [`timeline`].
+///
+/// # Errors
+/// See [`timeline`]; a prepared network of another kind than the options', or without its
+/// re-timable hierarchy while the engine is not Dijkstra.
+pub fn timeline_with(
+    inputs: &Inputs,
+    options: &Options,
+    years: &[i32],
+    prepared: Option<Prepared>,
+) -> Result<Timeline> {
     options.check()?;
     check_years(years.len() as u64)?;
     let region = &inputs.region;
@@ -78,22 +114,37 @@ pub fn timeline(inputs: &Inputs, options: &Options, years: &[i32]) -> Result<Tim
             .into());
     }
     let core_units: Vec<Vec<UnitId>> = inputs.study.cores.iter().map(|c| c.units(region)).collect();
-    let in_year = |y: i32| Scenario {
-        year: Some(y),
-        with_planned: false,
-        ..options.scenario.clone()
-    };
+    let in_year = |y: i32| year_scenario(&options.scenario, y);
     // On a road graph, the last year's network holds every earlier year's links (a link in
-    // service stays in service): its hierarchy, contracted once, is re-timed for each year.
-    let retimer = match years.iter().max() {
-        Some(&last) => retimer(inputs, options, &in_year(last), &crate::progress::Silent)?,
-        None => None,
+    // service stays in service): its hierarchy, contracted once (or prepared), is re-timed for
+    // each year.
+    let parts = prepared
+        .map(|p| PreparedParts::new(p, options.engine, "timeline"))
+        .transpose()?;
+    if let Some(p) = &parts
+        && p.network().kind() != options.network
+    {
+        return Err(crate::Error::Usage(format!(
+            "the prepared network is the {} network, not the {} network",
+            p.network().kind().as_str(),
+            options.network.as_str()
+        )));
+    }
+    let built = match (&parts, timeline_scenario(&options.scenario, years)) {
+        (None, Some(last)) => retimer(inputs, options, &last, &crate::progress::Silent)?,
+        _ => None,
     };
+    let retimer = parts
+        .as_ref()
+        .map_or(built.as_ref(), PreparedParts::retimer);
     let results: Vec<Result<YearFigures>> = par::map_ordered(years, |&y| {
-        let (net, rep) = build(inputs, &in_year(y), options.network, options.time)?;
+        let (net, rep) = match &parts {
+            Some(p) => p.part(inputs, &in_year(y), options.time)?,
+            None => build(inputs, &in_year(y), options.network, options.time)?,
+        };
         // Dijkstra when there is no retimer (or the year's network is not part of the last
         // year's): the same rows either way.
-        let (m, cores) = with_engine(retimer.as_ref(), &net, |e, ws| {
+        let (m, cores) = with_engine(retimer, &net, |e, ws| {
             let rows = (0..net.unit_count() as u32)
                 .map(|o| unit_row(e, ws, &[UnitId(o)]))
                 .collect();

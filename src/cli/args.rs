@@ -101,6 +101,9 @@ pub struct InputArgs {
     pub roads: Option<PathBuf>,
     /// A network written by `regionlink prepare` from these same inputs and options: used
     /// instead of loading the road graph, building and contracting (refused if anything differs).
+    /// `resilience`, `timeline` and `scenario` need it prepared `--retimable`: for resilience
+    /// with the same options, for a timeline with `--year <its last year>`, for a scenario with
+    /// `--with planned` (and the same `--add` files).
     #[arg(long, value_name = "FILE")]
     pub prepared: Option<PathBuf>,
     /// Reject self-intersecting polygons instead of warning.

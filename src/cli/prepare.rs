@@ -31,7 +31,9 @@ pub struct PrepareArgs {
     pub out: PathBuf,
     /// Contract the hierarchy so that it can be re-timed for the network with links removed,
     /// and store what re-timing needs: the file then also serves `resilience --prepared`
-    /// (every failure re-timed from it, no contraction).
+    /// (every failure re-timed from it, no contraction), `timeline --prepared` (prepared with
+    /// `--year <last year>`: every year's network is a part of it) and `scenario --prepared`
+    /// (prepared with `--with planned`: both sides are parts of it).
     #[arg(long)]
     pub retimable: bool,
 }
@@ -111,6 +113,20 @@ pub fn load(
     sa: &ScenarioArgs,
     kind: NetworkKind,
 ) -> Result<(Inputs, Scenario, Option<Prepared>)> {
+    load_keyed(input, sa, kind, &Scenario::clone, "")
+}
+
+/// [`load`] for a command of several networks (a timeline's years, a scenario's two sides),
+/// which reads the prepared network of the largest of them, the network of `largest(scenario)`:
+/// the file's key is checked against that scenario, and a refusal ends with `how`, saying how
+/// to prepare the file.
+pub fn load_keyed(
+    input: &InputArgs,
+    sa: &ScenarioArgs,
+    kind: NetworkKind,
+    largest: &dyn Fn(&Scenario) -> Scenario,
+    how: &str,
+) -> Result<(Inputs, Scenario, Option<Prepared>)> {
     let Some(path) = &input.prepared else {
         let inputs = crate::cli::load_all(input)?;
         let sc = crate::cli::scenario(sa)?;
@@ -127,8 +143,13 @@ pub fn load(
         inputs.read.extend(regionlink::load::roads::files_of(r)?);
     }
     let sc = crate::cli::scenario(sa)?;
-    let key = key_of(input, sa, &inputs, &sc, kind)?;
-    let p = regionlink::prepared::read(path, &key)?;
+    let key = key_of(input, sa, &inputs, &largest(&sc), kind)?;
+    let p = regionlink::prepared::read(path, &key).map_err(|e| match e {
+        regionlink::Error::Usage(m) if !how.is_empty() && m.ends_with("; run prepare again") => {
+            regionlink::Error::Usage(format!("{m} {how}"))
+        }
+        e => e,
+    })?;
     Ok((inputs, sc, Some(p)))
 }
 
@@ -171,6 +192,21 @@ fn key_of(
         inputs: files,
         params: Key::params_of(&inputs.study, sc, kind, sa.time, input.strict),
     })
+}
+
+/// Refuse a prepared network without its re-timable hierarchy for `command`, which re-times
+/// it for each of its networks (naming the file of `input`).
+pub fn require_retimable(p: &Option<Prepared>, input: &InputArgs, command: &str) -> Result<()> {
+    if let (Some(p), Some(path)) = (p, &input.prepared)
+        && p.retimable.is_none()
+    {
+        return Err(regionlink::Error::Usage(format!(
+            "--prepared {}: was prepared without --retimable, and {command} re-times the hierarchy for each of its networks; run prepare again with --retimable",
+            path.display()
+        ))
+        .into());
+    }
+    Ok(())
 }
 
 /// Note on stderr that a prepared network is used (unless quiet).

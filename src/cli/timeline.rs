@@ -6,7 +6,7 @@ use anyhow::Result;
 
 use crate::cli::args::TimelineCmd;
 use crate::cli::merge::{PartSpec, check_inputs, write_part};
-use regionlink::analysis::Timeline;
+use regionlink::analysis::{Timeline, timeline_with, year_scenario};
 use regionlink::export::shard::Merged;
 
 /// Compute every year, print the report section, write the files.
@@ -27,12 +27,23 @@ pub fn run_with(cmd: &TimelineCmd, out: &mut dyn Write, merged: Option<&Merged>)
     regionlink::analysis::check_years(
         ((i64::from(cmd.to) - i64::from(cmd.from)) / i64::from(cmd.step.max(1)) + 1) as u64,
     )?;
-    let inputs = crate::cli::load(&cmd.m.input)?;
+    let years: Vec<i32> = (cmd.from..=cmd.to).step_by(cmd.step as usize).collect();
+    let last = years.iter().max().copied().unwrap_or(cmd.to);
+    // A prepared network is the last year's, whose network holds every other year's.
+    let (inputs, _, prepared) = crate::cli::prepare::load_keyed(
+        &cmd.m.input,
+        &cmd.m.scenario,
+        cmd.m.network,
+        &|sc| year_scenario(sc, last),
+        &format!(
+            "with --year {last} --retimable (timeline --prepared reads the network of its last year)"
+        ),
+    )?;
+    crate::cli::prepare::require_retimable(&prepared, &cmd.m.input, "timeline")?;
     let mut o = crate::cli::options(&inputs, &cmd.m, None)?;
     o.engine = cmd.engine;
-    let years: Vec<i32> = (cmd.from..=cmd.to).step_by(cmd.step as usize).collect();
     if let Some(shard) = cmd.shard.shard {
-        let tl = regionlink::analysis::timeline(&inputs, &o, &years[shard.slice(years.len())])?;
+        let tl = timeline_with(&inputs, &o, &years[shard.slice(years.len())], prepared)?;
         let spec = PartSpec {
             command: "timeline",
             shard,
@@ -51,7 +62,7 @@ pub fn run_with(cmd: &TimelineCmd, out: &mut dyn Write, merged: Option<&Merged>)
                 mass: o.mass,
             }
         }
-        None => regionlink::analysis::timeline(&inputs, &o, &years)?,
+        None => timeline_with(&inputs, &o, &years, prepared)?,
     };
     let (files, md) = regionlink::export::timeline::outputs(&inputs, &tl, cmd.from, cmd.to);
     let protected = crate::cli::input_paths(&inputs, Some(&cmd.m.scenario));

@@ -58,20 +58,16 @@ pub struct BuildOptions<'a> {
     pub gazetteer: Option<&'a Gazetteer>,
 }
 
-/// Attach the links in service to units, generate road links, and freeze the network.
-///
-/// Link ends whose code is not a unit of `region` are located by position (the file's
-/// `from_lon/from_lat`, a LineString's end, or the seat of that code in the embedded default
-/// dataset) in the unit polygon that contains it. Parallel links of one mode between the same
-/// two units all stay (the search takes the faster; [`BuildReport::parallel`] lists them).
+/// The curated links of `opts`' scenario attached to units (ids not yet set), and the report's
+/// fields about them: selection, attachment, collapsed and parallel links, counts by mode.
 ///
 /// # Errors
-/// A link end that cannot be attached (file, line, field, value).
-pub fn build_network(
+/// See [`build_network`].
+fn curated(
     region: &Region,
     links: &[RawLink],
     opts: BuildOptions<'_>,
-) -> Result<(Network, BuildReport)> {
+) -> Result<(Vec<Link>, BuildReport)> {
     let params = opts.params;
     let mut report = BuildReport {
         links_in_file: links.len()
@@ -174,13 +170,32 @@ pub fn build_network(
             }
         }
     }
-    let mut out = attached;
-    for l in &out {
+    for l in &attached {
         *report
             .by_mode
             .entry(l.mode.as_str().to_string())
             .or_default() += 1;
     }
+    Ok((attached, report))
+}
+
+/// Attach the links in service to units, generate road links, and freeze the network.
+///
+/// Link ends whose code is not a unit of `region` are located by position (the file's
+/// `from_lon/from_lat`, a LineString's end, or the seat of that code in the embedded default
+/// dataset) in the unit polygon that contains it. Parallel links of one mode between the same
+/// two units all stay (the search takes the faster; [`BuildReport::parallel`] lists them).
+///
+/// # Errors
+/// A link end that cannot be attached (file, line, field, value).
+pub fn build_network(
+    region: &Region,
+    links: &[RawLink],
+    opts: BuildOptions<'_>,
+) -> Result<(Network, BuildReport)> {
+    let params = opts.params;
+    let (attached, mut report) = curated(region, links, opts)?;
+    let mut out = attached;
 
     // Generated road links (not when a road graph is given: it is the road network).
     if opts.kind.includes(Mode::Road) && opts.roads.is_none() {
@@ -327,6 +342,49 @@ pub fn build_network(
     }
     let net = Network::from_arcs(nodes, arcs, out, opts.kind)?;
     Ok((net, report))
+}
+
+/// The network of `opts`' scenario as a part of `sup`, a network built before from the same
+/// region, links and options for a scenario that has every link this one has (a prepared
+/// network's, say): `sup` without the curated links this scenario lacks, with the build report
+/// [`build_network`] gives for it (its road graph and generated links are `sup_report`'s).
+/// Every time between nodes of the units is the time of [`build_network`]'s network: the two
+/// differ only in stations that the removed links alone served, which stay as nodes reached by
+/// their access arcs and leading nowhere else. No road graph is read and nothing is attached
+/// again but the curated links.
+///
+/// # Errors
+/// See [`build_network`]; [`Error::Usage`] for a link of this scenario that `sup` does not
+/// have (naming it).
+pub fn part_of(
+    sup: &Network,
+    sup_report: &BuildReport,
+    region: &Region,
+    links: &[RawLink],
+    opts: BuildOptions<'_>,
+) -> Result<(Network, BuildReport)> {
+    let (attached, mut report) = curated(region, links, opts)?;
+    report.generated_contiguity = sup_report.generated_contiguity;
+    report.generated_nearest = sup_report.generated_nearest;
+    report.roads.clone_from(&sup_report.roads);
+    let have: std::collections::HashSet<&str> =
+        sup.links().iter().map(|l| l.link_id.as_str()).collect();
+    if let Some(l) = attached.iter().find(|l| !have.contains(l.link_id.as_str())) {
+        return Err(Error::Usage(format!(
+            "link {} is in service in {}, but not in the network given for it",
+            l.link_id,
+            opts.scenario.describe()
+        )));
+    }
+    let keep: std::collections::HashSet<&str> =
+        attached.iter().map(|l| l.link_id.as_str()).collect();
+    let gone: Vec<LinkId> = sup
+        .links()
+        .iter()
+        .filter(|l| !l.generated && !keep.contains(l.link_id.as_str()))
+        .map(|l| l.id)
+        .collect();
+    Ok((sup.without(&gone), report))
 }
 
 /// A link timed by its `length_km` at the mode's speed must stay within the 24 h a link may

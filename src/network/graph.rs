@@ -350,11 +350,17 @@ impl Network {
         let mut offsets = Vec::with_capacity(self.offsets.len());
         let mut packed = Vec::with_capacity(self.packed.len());
         let mut arcs = Vec::with_capacity(self.arcs.len());
+        let mut gone = vec![false; self.links.len()];
+        for l in failed {
+            if let Some(g) = gone.get_mut(l.index()) {
+                *g = true;
+            }
+        }
         offsets.push(0u32);
         for n in 0..self.nodes.len() {
             let (a, b) = (self.offsets[n] as usize, self.offsets[n + 1] as usize);
             for i in a..b {
-                if self.arcs[i].link.is_some_and(|l| failed.contains(&l)) {
+                if self.arcs[i].link.is_some_and(|l| gone[l.index()]) {
                     continue;
                 }
                 packed.push(self.packed[i]);
