@@ -307,11 +307,40 @@ pub struct Prepared {
     pub report: BuildReport,
     /// Its contraction hierarchy (PHAST).
     pub hierarchy: Hierarchy,
-    /// With `prepare --retimable`: the same hierarchy, re-timable for the network with links
-    /// removed ([`crate::route::Customizable`]), which `resilience --prepared` needs.
-    pub retimable: Option<crate::route::Customizable>,
+    /// With `prepare --retimable`: what makes that hierarchy re-timable for the network with
+    /// links removed ([`Prepared::into_retimable`]), which `resilience`, `timeline` and
+    /// `scenario` need; checked against the hierarchy when read.
+    retimable: Option<crate::route::Retiming>,
     /// What it was built from.
     pub key: Key,
+}
+
+impl Prepared {
+    /// Whether it was prepared `--retimable`.
+    pub fn is_retimable(&self) -> bool {
+        self.retimable.is_some()
+    }
+
+    /// The network, its build report and its hierarchy made re-timable (the one hierarchy, not
+    /// a copy).
+    ///
+    /// # Errors
+    /// [`Error::Usage`] when it was prepared without `--retimable` (`command` re-times it for
+    /// each of its networks), or when its hierarchy was replaced by one its re-timing arrays do
+    /// not fit.
+    pub fn into_retimable(
+        self,
+        command: &str,
+    ) -> Result<(Network, BuildReport, crate::route::Customizable)> {
+        let Some(r) = self.retimable else {
+            return Err(Error::Usage(format!(
+                "the prepared network was prepared without --retimable, and {command} re-times its hierarchy for each of its networks; run prepare again with --retimable"
+            )));
+        };
+        let c = crate::route::Customizable::new(self.hierarchy, r, self.network.arc_count())
+            .map_err(|e| Error::Usage(format!("the prepared network: {e}")))?;
+        Ok((self.network, self.report, c))
+    }
 }
 
 /// Write `network`, its build `report` and `hierarchy`, keyed by `key`, to `path` atomically
@@ -788,7 +817,7 @@ fn encode_payload<W: Write>(
     match retimable {
         None => o.u8(0),
         Some(c) => {
-            let (slots, triangles) = c.retime_parts();
+            let (slots, triangles) = c.retiming().parts();
             o.u8(1)?;
             o.u32s(slots)?;
             o.records(triangles, 12, |t, b| {
@@ -806,7 +835,7 @@ type Payload = (
     Network,
     BuildReport,
     Hierarchy,
-    Option<crate::route::Customizable>,
+    Option<crate::route::Retiming>,
 );
 
 fn decode_payload<R: Read>(i: &mut In<'_, R>) -> Result<Payload> {
@@ -876,8 +905,8 @@ fn decode_payload<R: Read>(i: &mut In<'_, R>) -> Result<Payload> {
                 Some([at(0)?, at(4)?, at(8)?])
             })?;
             Some(
-                crate::route::Customizable::from_parts(
-                    hierarchy.clone(),
+                crate::route::Retiming::from_parts(
+                    &hierarchy,
                     network.arc_count(),
                     slots,
                     triangles,

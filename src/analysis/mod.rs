@@ -268,10 +268,10 @@ pub fn build(
 /// The network of `scenario` as a part of `sup` (with its build report `sup_report`), a network
 /// built before by [`build`] from the same inputs, `kind` and `time` for a scenario that has
 /// every link this one has — a prepared network's ([`crate::prepared`]): no road graph is read.
-/// Its times are [`build`]'s; see [`crate::network::part_of`].
+/// Its times are [`build`]'s; see [`crate::network::part_links`].
 ///
 /// # Errors
-/// See [`crate::network::part_of`].
+/// See [`crate::network::part_links`].
 pub fn build_part(
     inputs: &Inputs,
     scenario: &Scenario,
@@ -279,8 +279,24 @@ pub fn build_part(
     sup_report: &BuildReport,
     time: TimeConvention,
 ) -> Result<(Network, BuildReport)> {
+    let (gone, report) = part_links(inputs, scenario, sup, sup_report, time)?;
+    Ok((sup.without(&gone), report))
+}
+
+/// What [`build_part`] removes from `sup` for `scenario`, and the report, without building
+/// the part ([`crate::network::part_links`]).
+///
+/// # Errors
+/// See [`build_part`].
+pub fn part_links(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    sup: &Network,
+    sup_report: &BuildReport,
+    time: TimeConvention,
+) -> Result<(Vec<crate::model::LinkId>, BuildReport)> {
     let params = scaled_params(inputs, time.penalty_factor());
-    crate::network::part_of(
+    crate::network::part_links(
         sup,
         sup_report,
         &inputs.region,

@@ -147,9 +147,16 @@ pub fn failure_figures_with(
         cores: &cores,
         band: band(an),
     };
-    Ok(par::map_ordered(sets, |failed| {
-        let sub = an.net.without(failed);
-        with_engine(retimer, &sub, |e, ws| figures(e, ws, &setting))
+    // Re-timed from the intact network's embedding, computed once: a failed network has the
+    // intact network's nodes, so its hierarchy is indexed by them and no failed network is
+    // built; without a retimer (or an embedding), Dijkstra on the failed network.
+    let failures = retimer.and_then(|r| r.failures(&an.net));
+    Ok(par::map_ordered(sets, |failed| match &failures {
+        Some(f) => f.with_engine(failed, |e, ws| figures(e, ws, &setting)),
+        None => {
+            let sub = an.net.without(failed);
+            with_engine(None, &sub, |e, ws| figures(e, ws, &setting))
+        }
     }))
 }
 

@@ -10,7 +10,9 @@ use crate::analysis::{Options, build, build_part};
 use crate::error::Result;
 use crate::load::Inputs;
 use crate::measures::par;
-use crate::model::TimeConvention;
+use std::collections::HashMap;
+
+use crate::model::{LinkId, TimeConvention};
 use crate::network::{BuildReport, Network, NetworkKind, Scenario, embed, variable_arcs};
 use crate::prepared::Prepared;
 use crate::progress::Progress;
@@ -72,6 +74,11 @@ impl Retimer {
         &self.net
     }
 
+    /// The hierarchy of the network contracted, as built.
+    pub fn contracted(&self) -> &Hierarchy {
+        self.ch.hierarchy()
+    }
+
     /// The hierarchy of `sub` by re-timing, `None` when `sub` is not embedded in the network
     /// contracted ([`embed()`]).
     pub fn hierarchy_for(&self, sub: &Network) -> Option<Hierarchy> {
@@ -84,6 +91,96 @@ impl Retimer {
         let h = self.hierarchy_for(sub)?;
         let sweep = h.restrict(sub.unit_nodes());
         Some((h, sweep))
+    }
+}
+
+/// The failures of links of one network embedded in a retimer's ([`Retimer::failures`]): the
+/// hierarchy of the network without some of its links, re-timed from the embedding computed
+/// once, without building the failed network or embedding it again.
+#[derive(Debug)]
+pub struct Failures<'a> {
+    retimer: &'a Retimer,
+    intact: &'a Network,
+    /// The embedding of the intact network.
+    minutes: Vec<f64>,
+    index: Vec<u32>,
+    /// For each arc of the retimer's network, the intact network's link it belongs to.
+    link: Vec<Option<LinkId>>,
+}
+
+impl Retimer {
+    /// The failures of `intact`'s links, `None` when `intact` is not embedded in the network
+    /// contracted.
+    pub fn failures<'a>(&'a self, intact: &'a Network) -> Option<Failures<'a>> {
+        let e = embed(&self.net, intact, &|j| !self.variable[j])?;
+        let ids: HashMap<&str, LinkId> = intact
+            .links()
+            .iter()
+            .map(|l| (l.link_id.as_str(), l.id))
+            .collect();
+        let link = (0..self.net.arc_count())
+            .map(|j| {
+                let (_, _, a) = self.net.arc(j);
+                a.link
+                    .filter(|_| e.minutes[j].is_finite())
+                    .and_then(|l| ids.get(self.net.link(l).link_id.as_str()).copied())
+            })
+            .collect();
+        Some(Failures {
+            retimer: self,
+            intact,
+            minutes: e.minutes,
+            index: e.index,
+            link,
+        })
+    }
+}
+
+impl Failures<'_> {
+    /// The hierarchy of the intact network without the links `failed` (what
+    /// [`Retimer::phast_for`] gives for `intact.without(failed)`), with its sweep restricted to
+    /// the unit nodes; the intact network's node numbers index it.
+    pub fn phast_without(&self, failed: &[LinkId]) -> (Hierarchy, Sweep) {
+        let mut gone = vec![false; self.intact.links().len()];
+        for l in failed {
+            if let Some(g) = gone.get_mut(l.index()) {
+                *g = true;
+            }
+        }
+        let minutes: Vec<f64> = self
+            .minutes
+            .iter()
+            .zip(&self.link)
+            .map(|(&m, l)| match l {
+                Some(l) if gone[l.index()] => f64::INFINITY,
+                _ => m,
+            })
+            .collect();
+        let h = self.retimer.ch.customize(&minutes, Some(&self.index));
+        let sweep = h.restrict(self.intact.unit_nodes());
+        (h, sweep)
+    }
+
+    /// The intact network.
+    pub fn intact(&self) -> &Network {
+        self.intact
+    }
+
+    /// `f` with PHAST over the hierarchy of the intact network without the links `failed`
+    /// ([`Failures::phast_without`]).
+    pub fn with_engine<R>(
+        &self,
+        failed: &[LinkId],
+        f: impl FnOnce(&Engine<'_>, &mut Workspace) -> R,
+    ) -> R {
+        let (hierarchy, sweep) = self.phast_without(failed);
+        let e = Engine::Phast {
+            net: self.intact,
+            hierarchy: &hierarchy,
+            sweep: &sweep,
+        };
+        let mut ws = e.workspace();
+        f(&e, &mut ws)
     }
 }
 
@@ -155,20 +252,13 @@ impl PreparedParts {
     /// # Errors
     /// [`crate::Error::Usage`] when `p` was prepared without `--retimable`.
     pub fn new(p: Prepared, engine: EngineKind, command: &str) -> Result<Self> {
-        let Some(c) = p.retimable else {
-            return Err(crate::Error::Usage(format!(
-                "the prepared network was prepared without --retimable, and {command} re-times its hierarchy for each of its networks; run prepare again with --retimable"
-            )));
-        };
+        let (net, report, c) = p.into_retimable(command)?;
         let held = if engine == EngineKind::Dijkstra {
-            Held::Network(p.network)
+            Held::Network(net)
         } else {
-            Held::Retimer(Box::new(Retimer::from_customizable(p.network, c)))
+            Held::Retimer(Box::new(Retimer::from_customizable(net, c)))
         };
-        Ok(PreparedParts {
-            held,
-            report: p.report,
-        })
+        Ok(PreparedParts { held, report })
     }
 
     /// The prepared network.
@@ -198,5 +288,19 @@ impl PreparedParts {
         time: TimeConvention,
     ) -> Result<(Network, BuildReport)> {
         build_part(inputs, scenario, self.network(), &self.report, time)
+    }
+
+    /// What [`PreparedParts::part`] removes from the prepared network for `scenario` (its
+    /// curated links that `scenario` lacks), and the build report, without building the part.
+    ///
+    /// # Errors
+    /// See [`build_part`].
+    pub fn part_links(
+        &self,
+        inputs: &Inputs,
+        scenario: &Scenario,
+        time: TimeConvention,
+    ) -> Result<(Vec<LinkId>, BuildReport)> {
+        crate::analysis::part_links(inputs, scenario, self.network(), &self.report, time)
     }
 }

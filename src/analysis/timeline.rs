@@ -8,7 +8,7 @@ use crate::measures::{par, stats};
 use crate::model::{Mass, UnitId};
 use crate::network::{NetworkKind, Scenario};
 use crate::prepared::Prepared;
-use crate::route::{Matrix, matrix::unit_row};
+use crate::route::{Engine, Matrix, Workspace, matrix::unit_row};
 
 /// The most years one timeline computes (each is a whole network and matrix).
 pub const MAX_YEARS: u64 = 1000;
@@ -137,23 +137,40 @@ pub fn timeline_with(
     let retimer = parts
         .as_ref()
         .map_or(built.as_ref(), PreparedParts::retimer);
+    // With a prepared network re-timed, a year's hierarchy comes from the prepared network's
+    // embedding with the year's missing links removed (as for a failure): the year's network
+    // is never built.
+    let failures = parts
+        .as_ref()
+        .and_then(PreparedParts::retimer)
+        .and_then(|r| r.failures(r.network()));
+    let rows = |e: &Engine<'_>, ws: &mut Workspace| {
+        let rows = (0..e.network().unit_count() as u32)
+            .map(|o| unit_row(e, ws, &[UnitId(o)]))
+            .collect();
+        let cores: Vec<Vec<Option<f64>>> = core_units
+            .iter()
+            .map(|c| unit_row(e, ws, c).iter().map(|t| t.map(|t| t.0)).collect())
+            .collect();
+        (Matrix::from_rows(rows), cores)
+    };
     let results: Vec<Result<YearFigures>> = par::map_ordered(years, |&y| {
-        let (net, rep) = match &parts {
-            Some(p) => p.part(inputs, &in_year(y), options.time)?,
-            None => build(inputs, &in_year(y), options.network, options.time)?,
+        let ((m, cores), rep) = match (&parts, &failures) {
+            (Some(p), Some(f)) => {
+                let (gone, rep) = p.part_links(inputs, &in_year(y), options.time)?;
+                (f.with_engine(&gone, rows), rep)
+            }
+            // Dijkstra when there is no retimer (or the year's network is not part of the last
+            // year's): the same rows either way.
+            (Some(p), None) => {
+                let (net, rep) = p.part(inputs, &in_year(y), options.time)?;
+                (with_engine(retimer, &net, rows), rep)
+            }
+            (None, _) => {
+                let (net, rep) = build(inputs, &in_year(y), options.network, options.time)?;
+                (with_engine(retimer, &net, rows), rep)
+            }
         };
-        // Dijkstra when there is no retimer (or the year's network is not part of the last
-        // year's): the same rows either way.
-        let (m, cores) = with_engine(retimer, &net, |e, ws| {
-            let rows = (0..net.unit_count() as u32)
-                .map(|o| unit_row(e, ws, &[UnitId(o)]))
-                .collect();
-            let cores: Vec<Vec<Option<f64>>> = core_units
-                .iter()
-                .map(|c| unit_row(e, ws, c).iter().map(|t| t.map(|t| t.0)).collect())
-                .collect();
-            (Matrix::from_rows(rows), cores)
-        });
         let watt = crate::measures::access::watt(&m, &mass);
         let t_cores_min = match (cores.first(), core_units.get(1)) {
             (Some(a), Some(b)) => b.iter().filter_map(|u| a[u.index()]).min_by(f64::total_cmp),

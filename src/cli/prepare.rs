@@ -47,10 +47,12 @@ pub fn run(a: &PrepareArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
         .into());
     }
     refuse_composite(a.network)?;
-    let inputs = crate::cli::load_all(&a.input)?;
+    let mut inputs = crate::cli::load_all(&a.input)?;
     let sc = crate::cli::scenario(&a.scenario)?;
     let key = key_of(&a.input, &a.scenario, &inputs, &sc, a.network)?;
     let (net, report) = regionlink::analysis::build(&inputs, &sc, a.network, a.scenario.time)?;
+    // The road graph is in the network now: free it before contracting (the peak of memory).
+    inputs.roads = None;
     crate::cli::warn_snaps(&report, &inputs.region);
     let t = std::time::Instant::now();
     let pb = Bar::new(quiet, 0);
@@ -198,7 +200,7 @@ fn key_of(
 /// it for each of its networks (naming the file of `input`).
 pub fn require_retimable(p: &Option<Prepared>, input: &InputArgs, command: &str) -> Result<()> {
     if let (Some(p), Some(path)) = (p, &input.prepared)
-        && p.retimable.is_none()
+        && !p.is_retimable()
     {
         return Err(regionlink::Error::Usage(format!(
             "--prepared {}: was prepared without --retimable, and {command} re-times the hierarchy for each of its networks; run prepare again with --retimable",

@@ -26,23 +26,30 @@ pub fn run(cmd: &ResilienceCmd, out: &mut dyn Write) -> Result<()> {
 pub fn run_with(cmd: &ResilienceCmd, out: &mut dyn Write, merged: Option<&Merged>) -> Result<()> {
     let (inputs, _, prepared) =
         crate::cli::prepare::load(&cmd.m.input, &cmd.m.scenario, cmd.m.network)?;
+    crate::cli::prepare::require_retimable(&prepared, &cmd.m.input, "resilience")?;
     let mut o = crate::cli::options(&inputs, &cmd.m, None)?;
     o.engine = cmd.engine;
     // The failures need the network, the cores and the options, not the matrix.
     o.matrix = false;
     let (retimer, an) = match prepared {
         // A prepared network: its re-timable hierarchy serves every failure.
-        Some(mut p) => {
-            let Some(c) = p.retimable.take() else {
-                return Err(regionlink::Error::Usage(format!(
-                    "--prepared {}: was prepared without --retimable, and resilience re-times the hierarchy for every failed link; run prepare again with --retimable",
-                    cmd.m.input.prepared.as_deref().unwrap_or_else(|| std::path::Path::new("")).display()
-                ))
-                .into());
-            };
-            let r = (merged.is_none() && cmd.engine != regionlink::route::EngineKind::Dijkstra)
-                .then(|| Retimer::from_customizable(p.network.clone(), c));
-            (r, Analysis::run_with(&inputs, &o, Some(p), &Silent)?)
+        Some(p) => {
+            if merged.is_none() && cmd.engine != regionlink::route::EngineKind::Dijkstra {
+                let (net, report, c) = p.into_retimable("resilience")?;
+                let r = Retimer::from_customizable(net.clone(), c);
+                // The intact network is the one contracted: its hierarchy as built.
+                let an = Analysis::run_on(
+                    &inputs,
+                    &o,
+                    net,
+                    report,
+                    &|_| Some(r.contracted().clone()),
+                    &Silent,
+                )?;
+                (Some(r), an)
+            } else {
+                (None, Analysis::run_with(&inputs, &o, Some(p), &Silent)?)
+            }
         }
         None => {
             // The retimer is contracted from the analysis's own network (built once): while the

@@ -344,25 +344,26 @@ pub fn build_network(
     Ok((net, report))
 }
 
-/// The network of `opts`' scenario as a part of `sup`, a network built before from the same
-/// region, links and options for a scenario that has every link this one has (a prepared
-/// network's, say): `sup` without the curated links this scenario lacks, with the build report
-/// [`build_network`] gives for it (its road graph and generated links are `sup_report`'s).
-/// Every time between nodes of the units is the time of [`build_network`]'s network: the two
-/// differ only in stations that the removed links alone served, which stay as nodes reached by
-/// their access arcs and leading nowhere else. No road graph is read and nothing is attached
-/// again but the curated links.
+/// What makes the network of `opts`' scenario a part of `sup`, a network built before from the
+/// same region, links and options for a scenario that has every link this one has (a prepared
+/// network's, say): the curated links of `sup` this scenario lacks — `sup.without` them
+/// ([`Network::without`]) is the part — and the build report [`build_network`] gives for it
+/// (its road graph and generated links are `sup_report`'s). Every time between nodes of the
+/// units in the part is the time of [`build_network`]'s network: the two differ only in stations
+/// that the removed links alone served, which stay as nodes reached by their access arcs and
+/// leading nowhere else. No road graph is read and nothing is attached again but the curated
+/// links.
 ///
 /// # Errors
 /// See [`build_network`]; [`Error::Usage`] for a link of this scenario that `sup` does not
 /// have (naming it).
-pub fn part_of(
+pub fn part_links(
     sup: &Network,
     sup_report: &BuildReport,
     region: &Region,
     links: &[RawLink],
     opts: BuildOptions<'_>,
-) -> Result<(Network, BuildReport)> {
+) -> Result<(Vec<LinkId>, BuildReport)> {
     let (attached, mut report) = curated(region, links, opts)?;
     report.generated_contiguity = sup_report.generated_contiguity;
     report.generated_nearest = sup_report.generated_nearest;
@@ -384,7 +385,7 @@ pub fn part_of(
         .filter(|l| !l.generated && !keep.contains(l.link_id.as_str()))
         .map(|l| l.id)
         .collect();
-    Ok((sup.without(&gone), report))
+    Ok((gone, report))
 }
 
 /// A link timed by its `length_km` at the mode's speed must stay within the 24 h a link may

@@ -350,17 +350,19 @@ impl Network {
         let mut offsets = Vec::with_capacity(self.offsets.len());
         let mut packed = Vec::with_capacity(self.packed.len());
         let mut arcs = Vec::with_capacity(self.arcs.len());
-        let mut gone = vec![false; self.links.len()];
+        let n = failed.iter().map(|l| l.index() + 1).max().unwrap_or(0);
+        let mut gone = vec![false; n];
         for l in failed {
-            if let Some(g) = gone.get_mut(l.index()) {
-                *g = true;
-            }
+            gone[l.index()] = true;
         }
         offsets.push(0u32);
         for n in 0..self.nodes.len() {
             let (a, b) = (self.offsets[n] as usize, self.offsets[n + 1] as usize);
             for i in a..b {
-                if self.arcs[i].link.is_some_and(|l| gone[l.index()]) {
+                if self.arcs[i]
+                    .link
+                    .is_some_and(|l| gone.get(l.index()).copied().unwrap_or(false))
+                {
                     continue;
                 }
                 packed.push(self.packed[i]);

@@ -473,8 +473,10 @@ impl Hierarchy {
         let (arc_slot, triangles) = custom.expect("a customizable contraction");
         Customizable {
             hierarchy,
-            arc_slot,
-            triangles,
+            retiming: Retiming {
+                arc_slot,
+                triangles,
+            },
         }
     }
 
@@ -811,6 +813,14 @@ fn csr_by_position(
 #[derive(Debug, Clone)]
 pub struct Customizable {
     hierarchy: Hierarchy,
+    retiming: Retiming,
+}
+
+/// What makes a hierarchy re-timable, apart from the hierarchy itself: each network arc's slot
+/// and the triangles ([`Customizable`]). A prepared file keeps it beside its one hierarchy, which
+/// then serves plain runs and re-timed ones alike ([`crate::prepared::Prepared`]).
+#[derive(Debug, Clone)]
+pub struct Retiming {
     /// For each arc of the network, its slot: an up arc's index (`< up.len()`), or `up.len()`
     /// + a down arc's index; `u32::MAX` for a loop.
     arc_slot: Vec<u32>,
@@ -819,38 +829,72 @@ pub struct Customizable {
     triangles: Vec<[u32; 3]>,
 }
 
-impl Customizable {
-    /// The re-timing arrays, for the prepared-network file ([`crate::prepared`]): each network
-    /// arc's slot and the triangles.
-    pub(crate) fn retime_parts(&self) -> (&[u32], &[[u32; 3]]) {
+impl Retiming {
+    /// The arrays, for the prepared-network file ([`crate::prepared`]): each network arc's slot
+    /// and the triangles.
+    pub(crate) fn parts(&self) -> (&[u32], &[[u32; 3]]) {
         (&self.arc_slot, &self.triangles)
     }
 
-    /// A customizable hierarchy from arrays read back ([`Customizable::retime_parts`]) for a
-    /// network of `arcs` arcs, checked so that re-timing cannot index out of bounds: one slot
-    /// per arc, every slot and triangle within the hierarchy's arcs. (That the triangles are the
+    /// The re-timing of `hierarchy` from arrays read back ([`Retiming::parts`]) for a network of
+    /// `arcs` arcs, checked so that re-timing cannot index out of bounds: one slot per arc,
+    /// every slot and triangle within the hierarchy's arcs. (That the triangles are the
     /// contraction's is the file checksum's to guard.)
     ///
     /// # Errors
     /// A message saying which array is inconsistent.
     pub(crate) fn from_parts(
-        hierarchy: Hierarchy,
+        hierarchy: &Hierarchy,
         arcs: usize,
         arc_slot: Vec<u32>,
         triangles: Vec<[u32; 3]>,
-    ) -> std::result::Result<Customizable, String> {
-        let total = (hierarchy.up.len() + hierarchy.full.arcs.len()) as u32;
-        if arc_slot.len() != arcs || arc_slot.iter().any(|&s| s != u32::MAX && s >= total) {
-            return Err("inconsistent re-timing arrays: arc slots".into());
-        }
-        if triangles.iter().flatten().any(|&s| s >= total) {
-            return Err("inconsistent re-timing arrays: triangles".into());
-        }
-        Ok(Customizable {
-            hierarchy,
+    ) -> std::result::Result<Retiming, String> {
+        let r = Retiming {
             arc_slot,
             triangles,
+        };
+        r.check(hierarchy, arcs)?;
+        Ok(r)
+    }
+
+    fn check(&self, hierarchy: &Hierarchy, arcs: usize) -> std::result::Result<(), String> {
+        let total = (hierarchy.up.len() + hierarchy.full.arcs.len()) as u32;
+        if self.arc_slot.len() != arcs || self.arc_slot.iter().any(|&s| s != u32::MAX && s >= total)
+        {
+            return Err("inconsistent re-timing arrays: arc slots".into());
+        }
+        if self.triangles.iter().flatten().any(|&s| s >= total) {
+            return Err("inconsistent re-timing arrays: triangles".into());
+        }
+        Ok(())
+    }
+}
+
+impl Customizable {
+    /// `hierarchy` made re-timable by `retiming` (its own, for a network of `arcs` arcs).
+    ///
+    /// # Errors
+    /// A message saying which array does not fit the hierarchy.
+    pub(crate) fn new(
+        hierarchy: Hierarchy,
+        retiming: Retiming,
+        arcs: usize,
+    ) -> std::result::Result<Customizable, String> {
+        retiming.check(&hierarchy, arcs)?;
+        Ok(Customizable {
+            hierarchy,
+            retiming,
         })
+    }
+
+    /// What makes it re-timable.
+    pub fn retiming(&self) -> &Retiming {
+        &self.retiming
+    }
+
+    /// Its hierarchy and its re-timing, apart.
+    pub fn into_parts(self) -> (Hierarchy, Retiming) {
+        (self.hierarchy, self.retiming)
     }
 
     /// The hierarchy of the network it was built on.
@@ -860,7 +904,7 @@ impl Customizable {
 
     /// Triangles recorded (the work of one customization).
     pub fn triangle_count(&self) -> usize {
-        self.triangles.len()
+        self.retiming.triangles.len()
     }
 
     /// The hierarchy for the built-on network with each arc `i` timed `minutes[i]` (+∞: the
@@ -877,16 +921,20 @@ impl Customizable {
     /// # Panics
     /// When `minutes` is not one time per arc of the built-on network.
     pub fn customize(&self, minutes: &[f64], index: Option<&[u32]>) -> Hierarchy {
-        assert_eq!(minutes.len(), self.arc_slot.len(), "one time per arc");
+        let Retiming {
+            arc_slot,
+            triangles,
+        } = &self.retiming;
+        assert_eq!(minutes.len(), arc_slot.len(), "one time per arc");
         let h = &self.hierarchy;
         let base = h.up.len();
         let mut w = vec![f64::INFINITY; base + h.full.arcs.len()];
-        for (&s, &m) in self.arc_slot.iter().zip(minutes) {
+        for (&s, &m) in arc_slot.iter().zip(minutes) {
             if s != u32::MAX && m < w[s as usize] {
                 w[s as usize] = m;
             }
         }
-        for &[t, a, b] in &self.triangles {
+        for &[t, a, b] in triangles {
             let c = w[a as usize] + w[b as usize];
             if c < w[t as usize] {
                 w[t as usize] = c;

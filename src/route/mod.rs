@@ -7,7 +7,7 @@ pub mod dijkstra;
 pub mod engine;
 pub mod matrix;
 
-pub use ch::{Customizable, Hierarchy, Phast, PhastTimes, Sweep};
+pub use ch::{Customizable, Hierarchy, Phast, PhastTimes, Retiming, Sweep};
 pub use dijkstra::{Dijkstra, Leg, TimeParts, Tree};
 pub use engine::{Engine, EngineKind, Times, Workspace};
 pub use matrix::Matrix;
