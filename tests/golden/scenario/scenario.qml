@@ -2,7 +2,7 @@
 <qgis version="3.22.16" styleCategories="Symbology|Labeling|Rendering" labelsEnabled="0">
   <renderer-v2 type="graduatedSymbol" attr="d_watt_pct" graduatedMethod="GraduatedColor" symbollevels="0" enableorderby="0" forceraster="0" referencescale="-1">
     <ranges>
-      <range lower="-41" upper="-30" symbol="0" label="-41 – -30 %" render="true"/>
+      <range lower="-38" upper="-30" symbol="0" label="-38 – -30 %" render="true"/>
       <range lower="-30" upper="-25" symbol="1" label="-30 – -25 %" render="true"/>
       <range lower="-25" upper="-13" symbol="2" label="-25 – -13 %" render="true"/>
       <range lower="-13" upper="-7" symbol="3" label="-13 – -7 %" render="true"/>
