@@ -413,18 +413,29 @@ fn other_options_and_study_keys_are_refused_naming_the_key() {
 }
 
 #[test]
-fn commands_of_several_networks_refuse_prepared() {
+fn commands_of_several_networks_refuse_files_that_cannot_serve_them() {
     let (dir, _, _) = prepared();
     let d = dir.path();
-    // run computes the analysis and its failures, years and conventions: several networks.
-    let o = run_in(d, &["run", "--prepared", "net.rlnet"]);
-    assert_eq!(o.code, 1, "{}", o.stderr);
-    assert!(
-        o.stderr
-            .contains("--prepared net.rlnet: this command builds several networks"),
-        "{}",
-        o.stderr
+    // run's headline needs door-to-door times, which an in-vehicle network does not hold.
+    ok_in(d, &["prepare", "--time", "in-vehicle", "--out", "iv.rlnet"]);
+    let o = run_in(
+        d,
+        &[
+            "run",
+            "--time",
+            "in-vehicle",
+            "--prepared",
+            "iv.rlnet",
+            "--out",
+            "r",
+        ],
     );
+    refused(
+        &o,
+        "iv.rlnet",
+        "cannot give the headline's door-to-door times",
+    );
+    assert!(!d.join("r").exists());
     // resilience, timeline and scenario take a prepared network only when they can re-time it
     // (the file is checked first: the key of a timeline is its last year's, of a scenario
     // every link's).
@@ -845,6 +856,44 @@ fn timeline_and_scenario_on_a_retimable_prepared_network_equal_the_built_runs() 
                 read(&d.join("dsb").join(f)),
                 read(&d.join(&s).join(f)),
                 "{f}"
+            );
+        }
+    }
+}
+
+/// `run --prepared`: the analysis on the prepared network, and the headline's in-vehicle and
+/// sensitivity networks derived from it by scaling its station times (no road graph read) —
+/// every file byte for byte the run that builds its own, on the default data, the county layer
+/// and a synth road graph.
+#[test]
+fn run_on_a_prepared_network_equals_the_built_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let inp = synth(d);
+    let counties = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/counties.geojson");
+    let cases: Vec<Vec<String>> = vec![vec![], vec!["--units".into(), s(&counties)], inp.clone()];
+    for (k, input) in cases.iter().enumerate() {
+        let file = format!("n{k}.rlnet");
+        ok_in(d, &args(&["prepare", "--out", &file], input));
+        let (b, p) = (format!("built{k}"), format!("prep{k}"));
+        ok_in(d, &args(&["run", "--out", &b], input));
+        let with: Vec<String> = input
+            .iter()
+            .cloned()
+            .chain(["--prepared".into(), file.clone()])
+            .collect();
+        ok_in(d, &args(&["run", "--out", &p], &with));
+        let mut names: Vec<_> = std::fs::read_dir(d.join(&b))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert!(names.len() > 10, "{names:?}");
+        for n in names {
+            assert_eq!(
+                read(&d.join(&b).join(&n)),
+                read(&d.join(&p).join(&n)),
+                "case {k}: {n:?}"
             );
         }
     }

@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::load::Inputs;
 use crate::measures::reach::{CoreTimes, Totals, core_times, reached};
 use crate::model::{Minutes, TimeConvention, UnitId};
-use crate::network::NetworkKind;
+use crate::network::{Network, NetworkKind};
 use crate::route::Matrix;
 
 /// The bands of the headline reach, minutes: 1, 2 and 3 hours.
@@ -165,12 +165,37 @@ pub fn headline(
     o: &Options,
     known: Option<(f64, &[CoreTimes])>,
 ) -> Result<Headline> {
+    headline_on(inputs, o, known, None)
+}
+
+/// [`headline`] with the networks of every factor derived from `door_to_door`, the
+/// door-to-door network of `o` built before (a prepared network's), by scaling its station times
+/// ([`Network::with_station_times_scaled`]) instead of building them: no road graph is read.
+///
+/// # Errors
+/// See [`headline`]; `door_to_door` on the composite network (it has matrices, not one network).
+pub fn headline_on(
+    inputs: &Inputs,
+    o: &Options,
+    known: Option<(f64, &[CoreTimes])>,
+    door_to_door: Option<&Network>,
+) -> Result<Headline> {
+    if door_to_door.is_some() && o.network == NetworkKind::Composite {
+        return Err(crate::Error::Usage(
+            "the headline of the composite network needs its two networks' matrices, not one network".into(),
+        ));
+    }
     // factor → core times, in SENSITIVITY_FACTORS order (1 = door-to-door, 0 = in-vehicle)
     let mut by_factor: Vec<Vec<CoreTimes>> = Vec::with_capacity(SENSITIVITY_FACTORS.len());
     for f in SENSITIVITY_FACTORS {
-        by_factor.push(match known {
-            Some((k, c)) if k == f => c.to_vec(),
-            _ => core_times_scaled(inputs, o, f)?,
+        by_factor.push(match (known, door_to_door) {
+            (Some((k, c)), _) if k == f => c.to_vec(),
+            (_, Some(net)) => core_times(
+                &net.with_station_times_scaled(f),
+                &inputs.region,
+                &inputs.study,
+            ),
+            (_, None) => core_times_scaled(inputs, o, f)?,
         });
     }
     let at = |f: f64| {

@@ -35,7 +35,7 @@ pub use compare::{
     Comparison, CoreDelta, UnitDelta, compare, compare_with, every_link_scenario, pct_change,
     scenario_side,
 };
-pub use headline::{Headline, headline};
+pub use headline::{Headline, headline, headline_on};
 pub use resilience::{
     MAX_SAMPLES, MonteCarlo, MonteCarloResult, Resilience, failure_figures, failure_figures_with,
     failure_sets, resilience, resilience_of,
@@ -1127,12 +1127,34 @@ pub struct Run<'a> {
 /// # Errors
 /// See [`Analysis::run`] and [`Analysis::linkage`].
 pub fn run<'a>(inputs: &'a Inputs, options: &Options, progress: &dyn Progress) -> Result<Run<'a>> {
+    run_with(inputs, options, None, progress)
+}
+
+/// [`run`] on a prepared network ([`Analysis::run_with`]): the headline's networks at the other
+/// station times are derived from it ([`headline::headline_on`]), so no road graph is read.
+///
+/// # Errors
+/// See [`run`]; a prepared network of the in-vehicle convention (the headline needs the
+/// door-to-door times too, which it does not hold).
+pub fn run_with<'a>(
+    inputs: &'a Inputs,
+    options: &Options,
+    prepared: Option<crate::prepared::Prepared>,
+    progress: &dyn Progress,
+) -> Result<Run<'a>> {
     let o = Options {
         matrix: true,
         ..options.clone()
     };
+    let from_prepared = prepared.is_some();
+    if from_prepared && o.time != TimeConvention::DoorToDoor {
+        return Err(Error::Usage(format!(
+            "a prepared network timed {} cannot give the headline's door-to-door times (its stations are joined at 0 min); prepare the network door-to-door, or run without a prepared network",
+            o.time.as_str()
+        )));
+    }
     progress.stage("travel times", 1);
-    let analysis = Analysis::run(inputs, &o, progress)?;
+    let analysis = Analysis::run_with(inputs, &o, prepared, progress)?;
     progress.stage("linkage and centrality", 1);
     let linkage = analysis.linkage()?;
     let flow = linkage.weighted_link_betweenness(&analysis.net)?;
@@ -1142,7 +1164,12 @@ pub fn run<'a>(inputs: &'a Inputs, options: &Options, progress: &dyn Progress) -
     };
     progress.stage("headline under both conventions", 1);
     let known = (analysis.options.time.penalty_factor(), &analysis.cores[..]);
-    let headline = headline::headline(inputs, &analysis.options, Some(known))?;
+    let headline = headline::headline_on(
+        inputs,
+        &analysis.options,
+        Some(known),
+        from_prepared.then_some(&analysis.net),
+    )?;
     Ok(Run {
         analysis,
         linkage,

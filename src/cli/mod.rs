@@ -69,19 +69,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     }
 }
 
-/// Load the inputs named by the common arguments, printing the loader's warnings, for a
-/// command that does not take `--prepared` (it builds several networks).
-pub fn load(input: &InputArgs) -> Result<Inputs> {
-    if let Some(p) = &input.prepared {
-        return Err(regionlink::Error::Usage(format!(
-            "--prepared {}: this command builds several networks (other conventions, years or failed links), and a prepared file holds one; run it without --prepared",
-            p.display()
-        ))
-        .into());
-    }
-    load_all(input)
-}
-
 /// Load the inputs named by the common arguments (the road graph too), printing the loader's
 /// warnings; `--prepared` is the caller's ([`prepare::load`]).
 pub fn load_all(input: &InputArgs) -> Result<Inputs> {

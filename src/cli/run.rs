@@ -11,10 +11,22 @@ use crate::cli::progress::Bar;
 /// Run the whole study; everything is built before anything is written. Prints the headline
 /// figures of the report, then the files.
 pub fn run(a: &RunArgs, quiet: bool, out: &mut dyn Write) -> Result<()> {
-    let inputs = crate::cli::load(&a.m.input)?;
+    let (inputs, _, prepared) = crate::cli::prepare::load(&a.m.input, &a.m.scenario, a.m.network)?;
     let o = crate::cli::options(&inputs, &a.m, Some(&a.g))?;
+    if let (Some(_), Some(path)) = (&prepared, &a.m.input.prepared)
+        && o.time != regionlink::model::TimeConvention::DoorToDoor
+    {
+        return Err(regionlink::Error::Usage(format!(
+            "--prepared {}: a network timed {} cannot give the headline's door-to-door times (its stations are joined at 0 min); prepare it door-to-door and run without --time {}, or run without --prepared",
+            path.display(),
+            o.time.as_str(),
+            o.time.as_str()
+        ))
+        .into());
+    }
     let pb = Bar::new(quiet, 0);
-    let study = regionlink::analysis::run(&inputs, &o, &pb)?;
+    crate::cli::prepare::note(&prepared, &pb);
+    let study = regionlink::analysis::run_with(&inputs, &o, prepared, &pb)?;
     if a.m.network != regionlink::network::NetworkKind::Composite {
         crate::cli::warn_snaps(&study.analysis.build, &inputs.region);
     }

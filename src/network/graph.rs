@@ -343,6 +343,27 @@ impl Network {
         }
     }
 
+    /// The same network with the station times — access, egress and transfer arcs, the arcs to
+    /// or from a station that no link owns — at `factor` of their minutes (what the study's
+    /// station times at `factor` give, [`crate::load::NetworkParams::scaled_penalties`], for a
+    /// network built at the study's own). At factor 0 the stations stay, joined to their unit
+    /// at 0 min, where building would join the lines at the seat itself: the times are the same.
+    pub fn with_station_times_scaled(&self, factor: f64) -> Network {
+        let mut net = self.clone();
+        let station = |n: usize| matches!(self.nodes[n], Node::Station(..));
+        for t in 0..self.nodes.len() {
+            let (a, b) = (self.offsets[t] as usize, self.offsets[t + 1] as usize);
+            for i in a..b {
+                let head = self.packed[i].1 as usize;
+                if self.arcs[i].link.is_none() && (station(t) || station(head)) {
+                    net.arcs[i].minutes = self.arcs[i].minutes * factor;
+                    net.packed[i].0 = self.packed[i].0 * factor;
+                }
+            }
+        }
+        net
+    }
+
     /// The same network without the arcs of some links (the links stay listed, so link ids
     /// keep their meaning). Used for failure scenarios: O(V + E), no re-attachment or
     /// generation.
