@@ -142,7 +142,7 @@ pub fn compare_with<'a>(
         ..options.clone()
     };
     let parts = prepared
-        .map(|p| PreparedParts::new(p, options.engine, "scenario"))
+        .map(|p| PreparedParts::new(p, options, "scenario"))
         .transpose()?;
     // When the accessibility runs on PHAST, one hierarchy for both: contracted once for the
     // network of every link either scenario can have (or prepared), re-timed for each.

@@ -952,8 +952,6 @@ pub fn access_rows(
     Ok(b.rows(o, &spec, origins, hierarchy, progress)?.0)
 }
 
-/// What every accessibility row needs: the network (and the matrix, when kept), the cores'
-/// times, the masses, the populations and the internal times.
 /// A network built before, for [`Base::new`]: a prepared network's (with its hierarchy) or a
 /// part of one.
 struct Given {
@@ -972,6 +970,8 @@ impl From<crate::prepared::Prepared> for Given {
     }
 }
 
+/// What every accessibility row needs: the network (and the matrix, when kept), the cores'
+/// times, the masses, the populations and the internal times.
 struct Base {
     masses: Vec<f64>,
     pop: Vec<f64>,

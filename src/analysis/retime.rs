@@ -12,8 +12,8 @@ use crate::load::Inputs;
 use crate::measures::par;
 use std::collections::HashMap;
 
-use crate::model::{LinkId, TimeConvention};
-use crate::network::{BuildReport, Network, NetworkKind, Scenario, embed, variable_arcs};
+use crate::model::{LinkId, NodeId, TimeConvention};
+use crate::network::{BuildReport, LinkMask, Network, NetworkKind, Scenario, embed, variable_arcs};
 use crate::prepared::Prepared;
 use crate::progress::Progress;
 use crate::route::{Customizable, Engine, EngineKind, Hierarchy, Sweep, Workspace};
@@ -110,17 +110,27 @@ pub struct Failures<'a> {
 
 impl Retimer {
     /// The failures of `intact`'s links, `None` when `intact` is not embedded in the network
-    /// contracted.
+    /// contracted. The network contracted itself (a prepared network's) embeds as it is, with
+    /// no search.
     pub fn failures<'a>(&'a self, intact: &'a Network) -> Option<Failures<'a>> {
+        let arcs = || (0..self.net.node_count()).flat_map(|t| self.net.out_arcs(NodeId(t as u32)));
+        if std::ptr::eq(intact, &self.net) {
+            return Some(Failures {
+                retimer: self,
+                intact,
+                minutes: arcs().map(|(_, _, a)| a.minutes).collect(),
+                index: (0..intact.node_count() as u32).collect(),
+                link: arcs().map(|(_, _, a)| a.link).collect(),
+            });
+        }
         let e = embed(&self.net, intact, &|j| !self.variable[j])?;
         let ids: HashMap<&str, LinkId> = intact
             .links()
             .iter()
             .map(|l| (l.link_id.as_str(), l.id))
             .collect();
-        let link = (0..self.net.arc_count())
-            .map(|j| {
-                let (_, _, a) = self.net.arc(j);
+        let link = arcs()
+            .map(|(j, _, a)| {
                 a.link
                     .filter(|_| e.minutes[j].is_finite())
                     .and_then(|l| ids.get(self.net.link(l).link_id.as_str()).copied())
@@ -141,18 +151,13 @@ impl Failures<'_> {
     /// [`Retimer::phast_for`] gives for `intact.without(failed)`), with its sweep restricted to
     /// the unit nodes; the intact network's node numbers index it.
     pub fn phast_without(&self, failed: &[LinkId]) -> (Hierarchy, Sweep) {
-        let mut gone = vec![false; self.intact.links().len()];
-        for l in failed {
-            if let Some(g) = gone.get_mut(l.index()) {
-                *g = true;
-            }
-        }
+        let gone = LinkMask::of(failed);
         let minutes: Vec<f64> = self
             .minutes
             .iter()
             .zip(&self.link)
             .map(|(&m, l)| match l {
-                Some(l) if gone[l.index()] => f64::INFINITY,
+                Some(l) if gone.has(*l) => f64::INFINITY,
                 _ => m,
             })
             .collect();
@@ -247,13 +252,22 @@ enum Held {
 }
 
 impl PreparedParts {
-    /// The parts of `p` for `command`, re-timed unless `engine` is Dijkstra.
+    /// The parts of `p` for `command` with options `o`: re-timed unless its engine is
+    /// Dijkstra.
     ///
     /// # Errors
-    /// [`crate::Error::Usage`] when `p` was prepared without `--retimable`.
-    pub fn new(p: Prepared, engine: EngineKind, command: &str) -> Result<Self> {
+    /// [`crate::Error::Usage`] when `p` was prepared without `--retimable`, or is a network of
+    /// another kind than `o`'s.
+    pub fn new(p: Prepared, o: &Options, command: &str) -> Result<Self> {
+        if p.network.kind() != o.network {
+            return Err(crate::Error::Usage(format!(
+                "the prepared network is the {} network, not the {} network",
+                p.network.kind().as_str(),
+                o.network.as_str()
+            )));
+        }
         let (net, report, c) = p.into_retimable(command)?;
-        let held = if engine == EngineKind::Dijkstra {
+        let held = if o.engine == EngineKind::Dijkstra {
             Held::Network(net)
         } else {
             Held::Retimer(Box::new(Retimer::from_customizable(net, c)))

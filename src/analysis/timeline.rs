@@ -119,24 +119,12 @@ pub fn timeline_with(
     // service stays in service): its hierarchy, contracted once (or prepared), is re-timed for
     // each year.
     let parts = prepared
-        .map(|p| PreparedParts::new(p, options.engine, "timeline"))
+        .map(|p| PreparedParts::new(p, options, "timeline"))
         .transpose()?;
-    if let Some(p) = &parts
-        && p.network().kind() != options.network
-    {
-        return Err(crate::Error::Usage(format!(
-            "the prepared network is the {} network, not the {} network",
-            p.network().kind().as_str(),
-            options.network.as_str()
-        )));
-    }
     let built = match (&parts, timeline_scenario(&options.scenario, years)) {
         (None, Some(last)) => retimer(inputs, options, &last, &crate::progress::Silent)?,
         _ => None,
     };
-    let retimer = parts
-        .as_ref()
-        .map_or(built.as_ref(), PreparedParts::retimer);
     // With a prepared network re-timed, a year's hierarchy comes from the prepared network's
     // embedding with the year's missing links removed (as for a failure): the year's network
     // is never built.
@@ -164,11 +152,11 @@ pub fn timeline_with(
             // year's): the same rows either way.
             (Some(p), None) => {
                 let (net, rep) = p.part(inputs, &in_year(y), options.time)?;
-                (with_engine(retimer, &net, rows), rep)
+                (with_engine(p.retimer(), &net, rows), rep)
             }
             (None, _) => {
                 let (net, rep) = build(inputs, &in_year(y), options.network, options.time)?;
-                (with_engine(retimer, &net, rows), rep)
+                (with_engine(built.as_ref(), &net, rows), rep)
             }
         };
         let watt = crate::measures::access::watt(&m, &mass);

@@ -125,8 +125,7 @@ pub fn variable_arcs(net: &Network) -> Vec<bool> {
     for t in 0..net.node_count() {
         let tail = NodeId(t as u32);
         for (_, h, a) in net.out_arcs(tail) {
-            let station = |n: NodeId| matches!(net.node(n), Node::Station(..));
-            v.push(a.link.is_some() || station(tail) || station(h));
+            v.push(a.link.is_some() || net.touches_station(tail, h));
         }
     }
     v

@@ -350,18 +350,24 @@ impl Network {
     /// at 0 min, where building would join the lines at the seat itself: the times are the same.
     pub fn with_station_times_scaled(&self, factor: f64) -> Network {
         let mut net = self.clone();
-        let station = |n: usize| matches!(self.nodes[n], Node::Station(..));
         for t in 0..self.nodes.len() {
             let (a, b) = (self.offsets[t] as usize, self.offsets[t + 1] as usize);
             for i in a..b {
-                let head = self.packed[i].1 as usize;
-                if self.arcs[i].link.is_none() && (station(t) || station(head)) {
+                let head = NodeId(self.packed[i].1);
+                if self.arcs[i].link.is_none() && self.touches_station(NodeId(t as u32), head) {
                     net.arcs[i].minutes = self.arcs[i].minutes * factor;
                     net.packed[i].0 = self.packed[i].0 * factor;
                 }
             }
         }
         net
+    }
+
+    /// Whether an arc from `tail` to `head` starts or ends at a station (with no link: an
+    /// access, egress or transfer arc).
+    pub fn touches_station(&self, tail: NodeId, head: NodeId) -> bool {
+        let station = |n: NodeId| matches!(self.nodes[n.index()], Node::Station(..));
+        station(tail) || station(head)
     }
 
     /// The same network without the arcs of some links (the links stay listed, so link ids
@@ -371,19 +377,12 @@ impl Network {
         let mut offsets = Vec::with_capacity(self.offsets.len());
         let mut packed = Vec::with_capacity(self.packed.len());
         let mut arcs = Vec::with_capacity(self.arcs.len());
-        let n = failed.iter().map(|l| l.index() + 1).max().unwrap_or(0);
-        let mut gone = vec![false; n];
-        for l in failed {
-            gone[l.index()] = true;
-        }
+        let gone = LinkMask::of(failed);
         offsets.push(0u32);
         for n in 0..self.nodes.len() {
             let (a, b) = (self.offsets[n] as usize, self.offsets[n + 1] as usize);
             for i in a..b {
-                if self.arcs[i]
-                    .link
-                    .is_some_and(|l| gone.get(l.index()).copied().unwrap_or(false))
-                {
+                if self.arcs[i].link.is_some_and(|l| gone.has(l)) {
                     continue;
                 }
                 packed.push(self.packed[i]);
@@ -400,6 +399,28 @@ impl Network {
             arcs,
             links: self.links.clone(),
         }
+    }
+}
+
+/// A set of links (failed, or missing from a part of a network), for testing arcs' links.
+#[derive(Debug, Clone, Default)]
+pub struct LinkMask(Vec<bool>);
+
+impl LinkMask {
+    /// The set of `links`.
+    pub fn of(links: &[LinkId]) -> LinkMask {
+        let n = links.iter().map(|l| l.index() + 1).max().unwrap_or(0);
+        let mut m = vec![false; n];
+        for l in links {
+            m[l.index()] = true;
+        }
+        LinkMask(m)
+    }
+
+    /// Whether `l` is in the set.
+    #[inline]
+    pub fn has(&self, l: LinkId) -> bool {
+        self.0.get(l.index()).copied().unwrap_or(false)
     }
 }
 

@@ -20,5 +20,5 @@ pub(crate) mod union_find;
 
 pub use build::{BuildOptions, BuildReport, build_network, part_links};
 pub use embed::{Embedding, embed, line_keys, variable_arcs};
-pub use graph::{Arc, Attach, Link, Network, NetworkKind, Node, components};
+pub use graph::{Arc, Attach, Link, LinkMask, Network, NetworkKind, Node, components};
 pub use scenario::{AddedLinks, Scenario};

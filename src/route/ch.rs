@@ -165,27 +165,26 @@ impl Witness {
         let gen_ = self.next_generation();
         let labels = &mut self.labels[..];
         labels[s as usize] = (0.0, gen_, NO_TARGET);
+        // Lower the label of `v` to `t` (a label of an older generation reads as +∞).
+        let mut lower = |v: u32, t: f64| {
+            let l = &mut labels[v as usize];
+            if l.1 != gen_ {
+                *l = (t, gen_, NO_TARGET);
+            } else if t < l.0 {
+                l.0 = t;
+            }
+        };
         for &(a, _, w1) in &st.out[s as usize] {
             if w1 > max || a == skip {
                 continue;
             }
-            let l = &mut labels[a as usize];
-            if l.1 != gen_ {
-                *l = (w1, gen_, NO_TARGET);
-            } else if w1 < l.0 {
-                l.0 = w1;
-            }
+            lower(a, w1);
             for &(b, _, w2) in &st.out[a as usize] {
                 let nt = w1 + w2;
                 if nt > max || b == skip {
                     continue;
                 }
-                let l = &mut labels[b as usize];
-                if l.1 != gen_ {
-                    *l = (nt, gen_, NO_TARGET);
-                } else if nt < l.0 {
-                    l.0 = nt;
-                }
+                lower(b, nt);
             }
         }
     }
